@@ -1,0 +1,71 @@
+"""The registry of checks and the runner that drives them.
+
+Each check module registers one function with :func:`register`; the runner
+calls them in order, yielding progress so a UI worker can relay it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+
+from reviewer.checks.model import CheckContext, CheckResult
+
+CheckFn = Callable[[CheckContext], CheckResult]
+
+#: Check modules, imported on first use (each calls :func:`register`).
+CHECK_MODULES = [
+    "reviewer.checks.ingest_issues",
+]
+
+_REGISTRY: dict[str, CheckFn] = {}
+
+
+def register(name: str) -> Callable[[CheckFn], CheckFn]:
+    def deco(fn: CheckFn) -> CheckFn:
+        _REGISTRY[name] = fn
+        return fn
+
+    return deco
+
+
+def all_checks() -> dict[str, CheckFn]:
+    """Name → function for every check, in the order of :data:`CHECK_MODULES`."""
+    for module in CHECK_MODULES:
+        importlib.import_module(module)
+    return dict(_REGISTRY)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckProgress:
+    check: str
+    done: int
+    total: int
+
+
+def iter_checks(ctx: CheckContext, only: Iterable[str] | None = None
+                ) -> Generator[CheckProgress, None, CheckResult]:
+    """Run the checks, yielding progress before each one; returns the merged result."""
+    checks = all_checks()
+    names = [n for n in checks if only is None or n in set(only)]
+    merged = CheckResult()
+    for i, name in enumerate(names):
+        yield CheckProgress(name, i, len(names))
+        result = checks[name](ctx)
+        merged.findings.extend(result.findings)
+        if result.coverage is not None:
+            merged.coverage = result.coverage
+    yield CheckProgress("", len(names), len(names))
+    merged.findings.sort(key=lambda f: f.sort_key())
+    return merged
+
+
+def run_checks(ctx: CheckContext, only: Iterable[str] | None = None) -> CheckResult:
+    """Run the checks to completion (no progress)."""
+    gen = iter_checks(ctx, only)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value

@@ -1,0 +1,75 @@
+"""The ``reviewer`` command: a thin shell over :mod:`reviewer.service`.
+
+Subcommands live one module per group in this package and are imported only
+when invoked, so ``reviewer --help`` and the TUI start fast.  With no
+subcommand, ``reviewer`` opens the terminal UI on the package library.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from reviewer import __version__
+
+#: name → ("module:attribute", short help).  One line per command group.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": ("reviewer.cli.scan:scan", "Ingest a course package and run every check."),
+    "search": ("reviewer.cli.scan:search", "Full-text search of a scanned package."),
+    "open": ("reviewer.cli.ui:open_", "Open one package in the terminal UI."),
+    "lexicon": ("reviewer.cli.lexicon:lexicon", "Import, test and check lexicon rule files."),
+    "review": ("reviewer.cli.review:review", "Checklist answers, dispositions and decisions."),
+    "keys": ("reviewer.cli.signing:keys", "Make signing keys."),
+    "sign": ("reviewer.cli.signing:sign", "Write the signed recommendation for a package."),
+    "countersign": ("reviewer.cli.signing:countersign", "Add the committee's signature."),
+    "report": ("reviewer.cli.signing:report", "Render a recommendation as a printable report."),
+    "verify": ("reviewer.cli.signing:verify", "Verify a recommendation offline."),
+    "trust": ("reviewer.cli.signing:trust", "Maintain a platform's trust store."),
+    "platform": ("reviewer.cli.signing:platform", "A platform's import of recommendations."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[name]
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reviewer")
+@click.option("--db", type=click.Path(dir_okay=False), envvar="REVIEWER_DB",
+              help="SQLite file holding the state (default: $REVIEWER_DB or the user data dir).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), envvar="REVIEWER_LANG", default=None,
+              help="Interface language (default zh).")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
+    """reviewer — offline review of online open courses (教高〔2022〕1号).
+
+    Run with no command to open the terminal UI on the package library.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    ctx.obj["lang"] = lang
+    if ctx.invoked_subcommand is None:
+        from reviewer.cli.ui import run_library
+
+        run_library(db, lang)
+
+
+def main() -> None:
+    cli(obj={})

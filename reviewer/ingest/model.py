@@ -1,0 +1,237 @@
+"""The data that ingestion produces: located text.
+
+A :class:`Package` holds :class:`FileRecord` objects; each file holds
+:class:`Segment` objects, each with a :class:`Locator` that a reviewer can
+follow back to the original (PDF page, slide, subtitle cue, docx paragraph,
+text line).  These are plain dataclasses: no I/O, no SQL, no UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: A bilingual message: ``{"zh": "...", "en": "..."}``.
+Msg = dict[str, str]
+
+ROLES = ("syllabus", "transcript", "slides", "notes", "exam", "manifest", "other")
+SEVERITIES = ("error", "warning", "info")
+
+
+def format_ms(ms: int) -> str:
+    """``62500`` → ``"00:01:02.500"`` (the timestamp form used in reports)."""
+    ms = max(0, int(ms))
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def parse_ms(stamp: str) -> int:
+    """``"00:01:02.500"`` (or ``,500``) → ``62500``."""
+    stamp = stamp.strip().replace(",", ".")
+    main, _, frac = stamp.partition(".")
+    parts = [int(p) for p in main.split(":")]
+    while len(parts) < 3:
+        parts.insert(0, 0)
+    hours, minutes, seconds = parts
+    millis = int((frac + "000")[:3]) if frac else 0
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """Where a piece of text is inside its file.
+
+    Exactly one kind is set: ``page`` (PDF, 1-based), ``slide`` (PPTX, 1-based;
+    ``notes`` marks the speaker notes), ``cue`` (subtitle, 1-based ordinal in the
+    file as parsed, with ``start_ms``/``end_ms``), ``paragraph`` (DOCX, 1-based,
+    with the ``heading`` path above it) or ``line`` (text and Markdown, 1-based).
+    """
+
+    page: int | None = None
+    slide: int | None = None
+    notes: bool = False
+    cue: int | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
+    paragraph: int | None = None
+    heading: str | None = None
+    line: int | None = None
+
+    @property
+    def kind(self) -> str:
+        for name in ("page", "slide", "cue", "paragraph", "line"):
+            if getattr(self, name) is not None:
+                return name
+        return "file"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report form: ``{"page": 3}``, ``{"cue": 17, "start": …, "end": …}`` …"""
+        kind = self.kind
+        if kind == "page":
+            return {"page": self.page}
+        if kind == "slide":
+            out: dict[str, Any] = {"slide": self.slide}
+            if self.notes:
+                out["notes"] = True
+            return out
+        if kind == "cue":
+            return {
+                "cue": self.cue,
+                "start": format_ms(self.start_ms or 0),
+                "end": format_ms(self.end_ms or 0),
+            }
+        if kind == "paragraph":
+            return {"paragraph": self.paragraph, "heading": self.heading or ""}
+        if kind == "line":
+            return {"line": self.line}
+        return {}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> "Locator":
+        if not data:
+            return cls()
+        if "cue" in data:
+            return cls(
+                cue=int(data["cue"]),
+                start_ms=parse_ms(data.get("start", "0")),
+                end_ms=parse_ms(data.get("end", "0")),
+            )
+        return cls(
+            page=data.get("page"),
+            slide=data.get("slide"),
+            notes=bool(data.get("notes", False)),
+            paragraph=data.get("paragraph"),
+            heading=data.get("heading") if "paragraph" in data else None,
+            line=data.get("line"),
+        )
+
+    def key(self) -> str:
+        """A stable, compact string for ids and sorting (``page=3``, ``slide=4n``)."""
+        kind = self.kind
+        if kind == "slide":
+            return f"slide={self.slide}{'n' if self.notes else ''}"
+        if kind == "file":
+            return "file"
+        return f"{kind}={getattr(self, kind)}"
+
+    def label(self, lang: str = "zh") -> str:
+        """Human label: ``第 3 页`` / ``p. 3``, ``00:01:02.500`` …"""
+        kind = self.kind
+        zh = lang == "zh"
+        if kind == "page":
+            return f"第 {self.page} 页" if zh else f"p. {self.page}"
+        if kind == "slide":
+            base = f"第 {self.slide} 张幻灯片" if zh else f"slide {self.slide}"
+            if self.notes:
+                base += "（备注）" if zh else " (notes)"
+            return base
+        if kind == "cue":
+            start = format_ms(self.start_ms or 0)
+            end = format_ms(self.end_ms or 0)
+            return (f"字幕 {self.cue} " if zh else f"cue {self.cue} ") + f"{start}–{end}"
+        if kind == "paragraph":
+            base = f"第 {self.paragraph} 段" if zh else f"¶ {self.paragraph}"
+            return f"{base} · {self.heading}" if self.heading else base
+        if kind == "line":
+            return f"第 {self.line} 行" if zh else f"line {self.line}"
+        return "整个文件" if zh else "whole file"
+
+
+@dataclass(slots=True)
+class Segment:
+    """One located piece of a file's text.
+
+    ``text`` is exactly what the file says; ``norm`` is the same text with
+    compatibility code points folded (Kangxi radicals → ideographs, full-width
+    → ASCII …) and is **always the same length**, so an offset found in
+    ``norm`` points at the same characters in ``text``.
+    """
+
+    file: str
+    ordinal: int
+    locator: Locator
+    text: str
+    norm: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.norm:
+            from reviewer.ingest.textnorm import fold_compat
+
+            self.norm = fold_compat(self.text)
+
+
+@dataclass(slots=True)
+class IngestIssue:
+    """A problem met while reading: becomes a finding of check ``ingest``."""
+
+    rule: str
+    severity: str
+    message: Msg
+    file: str | None = None
+    locator: Locator | None = None
+
+
+@dataclass(slots=True)
+class FileRecord:
+    """One file of the package, its digest and what could be read from it."""
+
+    path: str
+    size: int
+    sha256: str
+    role: str = "other"
+    format: str = "unknown"
+    status: str = "ok"  # "ok" | "error"
+    error: str | None = None
+    units: int = 0  # pages, slides, cues, paragraphs or lines
+    segments: list[Segment] = field(default_factory=list)
+    issues: list[IngestIssue] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # title, author, created, modified (ISO 8601)
+
+    @property
+    def duration_ms(self) -> int:
+        """For subtitles: the end of the last cue (0 for other formats)."""
+        ends = [s.locator.end_ms or 0 for s in self.segments if s.locator.cue is not None]
+        return max(ends, default=0)
+
+
+@dataclass(slots=True)
+class Package:
+    """A course package as read: manifest, files with their text, and its digest."""
+
+    source: str  # the path as given
+    kind: str  # "dir" | "zip"
+    files: list[FileRecord]
+    digest: str  # "sha256:<hex>" over the sorted (path, sha256) list, see digest.py
+    manifest: dict[str, Any] | None = None
+    issues: list[IngestIssue] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        if self.manifest and self.manifest.get("id"):
+            return str(self.manifest["id"])
+        from pathlib import PurePath
+
+        name = PurePath(self.source.rstrip("/\\")).name
+        return name.removesuffix(".zip") or "package"
+
+    @property
+    def title(self) -> str:
+        title = (self.manifest or {}).get("title")
+        if isinstance(title, dict):
+            return str(title.get("zh") or title.get("en") or self.id)
+        return str(title or self.id)
+
+    def file(self, path: str) -> FileRecord | None:
+        for record in self.files:
+            if record.path == path:
+                return record
+        return None
+
+    def segments(self, *roles: str):
+        """All segments, optionally only of files with one of ``roles``."""
+        for record in self.files:
+            if roles and record.role not in roles:
+                continue
+            yield from record.segments

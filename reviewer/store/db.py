@@ -1,0 +1,115 @@
+"""Opening the one SQLite file and keeping its schema current.
+
+The store is the only part of reviewer that speaks SQL.  Each store module
+registers the migrations for its own tables with :func:`migration`; they run in
+registration order, once each, recorded in ``_migrations``.  Every write is
+committed when it is made (no Save button anywhere): the connection runs in
+autocommit mode with WAL journaling, so a killed process loses nothing that a
+command reported as done.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+_MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+class StoreError(RuntimeError):
+    """The database can't be opened or used (the message says why)."""
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    """Register a schema step; ``name`` must be unique and never change once shipped."""
+
+    def deco(fn: Migration) -> Migration:
+        if any(n == name for n, _ in _MIGRATIONS):
+            raise ValueError(f"duplicate migration {name}")
+        _MIGRATIONS.append((name, fn))
+        return fn
+
+    return deco
+
+
+def _load_store_modules() -> None:
+    # Importing the modules registers their migrations.
+    import reviewer.store.packages  # noqa: F401
+    import reviewer.store.reviews  # noqa: F401
+
+
+def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    try:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                               timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from exc
+    db = sqlite_utils.Database(conn)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        if migrate:
+            apply_migrations(db)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"{path} is not a usable reviewer database: {exc}") from exc
+    return db
+
+
+def open_memory() -> sqlite_utils.Database:
+    """An in-memory database with the full schema (tests, dry runs)."""
+    db = sqlite_utils.Database(sqlite3.connect(":memory:", isolation_level=None,
+                                               check_same_thread=False))
+    db.execute("PRAGMA foreign_keys=ON")
+    apply_migrations(db)
+    return db
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Run every registered migration not yet applied; returns the names applied."""
+    _load_store_modules()
+    if "_migrations" not in db.table_names():
+        db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, fn in _MIGRATIONS:
+        if name in done:
+            continue
+        with transaction(db):
+            fn(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", [name]
+            )
+        applied.append(name)
+    return applied
+
+
+class transaction:
+    """``with transaction(db):`` — one atomic unit of work (nested use is flattened)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.outer = False
+
+    def __enter__(self) -> sqlite_utils.Database:
+        if not self.db.conn.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.outer = True
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if not self.outer:
+            return
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")

@@ -1,0 +1,342 @@
+"""Packages, files, segments, scans and findings.
+
+Tables (readable names, foreign keys, so the file opens cleanly in Datasette):
+
+``packages``   one row per package location (a folder or zip path)
+``files``      the package's files as last scanned, with SHA-256 and read status
+``segments``   located text of each file (``segments_fts``: trigram full-text index)
+``scans``      one row per ``reviewer scan`` run
+``findings``   the findings of each scan
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlite_utils
+
+from reviewer.checks.model import CoverageReport, Finding
+from reviewer.ingest.model import FileRecord, IngestIssue, Locator, Package, Segment
+from reviewer.store.db import migration, transaction
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@migration("0001-packages")
+def _create(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE packages (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,        -- resolved folder or zip path
+            kind TEXT NOT NULL,               -- dir | zip
+            course_id TEXT,
+            title TEXT,
+            digest TEXT,                      -- sha256:<hex> of the version last scanned
+            manifest TEXT,                    -- course.yaml as JSON (null: none)
+            issues TEXT,                      -- package-level ingest issues as JSON
+            first_seen TEXT NOT NULL,
+            last_scanned TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE files (
+            id INTEGER PRIMARY KEY,
+            package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            role TEXT NOT NULL,
+            format TEXT NOT NULL,
+            status TEXT NOT NULL,             -- ok | error
+            error TEXT,
+            units INTEGER NOT NULL DEFAULT 0,
+            meta TEXT,                        -- JSON: title, author, created, modified …
+            issues TEXT,                      -- JSON list of ingest issues
+            extractor TEXT,                   -- extractor version that produced the segments
+            UNIQUE (package_id, path)
+        )""")
+    db.execute("CREATE INDEX files_sha256 ON files(sha256)")
+    db.execute("""
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            kind TEXT NOT NULL,               -- page | slide | cue | paragraph | line
+            page INTEGER, slide INTEGER, notes INTEGER, cue INTEGER,
+            start_ms INTEGER, end_ms INTEGER,
+            paragraph INTEGER, heading TEXT, line INTEGER,
+            text TEXT NOT NULL,               -- exactly as in the file
+            norm TEXT NOT NULL                -- compatibility-folded copy, same length
+        )""")
+    db.execute("CREATE INDEX segments_file ON segments(file_id, ordinal)")
+    db.execute("""
+        CREATE VIRTUAL TABLE segments_fts USING fts5(
+            norm, content='segments', content_rowid='id', tokenize='trigram')""")
+    db.execute("""CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN
+        INSERT INTO segments_fts(rowid, norm) VALUES (new.id, new.norm); END""")
+    db.execute("""CREATE TRIGGER segments_ad AFTER DELETE ON segments BEGIN
+        INSERT INTO segments_fts(segments_fts, rowid, norm) VALUES ('delete', old.id, old.norm); END""")
+    db.execute("""
+        CREATE TABLE scans (
+            id INTEGER PRIMARY KEY,
+            package_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+            digest TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            tool_version TEXT,
+            options TEXT,                     -- JSON: lexicons used, limits …
+            rules_digest TEXT,                -- digest of the rule files used
+            files_reused INTEGER, files_extracted INTEGER,
+            errors INTEGER, warnings INTEGER, infos INTEGER,
+            coverage TEXT                     -- JSON coverage report
+        )""")
+    db.execute("""
+        CREATE TABLE findings (
+            scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,                 -- stable finding id (survives re-scans)
+            "check" TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            category TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            file TEXT,
+            location TEXT,                    -- JSON locator as in the report
+            match TEXT,
+            message_zh TEXT, message_en TEXT,
+            context TEXT, context_start INTEGER,
+            extra TEXT,
+            PRIMARY KEY (scan_id, id)
+        )""")
+    db.execute("CREATE INDEX findings_id ON findings(id)")
+
+
+# ---------------------------------------------------------------- packages
+
+def package_row(db: sqlite_utils.Database, path: str) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM packages WHERE path = ?", [path]))
+    return rows[0] if rows else None
+
+
+def list_packages(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every package with its last scan's counts."""
+    return list(db.query("""
+        SELECT p.*, s.id AS scan_id, s.errors, s.warnings, s.infos, s.finished
+        FROM packages p
+        LEFT JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE package_id = p.id)
+        ORDER BY p.title COLLATE NOCASE, p.path"""))
+
+
+def _issues_json(issues: Iterable[IngestIssue]) -> str:
+    return json.dumps([
+        {"rule": i.rule, "severity": i.severity, "message": i.message, "file": i.file,
+         "location": i.locator.to_dict() if i.locator else None}
+        for i in issues
+    ], ensure_ascii=False)
+
+
+def _issues_from_json(text: str | None) -> list[IngestIssue]:
+    out = []
+    for item in json.loads(text or "[]"):
+        loc = item.get("location")
+        out.append(IngestIssue(item["rule"], item["severity"], item["message"], item.get("file"),
+                               Locator.from_dict(loc) if loc else None))
+    return out
+
+
+def cached_file(db: sqlite_utils.Database, sha256: str, fmt: str, extractor: str,
+                path: str) -> FileRecord | None:
+    """A previous extraction of identical bytes (same digest, format and extractor)."""
+    rows = list(db.query(
+        "SELECT * FROM files WHERE sha256 = ? AND format = ? AND extractor = ? "
+        "ORDER BY id DESC LIMIT 1", [sha256, fmt, extractor]))
+    if not rows:
+        return None
+    row = rows[0]
+    record = FileRecord(
+        path=path, size=row["size"], sha256=row["sha256"], role=row["role"],
+        format=row["format"], status=row["status"], error=row["error"], units=row["units"],
+        meta=json.loads(row["meta"] or "{}"),
+    )
+    for issue in _issues_from_json(row["issues"]):
+        issue.file = path
+        record.issues.append(issue)
+    record.segments = [
+        Segment(file=path, ordinal=s["ordinal"], locator=_locator(s), text=s["text"],
+                norm=s["norm"])
+        for s in db.query("SELECT * FROM segments WHERE file_id = ? ORDER BY ordinal", [row["id"]])
+    ]
+    return record
+
+
+def _locator(row: dict[str, Any]) -> Locator:
+    return Locator(page=row["page"], slide=row["slide"], notes=bool(row["notes"]),
+                   cue=row["cue"], start_ms=row["start_ms"], end_ms=row["end_ms"],
+                   paragraph=row["paragraph"], heading=row["heading"], line=row["line"])
+
+
+def save_package(db: sqlite_utils.Database, path: str, package: Package,
+                 extractor: dict[str, str]) -> int:
+    """Record the package and its files; segments are rewritten only for changed files.
+
+    ``extractor`` maps a format to the extractor version that read it.
+    Returns the package row id.
+    """
+    with transaction(db):
+        row = package_row(db, path)
+        values = {
+            "path": path, "kind": package.kind, "course_id": package.id, "title": package.title,
+            "digest": package.digest,
+            "manifest": json.dumps(package.manifest, ensure_ascii=False, default=str)
+            if package.manifest is not None else None,
+            "issues": _issues_json(package.issues), "last_scanned": now(),
+        }
+        if row is None:
+            values["first_seen"] = now()
+            package_id = db["packages"].insert(values).last_pk
+        else:
+            package_id = row["id"]
+            db["packages"].update(package_id, values)
+        existing = {r["path"]: r for r in db.query(
+            "SELECT id, path, sha256, format, extractor FROM files WHERE package_id = ?",
+            [package_id])}
+        keep = set()
+        for record in package.files:
+            old = existing.get(record.path)
+            ext = extractor.get(record.format, "")
+            file_values = {
+                "package_id": package_id, "path": record.path, "size": record.size,
+                "sha256": record.sha256, "role": record.role, "format": record.format,
+                "status": record.status, "error": record.error, "units": record.units,
+                "meta": json.dumps(record.meta, ensure_ascii=False, default=str),
+                "issues": _issues_json(record.issues), "extractor": ext,
+            }
+            if old and old["sha256"] == record.sha256 and old["extractor"] == ext:
+                db["files"].update(old["id"], file_values)
+                keep.add(record.path)
+                continue
+            if old:
+                db.execute("DELETE FROM files WHERE id = ?", [old["id"]])
+            file_id = db["files"].insert(file_values).last_pk
+            keep.add(record.path)
+            db["segments"].insert_all(
+                ({
+                    "file_id": file_id, "ordinal": s.ordinal, "kind": s.locator.kind,
+                    "page": s.locator.page, "slide": s.locator.slide,
+                    "notes": 1 if s.locator.notes else None, "cue": s.locator.cue,
+                    "start_ms": s.locator.start_ms, "end_ms": s.locator.end_ms,
+                    "paragraph": s.locator.paragraph, "heading": s.locator.heading,
+                    "line": s.locator.line, "text": s.text, "norm": s.norm,
+                } for s in record.segments),
+                batch_size=500,
+            )
+        for gone, old in existing.items():
+            if gone not in keep:
+                db.execute("DELETE FROM files WHERE id = ?", [old["id"]])
+    return package_id
+
+
+# ---------------------------------------------------------------- scans and findings
+
+def start_scan(db: sqlite_utils.Database, package_id: int, digest: str, tool_version: str,
+               options: dict[str, Any], rules_digest: str) -> int:
+    return db["scans"].insert({
+        "package_id": package_id, "digest": digest, "started": now(),
+        "tool_version": tool_version, "options": json.dumps(options, ensure_ascii=False),
+        "rules_digest": rules_digest,
+    }).last_pk
+
+
+def finish_scan(db: sqlite_utils.Database, scan_id: int, findings: list[Finding],
+                coverage: CoverageReport | None, reused: int, extracted: int) -> None:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    with transaction(db):
+        db["findings"].insert_all(
+            ({
+                "scan_id": scan_id, "id": f.id, "check": f.check, "rule": f.rule,
+                "category": f.category, "severity": f.severity, "file": f.file,
+                "location": json.dumps(f.location, ensure_ascii=False), "match": f.match,
+                "message_zh": f.message.get("zh"), "message_en": f.message.get("en"),
+                "context": f.context, "context_start": f.context_start,
+                "extra": json.dumps(f.extra, ensure_ascii=False, default=str),
+            } for f in findings),
+            batch_size=500, ignore=True,
+        )
+        db["scans"].update(scan_id, {
+            "finished": now(), "files_reused": reused, "files_extracted": extracted,
+            "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
+            "coverage": json.dumps(coverage.to_dict(), ensure_ascii=False) if coverage else None,
+        })
+
+
+def latest_scan(db: sqlite_utils.Database, package_id: int) -> dict[str, Any] | None:
+    rows = list(db.query(
+        "SELECT * FROM scans WHERE package_id = ? AND finished IS NOT NULL "
+        "ORDER BY id DESC LIMIT 1", [package_id]))
+    return rows[0] if rows else None
+
+
+def finding_from_row(row: dict[str, Any]) -> Finding:
+    loc = json.loads(row["location"] or "{}")
+    return Finding(
+        id=row["id"], check=row["check"], rule=row["rule"], category=row["category"],
+        severity=row["severity"], file=row["file"],
+        locator=Locator.from_dict(loc) if loc else None, match=row["match"] or "",
+        message={"zh": row["message_zh"] or "", "en": row["message_en"] or ""},
+        context=row["context"] or "", context_start=row["context_start"] or 0,
+        extra=json.loads(row["extra"] or "{}"),
+    )
+
+
+def scan_findings(db: sqlite_utils.Database, scan_id: int) -> list[Finding]:
+    return [finding_from_row(r) for r in db.query(
+        "SELECT * FROM findings WHERE scan_id = ?", [scan_id])]
+
+
+def file_rows(db: sqlite_utils.Database, package_id: int) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM files WHERE package_id = ? ORDER BY path", [package_id]))
+
+
+def file_segments(db: sqlite_utils.Database, package_id: int, path: str) -> Iterator[Segment]:
+    """The stored segments of one file, in order (for the reader)."""
+    for s in db.query(
+        "SELECT s.* FROM segments s JOIN files f ON f.id = s.file_id "
+        "WHERE f.package_id = ? AND f.path = ? ORDER BY s.ordinal", [package_id, path]):
+        yield Segment(file=path, ordinal=s["ordinal"], locator=_locator(s), text=s["text"],
+                      norm=s["norm"])
+
+
+def search_segments(db: sqlite_utils.Database, package_id: int, query: str,
+                    limit: int = 200) -> list[tuple[Segment, int]]:
+    """Full-text search over a package's segments: ``(segment, match offset)`` pairs.
+
+    Queries of three or more characters use the trigram index; shorter ones
+    (most two-character Chinese words) fall back to a scan with ``instr``.
+    The query is compatibility-folded like the text it searches.
+    """
+    from reviewer.ingest.textnorm import fold_compat
+
+    needle = fold_compat(query.strip())
+    if not needle:
+        return []
+    if len(needle) >= 3:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        sql = ("SELECT s.*, f.path FROM segments_fts x JOIN segments s ON s.id = x.rowid "
+               "JOIN files f ON f.id = s.file_id WHERE segments_fts MATCH ? AND f.package_id = ? "
+               "ORDER BY f.path, s.ordinal LIMIT ?")
+        params: list[Any] = [phrase, package_id, limit]
+    else:
+        sql = ("SELECT s.*, f.path FROM segments s JOIN files f ON f.id = s.file_id "
+               "WHERE f.package_id = ? AND instr(lower(s.norm), lower(?)) > 0 "
+               "ORDER BY f.path, s.ordinal LIMIT ?")
+        params = [package_id, needle, limit]
+    out = []
+    for row in db.query(sql, params):
+        seg = Segment(file=row["path"], ordinal=row["ordinal"], locator=_locator(row),
+                      text=row["text"], norm=row["norm"])
+        out.append((seg, seg.norm.lower().find(needle.lower())))
+    return out
