@@ -1,0 +1,127 @@
+"""The scan report as data: the JSON contract and SARIF 2.1.0.
+
+Pure functions from a :class:`~reviewer.ingest.model.Package`, its findings
+and coverage to plain dicts; the CLI serialises them.  The JSON form is a
+stable contract described by ``reviewer/schemas/report.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from reviewer.checks.model import CoverageReport, Finding
+from reviewer.ingest.model import Package
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def finding_dict(f: Finding, lang: str = "zh") -> dict[str, Any]:
+    """One finding in the report contract."""
+    return {
+        "id": f.id, "check": f.check, "rule": f.rule, "category": f.category,
+        "severity": f.severity, "file": f.file, "location": f.location, "match": f.match,
+        "message": f.msg(lang), "context": f.context,
+    }
+
+
+def report_dict(package: Package, findings: Iterable[Finding],
+                coverage: CoverageReport | None, *, version: str, lang: str = "zh"
+                ) -> dict[str, Any]:
+    """The ``reviewer scan --format json`` document."""
+    return {
+        "tool": {"name": "reviewer", "version": version},
+        "package": {
+            "id": package.id, "title": package.title, "digest": package.digest,
+            "files": [
+                {"path": r.path, "sha256": r.sha256, "role": r.role, "format": r.format,
+                 "status": r.status, "error": r.error, "units": r.units}
+                for r in package.files
+            ],
+        },
+        "findings": [finding_dict(f, lang) for f in findings],
+        "coverage": coverage.to_dict() if coverage is not None else {"ratio": 0.0, "topics": []},
+    }
+
+
+def _region(f: Finding) -> dict[str, Any]:
+    region: dict[str, Any] = {}
+    loc = f.locator
+    if loc is not None and loc.line is not None:
+        region["startLine"] = loc.line
+    start = f.extra.get("start")
+    end = f.extra.get("end")
+    if isinstance(start, int) and isinstance(end, int) and loc is not None and loc.line is not None:
+        region["startColumn"] = start + 1
+        region["endColumn"] = end + 1
+    if f.match:
+        region["snippet"] = {"text": f.match}
+    if f.location:
+        region["properties"] = dict(f.location)
+    return region
+
+
+def sarif_dict(package: Package, findings: Iterable[Finding], *, version: str, lang: str = "zh",
+               dispositions: Mapping[str, tuple[str, str]] | None = None) -> dict[str, Any]:
+    """SARIF 2.1.0: one run, rules with metadata, page/slide/time in region properties.
+
+    ``dispositions`` maps a finding id to ``(disposition, reason)``; findings
+    dismissed as false alarms or accepted become ``suppressions``.
+    """
+    findings = list(findings)
+    dispositions = dispositions or {}
+    rules: dict[str, dict[str, Any]] = {}
+    results = []
+    for f in findings:
+        rule_id = f"{f.check}/{f.rule}"
+        if rule_id not in rules:
+            rules[rule_id] = {
+                "id": rule_id,
+                "name": f.rule,
+                "shortDescription": {"text": f.msg(lang)},
+                "defaultConfiguration": {"level": SARIF_LEVEL.get(f.severity, "warning")},
+                "properties": {"check": f.check, "category": f.category},
+            }
+        location: dict[str, Any] = {}
+        if f.file:
+            physical: dict[str, Any] = {"artifactLocation": {"uri": f.file, "uriBaseId": "PACKAGE"}}
+            region = _region(f)
+            if region:
+                physical["region"] = region
+            location["physicalLocation"] = physical
+            if f.locator is not None and f.locator.kind != "file":
+                location["logicalLocations"] = [
+                    {"fullyQualifiedName": f"{f.file}/{f.locator.key().replace('=', '[')}]"}
+                ]
+        result: dict[str, Any] = {
+            "ruleId": rule_id,
+            "level": SARIF_LEVEL.get(f.severity, "warning"),
+            "message": {"text": f.msg(lang)},
+            "partialFingerprints": {"reviewerFindingId": f.id},
+            "properties": {"category": f.category, "context": f.context},
+        }
+        if location:
+            result["locations"] = [location]
+        disp = dispositions.get(f.id)
+        if disp and disp[0] in ("false-alarm", "accepted"):
+            result["suppressions"] = [{
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{disp[0]}: {disp[1]}",
+            }]
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "reviewer", "version": version,
+                "rules": list(rules.values()),
+            }},
+            "originalUriBaseIds": {"PACKAGE": {"description": {"text": package.source}}},
+            "columnKind": "unicodeCodePoints",
+            "properties": {"packageDigest": package.digest, "packageId": package.id},
+            "results": results,
+        }],
+    }

@@ -1,0 +1,177 @@
+"""``reviewer scan`` and ``reviewer search``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from itertools import groupby
+
+import click
+
+from reviewer import __version__
+from reviewer.cli.common import EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_store, resolve_lang
+
+
+@click.command()
+@click.argument("path", type=click.Path(exists=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="text for people, json/sarif for programs.")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True),
+              help="Extra rule file or folder, added to the shipped lexicons (repeatable).")
+@click.option("--only-lexicon", "only_lexicons", multiple=True, type=click.Path(exists=True),
+              help="Use only these rule files or folders (repeatable).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages (default zh).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to this file instead of stdout.")
+@db_option
+def scan(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tuple[str, ...],
+         lang: str | None, out: str | None, db_path: str | None) -> None:
+    """Ingest the course package at PATH (folder or .zip) and run every check.
+
+    Exit status: 0 when no finding has severity error, 1 when one does, 2 when
+    PATH can't be read as a package or the arguments are wrong.
+    """
+    from reviewer.service.scan import ScanError, scan as run_scan
+
+    lang = resolve_lang(lang)
+    db = open_store(db_path)
+    progress = _progress_printer() if fmt == "text" and sys.stderr.isatty() else None
+    try:
+        outcome = run_scan(db, path, lexicons=lexicons, only_lexicons=only_lexicons or None,
+                           on_progress=progress, lang=lang)
+    except ScanError as exc:
+        fail(str(exc))
+    for err in outcome.rule_errors:
+        click.echo(f"reviewer: rule file skipped: {err}", err=True)
+    text = _render(outcome, fmt, lang, db)
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    elif fmt == "text":
+        sys.stdout.write(text)
+    else:
+        click.echo(text)
+    has_error = any(f.severity == "error" for f in outcome.findings)
+    sys.exit(EXIT_PROBLEMS if has_error else EXIT_OK)
+
+
+def _progress_printer():
+    def show(p) -> None:
+        label = p.label[-50:]
+        click.echo(f"\r\x1b[2K{p.stage} {p.done}/{p.total} {label}", err=True, nl=False)
+        if p.stage == "checks" and p.done == p.total:
+            click.echo("\r\x1b[2K", err=True, nl=False)
+
+    return show
+
+
+def _render(outcome, fmt: str, lang: str, db) -> str:
+    from reviewer.checks.report import report_dict, sarif_dict
+
+    if fmt == "json":
+        doc = report_dict(outcome.package, outcome.findings, outcome.coverage,
+                          version=__version__, lang=lang)
+        return json.dumps(doc, ensure_ascii=False, indent=2)
+    if fmt == "sarif":
+        doc = sarif_dict(outcome.package, outcome.findings, version=__version__, lang=lang,
+                         dispositions=_dispositions(db, outcome))
+        return json.dumps(doc, ensure_ascii=False, indent=2)
+    return render_text(outcome, lang)
+
+
+def _dispositions(db, outcome) -> dict[str, tuple[str, str]]:
+    """Dispositions recorded in the review of this package version, if any."""
+    try:
+        from reviewer.service.review import dispositions_for
+    except ImportError:
+        return {}
+    return dispositions_for(db, outcome.package_id, outcome.package.digest)
+
+
+def render_text(outcome, lang: str) -> str:
+    """Findings grouped by check and severity, context with the match highlighted."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from reviewer.i18n import t
+
+    buf = StringIO()
+    console = Console(file=buf, force_terminal=sys.stdout.isatty(), width=100,
+                      highlight=False, soft_wrap=False)
+    colours = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+    findings = sorted(outcome.findings, key=lambda f: (f.check, f.sort_key()))
+    for check, group in groupby(findings, key=lambda f: f.check):
+        console.print(Text(f"■ {t('check.' + check, lang)} ({check})", style="bold"))
+        for sev, items in groupby(group, key=lambda f: f.severity):
+            items = list(items)
+            console.print(Text(f"  {t('severity.' + sev, lang)} × {len(items)}",
+                               style=colours.get(sev, "")))
+            for f in items:
+                where = f.file or "—"
+                if f.locator is not None and f.locator.kind != "file":
+                    where += " · " + f.locator.label(lang)
+                line = Text("    ")
+                line.append(where, style="blue")
+                line.append(f"  [{f.rule}] {f.msg(lang)}")
+                console.print(line)
+                if f.context:
+                    ctx = Text("      ")
+                    start, end = f.context_start, f.context_start + len(f.match)
+                    ctx.append(f.context[:start], style="dim")
+                    ctx.append(f.context[start:end], style="reverse " + colours.get(sev, ""))
+                    ctx.append(f.context[end:], style="dim")
+                    console.print(ctx)
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in outcome.findings:
+        counts[f.severity] += 1
+    if not outcome.findings:
+        console.print(t("scan.no_findings", lang))
+    cov = outcome.coverage
+    if cov is not None and cov.topics:
+        covered = sum(1 for topic in cov.topics if topic.covered)
+        console.print(t("scan.coverage", lang, covered=covered, total=len(cov.topics),
+                        ratio=f"{cov.ratio:.0%}"))
+    console.print(Text(t("scan.summary", lang, package=outcome.package.title,
+                         files=len(outcome.package.files), errors=counts["error"],
+                         warnings=counts["warning"], infos=counts["info"]), style="bold"))
+    console.print(f"digest {outcome.package.digest}", style="dim")
+    return buf.getvalue()
+
+
+@click.command()
+@click.argument("path", type=click.Path())
+@click.argument("query")
+@click.option("--limit", default=50, show_default=True, help="Most hits to list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
+@db_option
+def search(path: str, query: str, limit: int, fmt: str, lang: str | None,
+           db_path: str | None) -> None:
+    """Full-text search of the scanned package at PATH (Chinese works: trigram index).
+
+    Lists each hit with its file and page, slide, timestamp or line.
+    """
+    from reviewer.checks.model import snippet
+    from reviewer.service.scan import ScanError, search as run_search
+
+    lang = resolve_lang(lang)
+    db = open_store(db_path)
+    try:
+        hits = run_search(db, path, query, limit)
+    except ScanError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps([
+            {"file": seg.file, "location": seg.locator.to_dict(),
+             "context": snippet(seg.text, max(off, 0), max(off, 0) + len(query))[0]}
+            for seg, off in hits
+        ], ensure_ascii=False, indent=2))
+        return
+    for seg, off in hits:
+        ctx, _ = snippet(seg.text, max(off, 0), max(off, 0) + len(query))
+        click.echo(f"{seg.file}\t{seg.locator.label(lang)}\t{ctx}")
+    click.echo(f"{len(hits)} hit(s)", err=True)

@@ -1,0 +1,220 @@
+"""Scanning a package: ingest, store, run the checks — the use case behind ``reviewer scan``.
+
+Both the CLI and the TUI call :func:`scan`.  It is a plain function that
+reports progress through a callback and stops when ``cancel()`` returns true,
+so a Textual thread worker can relay it without the core knowing about
+Textual.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reviewer import __version__
+from reviewer.checks.model import CheckContext, CoverageReport, Finding
+from reviewer.checks.registry import all_checks, iter_checks
+from reviewer.ingest.model import Package, Segment
+from reviewer.store import packages as store
+
+
+@dataclass(frozen=True, slots=True)
+class ScanProgress:
+    """One step of a scan: ``stage`` is ``"ingest"`` (label = file) or ``"checks"`` (label = check)."""
+
+    stage: str
+    label: str
+    done: int
+    total: int
+
+
+class ScanCancelled(Exception):
+    """The scan was cancelled by the caller; nothing of it was recorded."""
+
+
+class ScanError(Exception):
+    """The path can't be scanned (not a package, unreadable); the message says why."""
+
+
+@dataclass(slots=True)
+class ScanOutcome:
+    package_id: int
+    scan_id: int
+    package: Package
+    findings: list[Finding]
+    coverage: CoverageReport | None
+    reused: int
+    extracted: int
+    rule_errors: list[str] = field(default_factory=list)
+    rule_files: list[str] = field(default_factory=list)
+    rules_digest: str = ""
+
+
+def package_key(path: str | Path) -> str:
+    """The key a package is stored under: its resolved absolute path."""
+    return str(Path(path).expanduser().resolve())
+
+
+def term_date(package: Package) -> date | None:
+    """The date of the version under review, from the manifest's ``date`` (ISO)."""
+    raw = (package.manifest or {}).get("date")
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def load_rules(lexicons: Sequence[str | Path] = (), only_lexicons: Sequence[str | Path] | None = None):
+    """Read the rule files: shipped ones plus ``lexicons``, or ``only_lexicons`` alone.
+
+    Returns ``(rules by kind, errors as strings, paths used, rules digest)``.
+    """
+    from reviewer.service.lexicons import load_rule_files, rules_digest
+
+    all_checks()  # importing the check modules registers the rule-file kinds
+    if only_lexicons:
+        paths, shipped = [Path(p) for p in only_lexicons], False
+    else:
+        paths, shipped = [Path(p) for p in lexicons], True
+    parsed, errors = load_rule_files(paths, include_shipped=shipped)
+    rules: dict[str, list[Any]] = {}
+    for item in parsed:
+        rules.setdefault(item.kind, []).append(item.rules)
+    return rules, [str(e) for e in errors], [p.source for p in parsed], rules_digest(parsed)
+
+
+def build_context(package: Package, rules: dict[str, list[Any]] | None = None,
+                  options: dict[str, Any] | None = None, lang: str = "zh") -> CheckContext:
+    """The context the checks run in, for ``package``."""
+    return CheckContext(package=package, rules=rules or {}, term_date=term_date(package),
+                        today=date.today(), options=dict(options or {}), lang=lang)
+
+
+def scan(db: sqlite_utils.Database, path: str | Path, *,
+         lexicons: Sequence[str | Path] = (), only_lexicons: Sequence[str | Path] | None = None,
+         limits: Any = None, options: dict[str, Any] | None = None,
+         on_progress: Callable[[ScanProgress], None] | None = None,
+         cancel: Callable[[], bool] | None = None, lang: str = "zh") -> ScanOutcome:
+    """Ingest ``path``, record it in ``db``, run every check, record the findings.
+
+    Files whose bytes are unchanged since an earlier scan are not extracted
+    again.  Raises :class:`ScanError` when ``path`` is not a package and
+    :class:`ScanCancelled` when ``cancel()`` turns true (nothing is recorded).
+    """
+    from reviewer.ingest.package import EXTRACTOR_VERSIONS, Limits, PackageError, iter_package
+
+    report = on_progress or (lambda p: None)
+    stop = cancel or (lambda: False)
+    counts = {"reused": 0}
+
+    def cached(sha256: str, fmt: str, relpath: str):
+        record = store.cached_file(db, sha256, fmt, EXTRACTOR_VERSIONS.get(fmt, ""), relpath)
+        if record is not None:
+            counts["reused"] += 1
+        return record
+
+    gen = iter_package(path, limits=limits or Limits(), cached=cached)
+    try:
+        while True:
+            if stop():
+                gen.close()
+                raise ScanCancelled()
+            try:
+                step = next(gen)
+            except StopIteration as done:
+                package: Package = done.value
+                break
+            report(ScanProgress("ingest", step.path, step.done, step.total))
+    except PackageError as exc:
+        raise ScanError(str(exc)) from exc
+
+    rules, rule_errors, rule_files, digest = load_rules(lexicons, only_lexicons)
+    ctx = build_context(package, rules, options, lang)
+    checks = iter_checks(ctx)
+    while True:
+        if stop():
+            checks.close()
+            raise ScanCancelled()
+        try:
+            step = next(checks)
+        except StopIteration as done:
+            result = done.value
+            break
+        report(ScanProgress("checks", step.check, step.done, step.total))
+
+    key = package_key(path)
+    package_id = store.save_package(db, key, package, EXTRACTOR_VERSIONS)
+    scan_id = store.start_scan(db, package_id, package.digest, __version__,
+                               {"lexicons": rule_files, "options": options or {}}, digest)
+    store.finish_scan(db, scan_id, result.findings, result.coverage,
+                      reused=counts["reused"], extracted=len(package.files) - counts["reused"])
+    return ScanOutcome(package_id, scan_id, package, result.findings, result.coverage,
+                       counts["reused"], len(package.files) - counts["reused"], rule_errors,
+                       rule_files, digest)
+
+
+# ---------------------------------------------------------------- reading back
+
+@dataclass(slots=True)
+class LoadedScan:
+    """The last recorded scan of a package, read from the store (no re-ingest)."""
+
+    package: dict[str, Any]
+    scan: dict[str, Any]
+    files: list[dict[str, Any]]
+    findings: list[Finding]
+    coverage: dict[str, Any] | None
+
+
+def load_latest(db: sqlite_utils.Database, path: str | Path) -> LoadedScan | None:
+    row = store.package_row(db, package_key(path))
+    if row is None:
+        return None
+    scan_row = store.latest_scan(db, row["id"])
+    if scan_row is None:
+        return None
+    findings = store.scan_findings(db, scan_row["id"])
+    findings.sort(key=lambda f: f.sort_key())
+    coverage = json.loads(scan_row["coverage"]) if scan_row.get("coverage") else None
+    return LoadedScan(row, scan_row, store.file_rows(db, row["id"]), findings, coverage)
+
+
+def library(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every known package with its last scan's counts."""
+    return store.list_packages(db)
+
+
+def _package_id(db: sqlite_utils.Database, path: str | Path) -> int:
+    row = store.package_row(db, package_key(path))
+    if row is None:
+        raise ScanError(f"{path} has not been scanned yet: run `reviewer scan {path}` first")
+    return row["id"]
+
+
+def search(db: sqlite_utils.Database, path: str | Path, query: str,
+           limit: int = 200) -> list[tuple[Segment, int]]:
+    """Full-text search of a scanned package: ``(segment, offset of the hit)``."""
+    return store.search_segments(db, _package_id(db, path), query, limit)
+
+
+def file_text(db: sqlite_utils.Database, path: str | Path, relpath: str) -> list[Segment]:
+    """The extracted, located text of one file of a scanned package."""
+    return list(store.file_segments(db, _package_id(db, path), relpath))
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Counts by severity (helper for summaries)."""
+    out = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        out[f.severity] = out.get(f.severity, 0) + 1
+    return out
