@@ -1,0 +1,98 @@
+"""The store keeps packages, files, located segments, scans and findings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from reviewer.checks.model import Finding, finding_at
+from reviewer.ingest.model import FileRecord, Locator, Package, Segment
+from reviewer.store import StoreError, open_db
+from reviewer.store import packages as store
+
+
+def _package(text: str = "开源软件开发的第一课", sha: str = "a" * 64) -> Package:
+    seg = Segment(file="notes/a.md", ordinal=0, locator=Locator(line=1), text=text)
+    rec = FileRecord(path="notes/a.md", size=len(text.encode()), sha256=sha, role="notes",
+                     format="md", units=1, segments=[seg])
+    return Package(source="/x/pkg", kind="dir", files=[rec], digest="sha256:" + "b" * 64)
+
+
+def test_save_and_read_back_segments(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    pid = store.save_package(db, "/x/pkg", _package(), {"md": "1"})
+    segs = list(store.file_segments(db, pid, "notes/a.md"))
+    assert [s.text for s in segs] == ["开源软件开发的第一课"]
+    assert segs[0].locator == Locator(line=1)
+
+
+def test_unchanged_file_keeps_its_segment_rows_and_changed_file_is_replaced(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    pid = store.save_package(db, "/x/pkg", _package(), {"md": "1"})
+    first_ids = [r["id"] for r in db.query("SELECT id FROM segments")]
+    store.save_package(db, "/x/pkg", _package(), {"md": "1"})
+    assert [r["id"] for r in db.query("SELECT id FROM segments")] == first_ids
+    store.save_package(db, "/x/pkg", _package("新内容", sha="c" * 64), {"md": "1"})
+    rows = list(db.query("SELECT text FROM segments"))
+    assert [r["text"] for r in rows] == ["新内容"]
+    assert db["files"].count == 1 and db["packages"].count == 1 and pid
+
+
+def test_cached_file_is_found_by_digest_format_and_extractor(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    store.save_package(db, "/x/pkg", _package(), {"md": "1"})
+    hit = store.cached_file(db, "a" * 64, "md", "1", "renamed.md")
+    assert hit is not None and hit.path == "renamed.md"
+    assert hit.segments[0].file == "renamed.md" and hit.segments[0].text.startswith("开源")
+    assert store.cached_file(db, "a" * 64, "md", "2", "x.md") is None  # extractor bumped
+    assert store.cached_file(db, "f" * 64, "md", "1", "x.md") is None
+
+
+@pytest.mark.parametrize("query,expected", [("开源软件", 1), ("开源", 1), ("第一课", 1), ("闭源", 0)])
+def test_search_works_for_chinese_of_any_length(tmp_path, query, expected):
+    db = open_db(tmp_path / "s.db")
+    pid = store.save_package(db, "/x/pkg", _package(), {"md": "1"})
+    hits = store.search_segments(db, pid, query)
+    assert len(hits) == expected
+    if hits:
+        seg, off = hits[0]
+        assert seg.text[off:off + len(query)] == query
+
+
+def test_search_folds_kangxi_radicals(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    pid = store.save_package(db, "/x/pkg", _package("⼤家好，欢迎来到⼤学"), {"md": "1"})
+    hits = store.search_segments(db, pid, "大学")
+    assert len(hits) == 1 and hits[0][0].text[hits[0][1]:hits[0][1] + 2] == "⼤学"
+
+
+def test_findings_round_trip(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    pkg = _package()
+    pid = store.save_package(db, "/x/pkg", pkg, {"md": "1"})
+    seg = pkg.files[0].segments[0]
+    f = finding_at(seg, 2, 4, check="lexicon", rule="r", category="c", severity="error",
+                   message={"zh": "中", "en": "en"})
+    sid = store.start_scan(db, pid, pkg.digest, "0", {}, "sha256:x")
+    store.finish_scan(db, sid, [f], None, reused=0, extracted=1)
+    back = store.scan_findings(db, sid)
+    assert back == [f]
+    scan = store.latest_scan(db, pid)
+    assert scan["errors"] == 1 and scan["warnings"] == 0
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable reviewer database"):
+        open_db(bad)
+
+
+def test_schema_has_foreign_keys(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    fks = {(fk.table, fk.other_table) for t in ("files", "segments", "scans", "findings")
+           for fk in db[t].foreign_keys}
+    assert ("files", "packages") in fks and ("segments", "files") in fks
+    assert ("findings", "scans") in fks
