@@ -1,0 +1,104 @@
+"""Making and extending signed envelopes (signing room).
+
+:func:`sign_statement` wraps a statement into a new DSSE envelope signed by the
+reviewer; :func:`countersign` adds a committee signature over the *same*
+payload bytes (a proof set: one payload, several signatures).  Before adding
+its signature, countersigning checks the envelope's self-consistency — the
+reviewer signature must verify under the public key the predicate carries.
+That catches corruption and accidental edits; it is **not** trust (an
+attacker can replace key and signature together), which only a verifier's
+trust store gives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, Signature, b64decode, b64encode
+from reviewer.signing.keys import ALGORITHMS, Signer, key_id
+from reviewer.signing.statement import PREDICATE_TYPE, STATEMENT_TYPE, statement_bytes
+from reviewer.signing.verify import parse_payload
+
+
+class SigningError(ValueError):
+    """The envelope can't be (counter)signed; ``reasons`` lists why."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def sign_statement(statement: dict[str, Any], signer: Signer) -> Envelope:
+    """A new envelope holding ``statement``, signed by ``signer``."""
+    env = Envelope(payload_type=PAYLOAD_TYPE, payload=statement_bytes(statement))
+    env.signatures.append(Signature(keyid=signer.info.keyid, sig=b64encode(signer.sign(env.pae()))))
+    return env
+
+
+def self_check(env: Envelope) -> dict[str, Any]:
+    """Check the envelope is intact by its own account; returns the statement.
+
+    Raises :class:`SigningError` listing every problem.  Uses the public key
+    embedded in the predicate (informational data, not trust).
+    """
+    if env.payload_type != PAYLOAD_TYPE:
+        raise SigningError([f"payload type {env.payload_type!r} is not {PAYLOAD_TYPE}"])
+    try:
+        statement = parse_payload(env.payload)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SigningError([f"payload is not JSON: {exc}"]) from exc
+    if (not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE
+            or statement.get("predicateType") != PREDICATE_TYPE):
+        raise SigningError(["the payload is not a course recommendation statement"])
+    reviewer = (statement.get("predicate") or {}).get("reviewer") or {}
+    problems = []
+    try:
+        raw = b64decode(reviewer.get("public_key"))
+    except ValueError:
+        raise SigningError(["the predicate carries no reviewer public key"]) from None
+    if key_id(raw) != reviewer.get("keyid"):
+        problems.append("the reviewer's key id does not match the embedded public key")
+    message = env.pae()
+    found = False
+    for i, sig in enumerate(env.signatures, start=1):
+        if sig.keyid != reviewer.get("keyid"):
+            continue
+        found = True
+        try:
+            ok = ALGORITHMS["ed25519"].verify(raw, b64decode(sig.sig), message)
+        except ValueError:
+            ok = False
+        if not ok:
+            problems.append(f"signature {i} (the reviewer's) does not match the content")
+    if not found:
+        problems.append("the reviewer's signature is missing")
+    if problems:
+        raise SigningError(problems)
+    return statement
+
+
+def countersign(env: Envelope, signer: Signer) -> tuple[Envelope, bool]:
+    """Add ``signer``'s signature over the same payload.
+
+    Returns ``(envelope, added)``; ``added`` is ``False`` when this key had
+    already signed (the envelope is returned unchanged).  Raises
+    :class:`SigningError` when the envelope is not intact, the key is not a
+    committee key, or belongs to another institution than the course.
+    """
+    statement = self_check(env)
+    predicate = statement["predicate"]
+    problems = []
+    if signer.info.role != "committee":
+        problems.append(f"key {signer.info.keyid} has role {signer.info.role}; countersigning needs a committee key")
+    institution = (predicate.get("course") or {}).get("institution")
+    if signer.info.institution != institution:
+        problems.append(f"key {signer.info.keyid} belongs to {signer.info.institution}, "
+                        f"the course to {institution}")
+    if signer.info.keyid == (predicate.get("reviewer") or {}).get("keyid"):
+        problems.append("the reviewer cannot countersign their own recommendation")
+    if problems:
+        raise SigningError(problems)
+    if any(s.keyid == signer.info.keyid for s in env.signatures):
+        return env, False
+    sig = Signature(keyid=signer.info.keyid, sig=b64encode(signer.sign(env.pae())))
+    return Envelope(env.payload_type, env.payload, [*env.signatures, sig]), True

@@ -1,0 +1,121 @@
+"""The signed content: an in-toto Statement v1 with our predicate (signing room).
+
+::
+
+    {"_type": "https://in-toto.io/Statement/v1",
+     "subject": [{"name": "week1/slides.pdf",
+                  "digest": {"sha256": "…", "sm3": "…"},
+                  "annotations": {"size": 12345}}, …],
+     "predicateType": "https://reviewer.example/course-recommendation/v1",
+     "predicate": {…}}
+
+``subject`` lists every file of the package (sorted by path).  The predicate
+fields are described in ``docs/signing.md`` and checked by
+``reviewer/schemas/recommendation-statement.schema.json``.  The payload bytes
+are this JSON with sorted keys and no insignificant whitespace — but a
+verifier never re-serialises: DSSE signs the bytes as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from reviewer.signing.digests import FileDigest
+
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPE = "https://reviewer.example/course-recommendation/v1"
+DECISIONS = ("recommend", "revise", "reject")
+DEFAULT_VALID_DAYS = 365
+
+
+def iso_utc(dt: datetime) -> str:
+    """``2026-11-26T01:02:03Z`` (UTC, seconds)."""
+    return dt.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(slots=True)
+class RecommendationInput:
+    """Everything the signer asserts, gathered by the service layer."""
+
+    files: list[FileDigest]
+    package_digest: str
+    course: dict[str, Any]
+    decision: dict[str, Any]  # {value, comment, decided_at, decided_by}
+    checklist: dict[str, Any]  # {id, version, digest, answers: [...]}
+    findings: list[dict[str, Any]]  # {id, check, rule, severity, file, location, disposition, reason}
+    tooling: dict[str, Any]  # {tool, version, lexicons_digest, checklists_digest}
+    reviewer: dict[str, Any]  # {name, institution, keyid, role, public_key}
+    sequence: int = 1
+    supersedes: str | None = None
+    audience: str | None = None
+    issued_at: datetime | None = None
+    valid_days: int = DEFAULT_VALID_DAYS
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts by check and severity, plus every error and warning with its disposition."""
+    by_check: dict[str, Counter] = {}
+    totals: Counter = Counter()
+    for f in findings:
+        by_check.setdefault(f["check"], Counter())[f["severity"]] += 1
+        totals[f["severity"]] += 1
+    sev = ("error", "warning", "info")
+    items = [
+        {"id": f["id"], "check": f["check"], "rule": f["rule"], "severity": f["severity"],
+         "file": f.get("file"), "location": f.get("location") or {},
+         "disposition": f.get("disposition"), "reason": f.get("reason") or ""}
+        for f in sorted(findings, key=lambda f: (sev.index(f["severity"]) if f["severity"] in sev else 9,
+                                                 f["check"], f.get("file") or "", f["id"]))
+        if f["severity"] in ("error", "warning")
+    ]
+    return {
+        "total": {s: totals.get(s, 0) for s in sev},
+        "by_check": {c: {s: n.get(s, 0) for s in sev} for c, n in sorted(by_check.items())},
+        "items": items,
+    }
+
+
+def build_statement(inp: RecommendationInput) -> dict[str, Any]:
+    """The in-toto Statement for ``inp`` (a plain dict, ready to serialise)."""
+    if inp.decision.get("value") not in DECISIONS:
+        raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
+    if inp.sequence < 1:
+        raise ValueError("sequence starts at 1")
+    if inp.valid_days < 1:
+        raise ValueError("a recommendation must be valid for at least one day")
+    issued = (inp.issued_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    files = sorted(inp.files, key=lambda f: f.path)
+    predicate = {
+        "id": inp.id,
+        "sequence": inp.sequence,
+        "supersedes": inp.supersedes,
+        "audience": inp.audience,
+        "course": inp.course,
+        "package_digest": inp.package_digest,
+        "file_count": len(files),
+        "decision": inp.decision,
+        "checklist": inp.checklist,
+        "findings": findings_summary(inp.findings),
+        "tooling": inp.tooling,
+        "reviewer": inp.reviewer,
+        "issued_at": iso_utc(issued),
+        "valid_until": iso_utc(issued + timedelta(days=inp.valid_days)),
+    }
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": [f.subject() for f in files],
+        "predicateType": PREDICATE_TYPE,
+        "predicate": predicate,
+    }
+
+
+def statement_bytes(statement: dict[str, Any]) -> bytes:
+    """The payload bytes: UTF-8 JSON, sorted keys, compact."""
+    return json.dumps(statement, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")

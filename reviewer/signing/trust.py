@@ -1,0 +1,271 @@
+"""The verifier's trust store: which keys a platform trusts, for what (signing room).
+
+A YAML file maintained by the platform (``reviewer trust add/revoke``)::
+
+    version: 1
+    required_roles: [reviewer, committee]     # one distinct key holder per entry
+    institutions:
+      北京大学:
+        keys:
+          - keyid: "ed25519:…"
+            algorithm: ed25519                # the verifier's choice, never the file's
+            public_key: "<base64 raw key>"
+            name: 张老师
+            role: reviewer                    # reviewer | committee
+            not_before: "2026-01-01T00:00:00+00:00"
+            not_after: null                   # or an ISO date/time
+    revoked:
+      - {keyid: "ed25519:…", at: "2026-05-01T00:00:00+00:00", reason: "laptop lost"}
+
+Parsing is strict: every problem is collected and raised together as a
+:class:`TrustStoreError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reviewer.signing.dsse import b64decode, b64encode
+from reviewer.signing.keys import ALGORITHMS, ROLES, PublicKeyInfo
+
+DEFAULT_REQUIRED_ROLES = ("reviewer", "committee")
+
+
+class TrustStoreError(ValueError):
+    """The trust store can't be read or is malformed; ``problems`` lists each issue."""
+
+    def __init__(self, source: str, problems: list[str]):
+        super().__init__(f"{source}: " + "; ".join(problems))
+        self.source = source
+        self.problems = problems
+
+
+def parse_time(value: Any, *, end_of_day: bool = False) -> datetime:
+    """An ISO date or date-time (YAML may have parsed it already) → aware UTC datetime.
+
+    A bare date means the start of that day in UTC (``end_of_day``: its last
+    second).  Naive times are taken as UTC.
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime.combine(value, time(23, 59, 59) if end_of_day else time(0, 0))
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10:
+            return parse_time(date.fromisoformat(text), end_of_day=end_of_day)
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    else:
+        raise ValueError(f"not a date/time: {value!r}")
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(timezone.utc).isoformat() if dt else None
+
+
+@dataclass(slots=True)
+class TrustedKey:
+    keyid: str
+    algorithm: str
+    public_key: bytes
+    institution: str
+    role: str
+    name: str = ""
+    not_before: datetime | None = None
+    not_after: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"keyid": self.keyid, "algorithm": self.algorithm,
+                "public_key": b64encode(self.public_key), "name": self.name, "role": self.role,
+                "not_before": iso(self.not_before), "not_after": iso(self.not_after)}
+
+
+@dataclass(slots=True)
+class Revocation:
+    keyid: str
+    at: datetime
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"keyid": self.keyid, "at": iso(self.at), "reason": self.reason}
+
+
+@dataclass(slots=True)
+class TrustStore:
+    """Trusted keys by id, revocations and the roles that must sign."""
+
+    keys: dict[str, TrustedKey] = field(default_factory=dict)
+    revoked: list[Revocation] = field(default_factory=list)
+    required_roles: list[str] = field(default_factory=lambda: list(DEFAULT_REQUIRED_ROLES))
+
+    def key(self, keyid: str) -> TrustedKey | None:
+        return self.keys.get(keyid)
+
+    def revocation(self, keyid: str, at: datetime) -> Revocation | None:
+        """The earliest revocation of ``keyid`` in force at ``at`` (revoked at or before)."""
+        hits = [r for r in self.revoked if r.keyid == keyid and r.at <= at]
+        return min(hits, key=lambda r: r.at) if hits else None
+
+    def required(self) -> Counter:
+        return Counter(self.required_roles)
+
+    # -------------------------------------------------------------- maintenance
+
+    def add(self, info: PublicKeyInfo, role: str, *, not_before: datetime | None = None,
+            not_after: datetime | None = None) -> bool:
+        """Trust ``info`` for ``role``; returns ``False`` when it replaced an entry."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        if not_before and not_after and not_after <= not_before:
+            raise ValueError("not_after must be later than not_before")
+        fresh = info.keyid not in self.keys
+        self.keys[info.keyid] = TrustedKey(
+            keyid=info.keyid, algorithm=info.algorithm, public_key=info.public_key,
+            institution=info.institution, role=role, name=info.name,
+            not_before=not_before, not_after=not_after)
+        return fresh
+
+    def revoke(self, keyid: str, at: datetime, reason: str = "") -> None:
+        self.revoked.append(Revocation(keyid=keyid, at=at, reason=reason))
+
+    # -------------------------------------------------------------- file form
+
+    def to_dict(self) -> dict[str, Any]:
+        institutions: dict[str, dict[str, list]] = {}
+        for k in sorted(self.keys.values(), key=lambda k: (k.institution, k.role, k.name, k.keyid)):
+            entry = k.to_dict()
+            institutions.setdefault(k.institution, {"keys": []})["keys"].append(entry)
+        return {"version": 1, "required_roles": list(self.required_roles),
+                "institutions": institutions,
+                "revoked": [r.to_dict() for r in self.revoked]}
+
+    def dump(self) -> str:
+        header = ("# reviewer trust store: keys this platform trusts to sign course\n"
+                  "# recommendations.  Maintain with `reviewer trust add/revoke`; see docs/signing.md.\n")
+        return header + yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False)
+
+    def save(self, path: str | Path) -> None:
+        """Write atomically (temporary file, then rename)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(self.dump(), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def _key_from(entry: Any, institution: str, where: str, problems: list[str]) -> TrustedKey | None:
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: a key entry must be a mapping")
+        return None
+    bad = [f for f in ("keyid", "public_key", "role") if not isinstance(entry.get(f), str)]
+    if bad:
+        problems.append(f"{where}: missing or non-text field(s) {', '.join(bad)}")
+        return None
+    algorithm = entry.get("algorithm", "ed25519")
+    if algorithm not in ALGORITHMS:
+        problems.append(f"{where}: unknown algorithm {algorithm!r} (known: {', '.join(ALGORITHMS)})")
+        return None
+    if entry["role"] not in ROLES:
+        problems.append(f"{where}: role {entry['role']!r} is not one of {', '.join(ROLES)}")
+        return None
+    try:
+        raw = b64decode(entry["public_key"])
+    except ValueError as exc:
+        problems.append(f"{where}: public_key is not base64 ({exc})")
+        return None
+    expected = ALGORITHMS[algorithm].key_id(raw)
+    if entry["keyid"] != expected:
+        problems.append(f"{where}: keyid {entry['keyid']} does not match its public key ({expected})")
+        return None
+    times = {}
+    for name in ("not_before", "not_after"):
+        value = entry.get(name)
+        if value in (None, ""):
+            times[name] = None
+            continue
+        try:
+            times[name] = parse_time(value, end_of_day=(name == "not_after"))
+        except ValueError as exc:
+            problems.append(f"{where}: {name}: {exc}")
+            return None
+    return TrustedKey(keyid=entry["keyid"], algorithm=algorithm, public_key=raw,
+                      institution=institution, role=entry["role"],
+                      name=str(entry.get("name") or ""), **times)
+
+
+def trust_from_dict(data: Any, source: str = "trust store") -> TrustStore:
+    """Build a :class:`TrustStore` from parsed YAML; raises :class:`TrustStoreError`."""
+    problems: list[str] = []
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise TrustStoreError(source, ["the top level must be a mapping"])
+    unknown = set(data) - {"version", "required_roles", "institutions", "revoked"}
+    if unknown:
+        problems.append(f"unknown top-level field(s): {', '.join(sorted(map(str, unknown)))}")
+    if data.get("version", 1) != 1:
+        problems.append(f"unsupported version {data.get('version')!r}")
+    roles = data.get("required_roles", list(DEFAULT_REQUIRED_ROLES))
+    if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
+        problems.append(f"required_roles must be a non-empty list of {', '.join(ROLES)}")
+        roles = list(DEFAULT_REQUIRED_ROLES)
+    store = TrustStore(required_roles=list(roles))
+    institutions = data.get("institutions") or {}
+    if not isinstance(institutions, dict):
+        problems.append("institutions must be a mapping of institution name → {keys: [...]}")
+        institutions = {}
+    for inst, body in institutions.items():
+        if not isinstance(body, dict) or not isinstance(body.get("keys", []), list):
+            problems.append(f"institutions.{inst}: must be a mapping with a keys list")
+            continue
+        for i, entry in enumerate(body.get("keys") or []):
+            key = _key_from(entry, str(inst), f"institutions.{inst}.keys[{i}]", problems)
+            if key is None:
+                continue
+            if key.keyid in store.keys:
+                problems.append(f"institutions.{inst}.keys[{i}]: key {key.keyid} is listed twice")
+                continue
+            store.keys[key.keyid] = key
+    revoked = data.get("revoked") or []
+    if not isinstance(revoked, list):
+        problems.append("revoked must be a list")
+        revoked = []
+    for i, entry in enumerate(revoked):
+        if not isinstance(entry, dict) or not isinstance(entry.get("keyid"), str):
+            problems.append(f"revoked[{i}]: needs a keyid")
+            continue
+        try:
+            at = parse_time(entry.get("at"))
+        except ValueError as exc:
+            problems.append(f"revoked[{i}]: at: {exc}")
+            continue
+        store.revoked.append(Revocation(entry["keyid"], at, str(entry.get("reason") or "")))
+    if problems:
+        raise TrustStoreError(source, problems)
+    return store
+
+
+def load_trust(path: str | Path, *, missing_ok: bool = False) -> TrustStore:
+    """Read a trust store file (``missing_ok``: a missing file is an empty store)."""
+    path = Path(path)
+    if missing_ok and not path.exists():
+        return TrustStore()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TrustStoreError(str(path), [f"cannot read: {exc}"]) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TrustStoreError(str(path), [f"not valid YAML: {exc}"]) from exc
+    return trust_from_dict(data, str(path))
