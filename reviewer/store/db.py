@@ -40,6 +40,7 @@ def _load_store_modules() -> None:
     # Importing the modules registers their migrations.
     import reviewer.store.packages  # noqa: F401
     import reviewer.store.reviews  # noqa: F401
+    import reviewer.store.platform  # noqa: F401
 
 
 def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
