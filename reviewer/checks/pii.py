@@ -1,0 +1,413 @@
+"""Check ``pii``: personal data (个人信息) in course material — room ``checks``.
+
+Article 15 of 教高〔2022〕1号 asks that the personal information of teachers
+and students be protected.  This check finds, in every segment's ``norm``
+(same length as ``text``, so spans point at the original):
+
+* mainland resident ID numbers (GB 11643), kept only when the check digit,
+  the birth date and the province code all hold — an 18-digit order number is
+  not a hit;
+* mobile numbers (``1[3-9]`` + 9 digits, ``+86``/spaces/dashes), never inside
+  a longer run of digits nor inside an ISBN;
+* e-mail addresses (plain and ``#``/``[at]`` obfuscations), minus documentation
+  and tool addresses (``example.com``, ``git@github.com``);
+* QQ / WeChat accounts, only right after a contact word (QQ, 微信, vx …);
+* student ids (学号 + digits) with a name nearby.
+
+Every term, pattern and threshold comes from the rule file of kind ``pii``
+(``lexicons/pii.yaml``); this module holds the engines.  Without a rule file
+the check reports nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
+from reviewer.checks.registry import register
+from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.ingest.model import Msg, Segment
+
+CHECK = "pii"
+
+#: GB 11643-1999 check-digit weights and the digit for each remainder mod 11.
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+#: Detector order when two candidates overlap: the first one wins.
+PRIORITY = ("id-card", "mobile", "email", "im-account", "student-id")
+
+_DIGITS = re.compile(r"\d{17}[\dXx]")
+_LATIN = re.compile(r"[A-Za-z0-9_]")
+
+
+# ------------------------------------------------------------------ rule data
+
+@dataclass(slots=True)
+class ContactKind:
+    """QQ, WeChat …: contact words and the shape of the account that follows."""
+
+    name: str
+    words: list[str]
+    account: re.Pattern[str]
+
+
+@dataclass(slots=True)
+class PiiRules:
+    """A parsed ``kind: pii`` rule file, regular expressions compiled."""
+
+    id: str
+    source: str
+    category: str
+    severity: str
+    messages: dict[str, Msg]
+    enabled: set[str]
+    provinces: set[str]
+    min_birth_year: int
+    mobile: re.Pattern[str]
+    isbn: list[re.Pattern[str]]
+    email: list[re.Pattern[str]]
+    email_ignore_domains: set[str]
+    email_ignore_local: set[str]
+    role_severity: dict[str, dict[str, str]]
+    contact_filler: re.Pattern[str]
+    contact_word_re: re.Pattern[str] | None
+    contact_kinds: dict[str, ContactKind]  # lower-cased word → kind
+    student_word_re: re.Pattern[str] | None
+    student_filler: re.Pattern[str]
+    student_number: re.Pattern[str]
+    name_labels: re.Pattern[str] | None
+    name_re: re.Pattern[str] | None
+    name_window: int
+    tests: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _fail(source: str, message: str) -> RuleFileError:
+    return RuleFileError(source, message)
+
+
+def _msg(value: Any, source: str, where: str) -> Msg:
+    if isinstance(value, str):
+        return {"zh": value, "en": value}
+    if isinstance(value, dict) and (value.get("zh") or value.get("en")):
+        zh = str(value.get("zh") or value.get("en"))
+        return {"zh": zh, "en": str(value.get("en") or zh)}
+    raise _fail(source, f"{where}: a message needs zh and/or en text")
+
+
+def _regex(pattern: Any, source: str, where: str, flags: int = 0) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise _fail(source, f"{where}: a regular expression (string) is required")
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise _fail(source, f"{where}: invalid regular expression {pattern!r}: {exc}") from exc
+
+
+def _strings(value: Any, source: str, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise _fail(source, f"{where}: a list of strings is required")
+    return [str(v) for v in value if str(v).strip()]
+
+
+def _section(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise _fail(source, f"{key}: a mapping is required")
+    return value
+
+
+def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Alternation of ``words`` (longest first), case-insensitive; Latin words whole."""
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        esc = re.escape(word)
+        if word[:1].isascii() and word[:1].isalnum():
+            esc = r"(?<![A-Za-z0-9])" + esc
+        if word[-1:].isascii() and word[-1:].isalnum():
+            esc = esc + r"(?![A-Za-z])"
+        parts.append(esc)
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@register_kind("pii")
+def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
+    """Parse and validate a ``kind: pii`` rule file; run its embedded tests."""
+    if not isinstance(data, dict):
+        raise _fail(source, "a pii rule file must be a mapping")
+    severity = str(data.get("severity", "error"))
+    if severity not in ("error", "warning", "info"):
+        raise _fail(source, f"severity: {severity!r} is not error, warning or info")
+    raw_messages = _section(data, "messages", source)
+    messages = {k: _msg(v, source, f"messages.{k}") for k, v in raw_messages.items()}
+    for name in PRIORITY:
+        messages.setdefault(name, {"zh": "疑似个人信息", "en": "Possible personal data"})
+
+    idc = _section(data, "id_card", source)
+    mob = _section(data, "mobile", source)
+    mail = _section(data, "email", source)
+    contact = _section(data, "contact_ids", source)
+    student = _section(data, "student_id", source)
+    keys = ("id_card", "mobile", "email", "contact_ids", "student_id")
+    enabled = {name for name, key, sec in zip(PRIORITY, keys, (idc, mob, mail, contact, student))
+               if key in data and sec.get("enabled", True)}
+
+    kinds: dict[str, ContactKind] = {}
+    raw_kinds = contact.get("kinds") or []
+    if not isinstance(raw_kinds, list):
+        raise _fail(source, "contact_ids.kinds: a list is required")
+    for i, item in enumerate(raw_kinds):
+        if not isinstance(item, dict) or "name" not in item:
+            raise _fail(source, f"contact_ids.kinds[{i}]: needs name, words and account")
+        kind = ContactKind(str(item["name"]), _strings(item.get("words"), source,
+                                                       f"contact_ids.kinds[{i}].words"),
+                           _regex(item.get("account"), source, f"contact_ids.kinds[{i}].account"))
+        for word in kind.words:
+            kinds[word.lower()] = kind
+
+    rules = PiiRules(
+        id=str(data.get("id", "pii")), source=source,
+        category=str(data.get("category", "personal-data")), severity=severity,
+        messages=messages, enabled=enabled,
+        provinces={str(p) for p in idc.get("provinces", [])},
+        min_birth_year=int(idc.get("min_birth_year", 1900)),
+        mobile=_regex(mob.get("pattern", r"1[3-9]\d{9}"), source, "mobile.pattern"),
+        isbn=[_regex(p, source, "mobile.isbn_patterns", re.IGNORECASE)
+              for p in _strings(mob.get("isbn_patterns"), source, "mobile.isbn_patterns")],
+        email=[_regex(p, source, "email.patterns", re.IGNORECASE)
+               for p in _strings(mail.get("patterns"), source, "email.patterns")],
+        email_ignore_domains={d.lower() for d in _strings(mail.get("ignore_domains"), source,
+                                                          "email.ignore_domains")},
+        email_ignore_local={d.lower() for d in _strings(mail.get("ignore_local_parts"), source,
+                                                        "email.ignore_local_parts")},
+        role_severity={k: dict(v) for k, v in (data.get("role_severity") or {}).items()},
+        contact_filler=_regex(contact.get("filler", r"[\s:：]{0,3}"), source,
+                              "contact_ids.filler"),
+        contact_word_re=_words_re(kinds),
+        contact_kinds=kinds,
+        student_word_re=_words_re(_strings(student.get("words"), source, "student_id.words")),
+        student_filler=_regex(student.get("filler", r"[\s:：]{0,3}"), source,
+                              "student_id.filler"),
+        student_number=_regex(student.get("number", r"\d{6,14}"), source, "student_id.number"),
+        name_labels=_words_re(_strings(student.get("name_labels"), source,
+                                       "student_id.name_labels")),
+        name_re=_name_re(_strings(student.get("surnames"), source, "student_id.surnames")),
+        name_window=int(student.get("name_window", 30)),
+        tests=dict(data.get("tests") or {}),
+    )
+    _run_embedded_tests(rules)
+    return rules
+
+
+def _name_re(surnames: list[str]) -> re.Pattern[str] | None:
+    """A Chinese personal name standing alone: surname + 1–2 ideographs."""
+    if not surnames:
+        return None
+    alt = "|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True))
+    return re.compile(rf"(?<![\u4e00-\u9fff])(?:{alt})[\u4e00-\u9fff]{{1,2}}(?![\u4e00-\u9fff])")
+
+
+def _run_embedded_tests(rules: PiiRules) -> None:
+    """A rule file whose examples fail does not load."""
+    failures = []
+    for item in rules.tests.get("match") or []:
+        text, want = (item, None) if isinstance(item, str) else (item.get("text", ""), item.get("rule"))
+        hits = [h.rule for h in detect(text, rules)]
+        if not hits or (want and want not in hits):
+            failures.append(f"should match{f' ({want})' if want else ''}: {text!r}")
+    for text in rules.tests.get("no_match") or []:
+        hits = detect(str(text), rules)
+        if hits:
+            failures.append(f"should not match: {text!r} (found {hits[0].rule} {hits[0].text!r})")
+    if failures:
+        raise _fail(rules.source, "embedded tests failed: " + "; ".join(failures))
+
+
+# ------------------------------------------------------------------ detectors
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One personal-data candidate that passed its validators."""
+
+    rule: str
+    start: int
+    end: int
+    text: str
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+def id_check_digit(first17: str) -> str:
+    """The GB 11643 check character for 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))
+    return ID_CHECK[total % 11]
+
+
+def valid_id_number(number: str, provinces: set[str] | None = None,
+                    min_birth_year: int = 1900, today: date | None = None) -> bool:
+    """True for an 18-character resident ID with a right check digit, birth date and province."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    if id_check_digit(number[:17]) != number[17].upper():
+        return False
+    if provinces and number[:2] not in provinces:
+        return False
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return min_birth_year <= born.year and born <= (today or date.today())
+
+
+def _isolated(text: str, start: int, end: int) -> bool:
+    """Not glued to more digits/letters, nor to digits through ``-`` or ``.``."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if (before and _LATIN.match(before)) or (after and _LATIN.match(after)):
+        return False
+    if before in "-." and start > 1 and text[start - 2].isdigit():
+        return False
+    if after in "-." and end + 1 < len(text) and text[end + 1].isdigit():
+        return False
+    return True
+
+
+def _masked(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _id_cards(text: str, rules: PiiRules) -> Iterable[Hit]:
+    for m in re.finditer(r"\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]", text):
+        digits = re.sub(r"[ -]", "", m.group())
+        if len(digits) == 18 and _isolated(text, m.start(), m.end()) and valid_id_number(
+                digits, rules.provinces, rules.min_birth_year):
+            yield Hit("id-card", m.start(), m.end(), m.group())
+
+
+def _mobiles(text: str, rules: PiiRules, masks: list[tuple[int, int]]) -> Iterable[Hit]:
+    for m in rules.mobile.finditer(text):
+        start, end = m.span()
+        if not _isolated(text, start, end) or _masked(masks, start, end):
+            continue
+        yield Hit("mobile", start, end, m.group())
+
+
+def _emails(text: str, rules: PiiRules) -> Iterable[Hit]:
+    seen: list[tuple[int, int]] = []
+    for pattern in rules.email:
+        for m in pattern.finditer(text):
+            if _masked(seen, *m.span()):
+                continue
+            local = (m.groupdict().get("local") or "").lower()
+            domain = (m.groupdict().get("domain") or "").lower()
+            domain = re.sub(r"\s*[\[(]dot[\])]\s*", ".", domain)
+            if local in rules.email_ignore_local or any(
+                    domain == d or domain.endswith("." + d) for d in rules.email_ignore_domains):
+                continue
+            seen.append(m.span())
+            yield Hit("email", m.start(), m.end(), m.group())
+
+
+def _contacts(text: str, rules: PiiRules) -> Iterable[Hit]:
+    if rules.contact_word_re is None:
+        return
+    for word in rules.contact_word_re.finditer(text):
+        kind = rules.contact_kinds.get(word.group().lower())
+        if kind is None:
+            continue
+        filler = rules.contact_filler.match(text, word.end())
+        pos = filler.end() if filler else word.end()
+        account = kind.account.match(text, pos)
+        if account is None or not _isolated(text, account.start(), account.end()):
+            continue
+        yield Hit("im-account", word.start(), account.end(), text[word.start():account.end()],
+                  (("platform", kind.name), ("account", account.group())))
+
+
+def _has_name(text: str, start: int, end: int, rules: PiiRules) -> bool:
+    lo, hi = max(0, start - rules.name_window), min(len(text), end + rules.name_window)
+    window = text[lo:hi]
+    if rules.name_labels is not None and rules.name_labels.search(window):
+        return True
+    return rules.name_re is not None and rules.name_re.search(window) is not None
+
+
+def _student_ids(text: str, rules: PiiRules) -> Iterable[Hit]:
+    if rules.student_word_re is None:
+        return
+    for word in rules.student_word_re.finditer(text):
+        filler = rules.student_filler.match(text, word.end())
+        pos = filler.end() if filler else word.end()
+        number = rules.student_number.match(text, pos)
+        if number is None or not _isolated(text, number.start(), number.end()):
+            continue
+        if _has_name(text, word.start(), number.end(), rules):
+            yield Hit("student-id", word.start(), number.end(), text[word.start():number.end()])
+
+
+def detect(text: str, rules: PiiRules) -> list[Hit]:
+    """Every personal-data hit in ``text`` (overlaps resolved by :data:`PRIORITY`)."""
+    masks = [m.span() for p in rules.isbn for m in p.finditer(text)]
+    found: list[Hit] = []
+    if "id-card" in rules.enabled:
+        found += _id_cards(text, rules)
+    if "mobile" in rules.enabled:
+        found += _mobiles(text, rules, masks)
+    if "email" in rules.enabled:
+        found += _emails(text, rules)
+    if "im-account" in rules.enabled:
+        found += _contacts(text, rules)
+    if "student-id" in rules.enabled:
+        found += _student_ids(text, rules)
+    found.sort(key=lambda h: (PRIORITY.index(h.rule), h.start))
+    kept: list[Hit] = []
+    for hit in found:
+        if not _masked([(k.start, k.end) for k in kept], hit.start, hit.end):
+            kept.append(hit)
+    kept.sort(key=lambda h: h.start)
+    return kept
+
+
+# ------------------------------------------------------------------ the check
+
+def _severity(rules: PiiRules, hit: Hit, role: str) -> str:
+    return rules.role_severity.get(role, {}).get(hit.rule, rules.severity)
+
+
+def findings_for(segment: Segment, role: str, rules: PiiRules) -> list[Finding]:
+    """The findings of one rule set in one segment."""
+    out: list[Finding] = []
+    seen: dict[tuple[str, str], int] = {}
+    for hit in detect(segment.norm, rules):
+        match = segment.text[hit.start:hit.end]
+        occurrence = seen.get((hit.rule, match), 0)
+        seen[(hit.rule, match)] = occurrence + 1
+        out.append(finding_at(
+            segment, hit.start, hit.end, check=CHECK, rule=hit.rule, category=rules.category,
+            severity=_severity(rules, hit, role), message=rules.messages[hit.rule],
+            occurrence=occurrence, extra=dict(hit.extra, ruleset=rules.id),
+        ))
+    return out
+
+
+@register(CHECK)
+def check_pii(ctx: CheckContext) -> CheckResult:
+    """Personal data in every segment of every file."""
+    rulesets = [r for r in ctx.rules.get("pii", []) if isinstance(r, PiiRules)]
+    findings: list[Finding] = []
+    if not rulesets:
+        return CheckResult(findings)
+    seen: set[str] = set()
+    for record in ctx.package.files:
+        for segment in record.segments:
+            for rules in rulesets:
+                for finding in findings_for(segment, record.role, rules):
+                    if finding.id not in seen:
+                        seen.add(finding.id)
+                        findings.append(finding)
+    return CheckResult(findings)

@@ -1,0 +1,177 @@
+"""Check ``pii``: engines, rule-file validation, the registered check, accuracy."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reviewer.checks.model import CheckContext
+from reviewer.checks.pii import (
+    check_pii, detect, findings_for, id_check_digit, parse_pii, valid_id_number,
+)
+from reviewer.checks.rulefile import RuleFileError
+from reviewer.ingest.model import FileRecord, Locator, Package, Segment
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "lexicons" / "pii.yaml"
+CASES = ROOT / "tests" / "data" / "pii_labelled" / "cases.yaml"
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def rules(raw):
+    return parse_pii(copy.deepcopy(raw), str(SHIPPED))
+
+
+def _segment(text: str, file: str = "slides/w1.pptx", n: int = 1) -> Segment:
+    return Segment(file=file, ordinal=n - 1, locator=Locator(slide=n), text=text)
+
+
+def _package(*records: FileRecord) -> Package:
+    return Package(source="/tmp/pkg", kind="dir", files=list(records), digest="sha256:0")
+
+
+# ------------------------------------------------------------------ check digit
+
+def test_check_digit_follows_gb11643():
+    # The standard's own example number.
+    assert id_check_digit("11010519491231002") == "X"
+    assert valid_id_number("11010519491231002X")
+    assert valid_id_number("11010519491231002x")
+
+
+@pytest.mark.parametrize("number", [
+    "110105194912310021",   # wrong check digit
+    "11010519491231002",    # 17 characters
+    "A10105194912310021",   # not digits
+])
+def test_invalid_numbers_are_rejected(number):
+    assert not valid_id_number(number)
+
+
+def test_valid_check_digit_with_impossible_birth_date_or_region_is_rejected(rules):
+    month13 = "44030619851316123"
+    nowhere = "99030619850716123"
+    assert not valid_id_number(month13 + id_check_digit(month13), rules.provinces)
+    assert not valid_id_number(nowhere + id_check_digit(nowhere), rules.provinces)
+    assert valid_id_number(nowhere + id_check_digit(nowhere))  # without the province list
+
+
+# ------------------------------------------------------------------ findings
+
+def test_finding_reports_original_text_and_location(rules):
+    seg = _segment("手机号１８６１２３４５６７８（全角）")
+    [finding] = findings_for(seg, "slides", rules)
+    assert finding.match == "１８６１２３４５６７８"
+    assert finding.check == "pii" and finding.rule == "mobile"
+    assert finding.category == "personal-data" and finding.severity == "error"
+    assert finding.location == {"slide": 1}
+    assert finding.context[finding.context_start:].startswith(finding.match)
+    assert finding.message["zh"] and finding.message["en"]
+
+
+def test_syllabus_email_is_a_warning_elsewhere_an_error(rules):
+    seg = _segment("授课教师：周老师 zhou@pku.edu.cn", file="syllabus.md")
+    assert [f.severity for f in findings_for(seg, "syllabus", rules)] == ["warning"]
+    assert [f.severity for f in findings_for(seg, "slides", rules)] == ["error"]
+
+
+def test_repeated_match_gets_distinct_stable_ids(rules):
+    seg = _segment("电话 13812345678 或 13812345678")
+    first = findings_for(seg, "notes", rules)
+    again = findings_for(_segment("电话 13812345678 或 13812345678"), "notes", rules)
+    assert len(first) == 2 and first[0].id != first[1].id
+    assert [f.id for f in first] == [f.id for f in again]
+
+
+def test_wechat_phone_is_reported_once(rules):
+    hits = detect("加微信 13812345678", rules)
+    assert [h.rule for h in hits] == ["mobile"]
+
+
+def test_the_check_runs_over_every_file_and_without_rules_finds_nothing(rules):
+    slide = FileRecord(path="slides/w1.pptx", size=1, sha256="a", role="slides",
+                       segments=[_segment("身份证：440306198507161237")])
+    notes = FileRecord(path="notes/n.md", size=1, sha256="b", role="notes", segments=[
+        Segment(file="notes/n.md", ordinal=0, locator=Locator(line=3), text="QQ：123456789")])
+    pkg = _package(slide, notes)
+    result = check_pii(CheckContext(package=pkg, rules={"pii": [rules]}))
+    assert sorted((f.file, f.rule) for f in result.findings) == [
+        ("notes/n.md", "im-account"), ("slides/w1.pptx", "id-card")]
+    assert check_pii(CheckContext(package=pkg)).findings == []
+    assert check_pii(CheckContext(package=pkg, rules={"pii": [object()]})).findings == []
+
+
+def test_the_check_is_registered():
+    from reviewer.checks.registry import all_checks
+
+    assert "pii" in all_checks()
+
+
+# ------------------------------------------------------------------ rule files
+
+def test_disabled_detector_reports_nothing(raw):
+    data = copy.deepcopy(raw)
+    data["mobile"]["enabled"] = False
+    data["tests"]["match"] = [t for t in data["tests"]["match"] if t["rule"] != "mobile"]
+    rules = parse_pii(data, "x.yaml")
+    assert detect("电话 13812345678", rules) == []
+
+
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda d: d["mobile"].update(pattern="1[3-9"), "mobile.pattern"),
+    (lambda d: d.update(severity="fatal"), "severity"),
+    (lambda d: d["contact_ids"].update(kinds="QQ"), "contact_ids.kinds"),
+    (lambda d: d["student_id"].update(words="学号"), "student_id.words"),
+    (lambda d: d["messages"].update({"mobile": {"fr": "x"}}), "messages.mobile"),
+    (lambda d: d["tests"]["no_match"].append("电话 13812345678"), "should not match"),
+    (lambda d: d["tests"]["match"].append({"text": "没有个人信息", "rule": "email"}),
+     "should match"),
+])
+def test_bad_rule_files_are_refused_with_the_file_named(raw, mutate, needle):
+    data = copy.deepcopy(raw)
+    mutate(data)
+    with pytest.raises(RuleFileError) as err:
+        parse_pii(data, "custom/pii.yaml")
+    assert "custom/pii.yaml" in str(err.value) and needle in str(err.value)
+
+
+def test_a_rule_file_that_is_not_a_mapping_is_refused():
+    with pytest.raises(RuleFileError):
+        parse_pii(["not", "a", "mapping"], "list.yaml")  # type: ignore[arg-type]
+
+
+def test_minimal_rule_file_detects_only_what_it_configures():
+    rules = parse_pii({"id": "tiny", "kind": "pii", "mobile": {}}, "tiny.yaml")
+    assert [h.rule for h in detect("13812345678 a@b.cn 身份证 11010519491231002X", rules)] \
+        == ["mobile"]
+
+
+# ------------------------------------------------------------------ accuracy
+
+def test_labelled_set_precision_and_recall(rules):
+    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= 50
+    tp = fp = fn = 0
+    misses = []
+    for i, case in enumerate(cases):
+        seg = _segment(case["text"], n=i + 1)
+        got = {(f.rule, f.match) for f in findings_for(seg, case.get("role", "slides"), rules)}
+        want = {tuple(e) for e in case["expect"]}
+        tp += len(got & want)
+        fp += len(got - want)
+        fn += len(want - got)
+        if got != want:
+            misses.append((case["text"], sorted(want), sorted(got)))
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    print(f"\npii labelled set: {len(cases)} cases, tp={tp} fp={fp} fn={fn}, "
+          f"precision={precision:.3f} recall={recall:.3f}")
+    assert precision >= 0.95 and recall >= 0.95, misses
