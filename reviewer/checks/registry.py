@@ -17,6 +17,7 @@ CheckFn = Callable[[CheckContext], CheckResult]
 #: Check modules, imported on first use (each calls :func:`register`).
 CHECK_MODULES = [
     "reviewer.checks.ingest_issues",
+    "reviewer.checks.pii",
 ]
 
 _REGISTRY: dict[str, CheckFn] = {}
