@@ -1,0 +1,70 @@
+"""Digests that bind a review to the exact bytes of a course package (room: ingest).
+
+* :func:`file_sha256` — SHA-256 of one file's bytes, lower-case hex.
+* :func:`package_digest` — one digest over the whole package, defined in
+  ``docs/digest.md``: for every regular file (``.git/`` skipped) one line
+  ``"<sha256 hex>  <path>\\n"`` where ``path`` is relative, ``/``-separated and
+  Unicode NFC; lines sorted by the UTF-8 bytes of the path; the digest is
+  ``"sha256:" + SHA-256(UTF-8 concatenation of the lines)``.
+
+The same list is reproduced by ``sha256sum`` run from the package root with
+``LC_ALL=C sort``, see ``docs/digest.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+from typing import BinaryIO
+
+_CHUNK = 1 << 20
+
+
+def file_sha256(data: bytes) -> str:
+    """SHA-256 of ``data`` as 64 lower-case hex digits."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def stream_sha256(stream: BinaryIO, limit: int | None = None) -> tuple[str, int]:
+    """SHA-256 of a stream read in chunks: ``(hex, bytes read)``.
+
+    With ``limit`` reading stops after ``limit`` bytes (used to hash huge
+    entries without holding them in memory).
+    """
+    h = hashlib.sha256()
+    total = 0
+    while True:
+        want = _CHUNK if limit is None else min(_CHUNK, limit - total)
+        if want <= 0:
+            break
+        chunk = stream.read(want)
+        if not chunk:
+            break
+        h.update(chunk)
+        total += len(chunk)
+    return h.hexdigest(), total
+
+
+def normalize_relpath(path: str) -> str:
+    """The canonical form of a package path: ``/``-separated, NFC, no leading ``./``."""
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return unicodedata.normalize("NFC", path)
+
+
+def digest_lines(entries: Iterable[tuple[str, str]]) -> list[str]:
+    """The sorted ``"<sha256>  <path>\\n"`` lines that :func:`package_digest` hashes."""
+    lines = [(normalize_relpath(p).encode("utf-8"), f"{sha.lower()}  {normalize_relpath(p)}\n")
+             for p, sha in entries]
+    lines.sort(key=lambda item: item[0])
+    return [line for _, line in lines]
+
+
+def package_digest(entries: Iterable[tuple[str, str]]) -> str:
+    """``"sha256:<hex>"`` over ``(relpath, sha256)`` pairs; see the module docstring."""
+    h = hashlib.sha256()
+    for line in digest_lines(entries):
+        h.update(line.encode("utf-8"))
+    return "sha256:" + h.hexdigest()

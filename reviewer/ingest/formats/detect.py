@@ -1,0 +1,102 @@
+"""Which format a file is, and which role it plays (room: ingest).
+
+Formats come from the name (``.md.txt`` is Markdown, ``.tex`` is text),
+with a look at the first bytes for files without a known extension (a text
+file called ``LICENSE`` is text).  Roles come from the manifest when it lists
+the file, otherwise from the path: see :func:`infer_role`.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMATS = ("pdf", "pptx", "docx", "srt", "vtt", "txt", "md", "yaml", "media", "unknown")
+
+_EXT = {
+    ".pdf": "pdf", ".pptx": "pptx", ".docx": "docx", ".srt": "srt", ".vtt": "vtt",
+    ".txt": "txt", ".text": "txt", ".tex": "txt", ".rst": "txt", ".csv": "txt", ".log": "txt",
+    ".md": "md", ".markdown": "md", ".mdown": "md", ".md.txt": "md",
+    ".yaml": "yaml", ".yml": "yaml",
+}
+MEDIA_EXT = frozenset(
+    ".png .jpg .jpeg .gif .bmp .svg .webp .tif .tiff .ico .emf .wmf .heic "
+    ".mp4 .m4v .mov .avi .mkv .webm .wmv .flv .mpg .mpeg .mp3 .wav .m4a .aac .flac .ogg .opus".split()
+)
+#: Formats the tool cannot read, with the reason shown for them.
+LEGACY_EXT = frozenset(".doc .ppt .pps .xls .pages .key .numbers .wps .dps .et .rtf".split())
+BUNDLE_EXT = (".pages", ".key", ".numbers")
+
+
+def extension(path: str) -> str:
+    """The lower-case extension, ``.md.txt`` counted as one."""
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.endswith(".md.txt"):
+        return ".md.txt"
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
+
+
+def bundle_of(path: str) -> str | None:
+    """The ``x.pages``/``x.key`` folder that ``path`` lies in, if any."""
+    parts = path.split("/")[:-1]
+    for i, part in enumerate(parts):
+        if part.lower().endswith(BUNDLE_EXT):
+            return "/".join(parts[: i + 1])
+    return None
+
+
+def detect_format(path: str, head: bytes = b"") -> str:
+    """Format name for ``path``; ``head`` (first bytes) helps files without a known extension."""
+    ext = extension(path)
+    if ext in _EXT:
+        return _EXT[ext]
+    if ext in MEDIA_EXT:
+        return "media"
+    if ext in LEGACY_EXT or bundle_of(path):
+        return "unknown"
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if not ext and head and _looks_text(head):
+        return "txt"
+    return "unknown"
+
+
+def _looks_text(head: bytes) -> bool:
+    if b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        head[:8192].decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        return exc.start > len(head[:8192]) - 4  # cut inside a multi-byte character
+
+
+_LICENCE = re.compile(r"^(licen[cs]e|copying|notice|authors)(\.(md|txt))?$")
+_SYLLABUS = re.compile(r"syllabus|大纲|教学计划|课程标准")
+_TRANSCRIPT = re.compile(r"transcript|subtitle|caption|字幕|讲稿|文字稿|逐字稿")
+_EXAM = re.compile(r"(?<![a-z])(exams?|quiz(zes)?|midterms?)(?![a-z])|考试|试卷|试题|测验|期中|期末")
+_SLIDES = re.compile(r"slides?|(?<![a-z])ppt|lecture|课件|幻灯|讲义")
+
+
+def infer_role(path: str, fmt: str) -> str:
+    """Role guessed from the path and format (used when the manifest does not say).
+
+    syllabus|大纲 → syllabus; .srt/.vtt or transcript/字幕 in the path →
+    transcript; exam/quiz/考试 → exam; LICENSE/COPYING files → other; .pptx, or a PDF under slides/lecture/课件
+    → slides; other documents → notes; media and unknown files → other.
+    """
+    p = path.lower()
+    name = p.rsplit("/", 1)[-1]
+    if fmt in ("media", "unknown") or _LICENCE.match(name):
+        return "other"
+    if _SYLLABUS.search(p):
+        return "syllabus"
+    if fmt in ("srt", "vtt") or _TRANSCRIPT.search(p):
+        return "transcript"
+    if _EXAM.search(p):
+        return "exam"
+    if fmt == "pptx" or (fmt == "pdf" and _SLIDES.search(p)):
+        return "slides"
+    if fmt in ("pdf", "docx", "md", "txt", "yaml"):
+        return "notes"
+    return "other"

@@ -1,0 +1,275 @@
+"""PPTX and DOCX through python-pptx and python-docx (room: ingest).
+
+PPTX: one segment per slide holding the text of every shape in reading
+(z-)order — text frames, table cells, shapes inside groups — located
+``Locator(slide=n)``, plus one segment for the speaker notes,
+``Locator(slide=n, notes=True)``.  Units: the number of slides.
+
+DOCX: one segment per non-empty paragraph in document order, body
+paragraphs, table cells (each cell paragraph is a paragraph; nested tables
+too), content controls and text boxes, located ``Locator(paragraph=n,
+heading="H1 > H2")``: ``n`` counts non-empty paragraphs from 1 and the heading
+path holds the headings above it (from Heading/标题 styles or an outline
+level).  Text boxes are stored twice in Word files (``mc:Choice`` and the VML
+``mc:Fallback`` copy): only the Choice copy is read.  Units: the number of
+non-empty paragraphs.
+
+Both: core properties (title, author, created, modified as ISO 8601) go into
+``meta``.  An Office lock file (``~$name.docx``, a few bytes, not a zip) is
+reported as such.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Any
+
+from reviewer.ingest.formats.base import Extracted, ExtractError, iso
+from reviewer.ingest.model import Locator, Segment
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _check_ooxml(data: bytes, path: str, kind: str) -> None:
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith("~$") and not data.startswith(_ZIP_MAGIC):
+        raise ExtractError("Office lock file, not a document", rule="office-lock-file",
+                           zh="这是 Office 的锁定临时文件（~$ 开头），不是文档")
+    if not data.startswith(_ZIP_MAGIC):
+        raise ExtractError(f"not a valid .{kind} file (not a zip archive)", rule="office-corrupt",
+                           zh=f"不是有效的 .{kind} 文件（不是 zip 压缩包）")
+
+
+def _core(props: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for attr, key in (("title", "title"), ("author", "author"), ("created", "created"),
+                      ("modified", "modified"), ("last_modified_by", "last_modified_by")):
+        try:
+            value = iso(getattr(props, attr))
+        except Exception:  # noqa: BLE001 - a malformed date in core.xml is not fatal
+            value = None
+        if value:
+            meta[key] = value
+    return meta
+
+
+def _open_failed(kind: str, exc: Exception) -> ExtractError:
+    reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return ExtractError(f"corrupt .{kind} file: {reason}", rule="office-corrupt",
+                        zh=f".{kind} 文件损坏，无法打开：{reason}")
+
+
+# --------------------------------------------------------------------- PPTX
+
+def _shape_texts(shapes: Any) -> list[str]:
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    out: list[str] = []
+    for shape in shapes:
+        try:
+            if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+                out.extend(_shape_texts(shape.shapes))
+                continue
+        except Exception:  # noqa: BLE001 - unknown shape types have no shape_type
+            pass
+        if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+            text = shape.text_frame.text.strip()
+            if text:
+                out.append(text)
+        if getattr(shape, "has_table", False) and shape.has_table:
+            for row in shape.table.rows:
+                for cell in row.cells:
+                    if cell.is_spanned:
+                        continue
+                    text = cell.text.strip()
+                    if text:
+                        out.append(text)
+    return out
+
+
+def read_pptx(data: bytes, path: str) -> Extracted:
+    """Read slides and speaker notes."""
+    _check_ooxml(data, path, "pptx")
+    try:
+        from pptx import Presentation
+
+        prs = Presentation(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-pptx raises many kinds
+        raise _open_failed("pptx", exc) from None
+    out = Extracted(meta=_core(prs.core_properties))
+    ordinal = 0
+    slides = list(prs.slides)
+    for number, slide in enumerate(slides, start=1):
+        body = "\n".join(_shape_texts(slide.shapes)).replace("\x0b", "\n")
+        if body.strip():
+            out.segments.append(Segment(path, ordinal, Locator(slide=number), body))
+            ordinal += 1
+        if slide.has_notes_slide:
+            frame = slide.notes_slide.notes_text_frame
+            notes = frame.text.strip().replace("\x0b", "\n") if frame is not None else ""
+            if notes:
+                out.segments.append(Segment(path, ordinal, Locator(slide=number, notes=True), notes))
+                ordinal += 1
+    out.units = len(slides)
+    out.meta["slides"] = len(slides)
+    return out
+
+
+# --------------------------------------------------------------------- DOCX
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_P, _TBL, _SDT, _TR, _TC = (f"{{{_W}}}{n}" for n in ("p", "tbl", "sdt", "tr", "tc"))
+_T, _TAB, _BR, _CR = (f"{{{_W}}}{n}" for n in ("t", "tab", "br", "cr"))
+_TXBX = f"{{{_W}}}txbxContent"
+_FALLBACK = f"{{{_MC}}}Fallback"
+_HEADING_NAME = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+
+
+class _DocxWalker:
+    """Walks the body in document order, emitting paragraphs with heading paths."""
+
+    def __init__(self, doc: Any, path: str) -> None:
+        self.path = path
+        self.styles: dict[str, int | None] = {}
+        self._style_levels(doc)
+        self.headings: list[tuple[int, str]] = []
+        self.segments: list[Segment] = []
+
+    def _style_levels(self, doc: Any) -> None:
+        """Style id → outline level (0-based) for heading styles."""
+        try:
+            styles = doc.styles.element
+        except Exception:  # noqa: BLE001
+            return
+        by_id: dict[str, Any] = {}
+        for style in styles.iterchildren(f"{{{_W}}}style"):
+            sid = style.get(f"{{{_W}}}styleId")
+            if sid:
+                by_id[sid] = style
+
+        def level(sid: str, depth: int = 0) -> int | None:
+            style = by_id.get(sid)
+            if style is None or depth > 10:
+                return None
+            lvl = style.find(f"{{{_W}}}pPr/{{{_W}}}outlineLvl")
+            if lvl is not None:
+                value = int(lvl.get(f"{{{_W}}}val", "9"))
+                return value if value < 9 else None
+            name = style.find(f"{{{_W}}}name")
+            if name is not None:
+                m = _HEADING_NAME.match(name.get(f"{{{_W}}}val", "").strip())
+                if m:
+                    return int(m.group(1)) - 1
+                if name.get(f"{{{_W}}}val", "").strip().lower() == "title":
+                    return 0
+            based = style.find(f"{{{_W}}}basedOn")
+            if based is not None:
+                return level(based.get(f"{{{_W}}}val", ""), depth + 1)
+            return None
+
+        for sid in by_id:
+            self.styles[sid] = level(sid)
+
+    def _level(self, p: Any) -> int | None:
+        ppr = p.find(f"{{{_W}}}pPr")
+        if ppr is None:
+            return None
+        lvl = ppr.find(f"{{{_W}}}outlineLvl")
+        if lvl is not None:
+            value = int(lvl.get(f"{{{_W}}}val", "9"))
+            return value if value < 9 else None
+        style = ppr.find(f"{{{_W}}}pStyle")
+        if style is not None:
+            return self.styles.get(style.get(f"{{{_W}}}val", ""))
+        return None
+
+    @staticmethod
+    def _own_text(p: Any) -> str:
+        """The paragraph's own text: runs, hyperlinks, fields; not its text boxes."""
+        parts: list[str] = []
+        for el in p.iter(_T, _TAB, _BR, _CR):
+            node = el.getparent()
+            inside = False
+            while node is not None and node is not p:
+                if node.tag in (_TXBX, _FALLBACK):
+                    inside = True
+                    break
+                node = node.getparent()
+            if inside:
+                continue
+            if el.tag == _T:
+                parts.append(el.text or "")
+            elif el.tag == _TAB:
+                parts.append("\t")
+            else:
+                parts.append("\n")
+        return "".join(parts)
+
+    @staticmethod
+    def _text_boxes(p: Any) -> list[Any]:
+        """Text box contents anchored in ``p``, the ``mc:Fallback`` copies left out."""
+        boxes = []
+        for box in p.iter(_TXBX):
+            node = box.getparent()
+            skip = False
+            while node is not None and node is not p:
+                if node.tag in (_FALLBACK, _TXBX):
+                    skip = True
+                    break
+                node = node.getparent()
+            if not skip:
+                boxes.append(box)
+        return boxes
+
+    def block(self, el: Any) -> None:
+        tag = el.tag
+        if tag == _P:
+            self.paragraph(el)
+        elif tag == _TBL:
+            for tr in el.iterchildren(_TR):
+                for tc in tr.iterchildren(_TC):
+                    for child in tc.iterchildren():
+                        self.block(child)
+        elif tag == _SDT:
+            content = el.find(f"{{{_W}}}sdtContent")
+            if content is not None:
+                for child in content.iterchildren():
+                    self.block(child)
+        elif tag.endswith("}customXml") or tag.endswith("}smartTag"):
+            for child in el.iterchildren():
+                self.block(child)
+
+    def paragraph(self, p: Any) -> None:
+        text = self._own_text(p).strip()
+        level = self._level(p)
+        heading = " > ".join(t for _, t in self.headings) or None
+        if text:
+            number = len(self.segments) + 1
+            self.segments.append(Segment(self.path, number - 1,
+                                         Locator(paragraph=number, heading=heading), text))
+            if level is not None:
+                self.headings = [(lv, t) for lv, t in self.headings if lv < level]
+                self.headings.append((level, " ".join(text.split())))
+        for box in self._text_boxes(p):
+            for child in box.iterchildren():
+                self.block(child)
+
+
+def read_docx(data: bytes, path: str) -> Extracted:
+    """Read paragraphs, tables and text boxes with their heading paths."""
+    _check_ooxml(data, path, "docx")
+    try:
+        import docx
+
+        doc = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:  # noqa: BLE001
+        raise _open_failed("docx", exc) from None
+    walker = _DocxWalker(doc, path)
+    for child in doc.element.body.iterchildren():
+        walker.block(child)
+    out = Extracted(segments=walker.segments, units=len(walker.segments),
+                    meta=_core(doc.core_properties))
+    return out

@@ -1,0 +1,142 @@
+"""The package manifest ``course.yaml`` (room: ingest).
+
+:func:`parse_manifest` reads the YAML, converts dates to ISO strings and
+validates the result against ``reviewer/schemas/manifest.schema.json``
+(JSON Schema 2020-12).  Problems never raise: they come back as
+:class:`~reviewer.ingest.model.IngestIssue` objects with rule
+``manifest-invalid`` (severity error) located by line in ``course.yaml``, and
+``manifest-unknown-field`` (warning) for keys the schema does not name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reviewer.ingest.encoding import DecodeError, decode_text
+from reviewer.ingest.formats.base import issue
+from reviewer.ingest.model import IngestIssue, Locator
+
+MANIFEST_NAMES = ("course.yaml", "course.yml")
+#: A manifest larger than this is refused (it is a short file by nature).
+MAX_MANIFEST_BYTES = 1 << 20
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "manifest.schema.json"
+_UNSAFE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\")
+
+
+@lru_cache(maxsize=1)
+def manifest_schema() -> dict[str, Any]:
+    """The manifest JSON Schema as a dict."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _isoify(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k) if isinstance(k, date) else k: _isoify(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_isoify(v) for v in value]
+    return value
+
+
+def _node_line(root: Any, path: list[Any]) -> int | None:
+    """1-based line of the YAML node at ``path`` (keys and list indices)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if getattr(key, "value", None) == part:
+                    node = value
+                    line = key.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _dotted(path: list[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
+
+
+def _invalid(zh: str, en: str, file: str, line: int | None) -> IngestIssue:
+    return issue("manifest-invalid", "error", zh, en, file=file,
+                 locator=Locator(line=line) if line else None)
+
+
+def parse_manifest(data: bytes, file: str = "course.yaml") -> tuple[dict[str, Any] | None, list[IngestIssue]]:
+    """Parse and validate ``course.yaml``: ``(manifest dict or None, issues)``.
+
+    The dict is returned even when it breaks the schema (checks use what is
+    there); it is ``None`` only when the file is not a YAML mapping at all.
+    """
+    if len(data) > MAX_MANIFEST_BYTES:
+        return None, [_invalid("清单文件过大（超过 1 MB）", "manifest larger than 1 MB", file, None)]
+    try:
+        text, _ = decode_text(data)
+    except DecodeError as exc:
+        return None, [_invalid("清单文件无法解码（应为 UTF-8）", f"manifest: {exc}", file, None)]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        where = f"{file}:{line}" if line else file
+        return None, [_invalid(f"清单 YAML 语法错误（{where}）：{problem}",
+                               f"manifest YAML syntax error at {where}: {problem}", file, line)]
+    if not isinstance(loaded, dict):
+        kind = "empty" if loaded is None else type(loaded).__name__
+        return None, [_invalid(f"清单内容应为键值映射，实际为 {kind}",
+                               f"manifest must be a mapping of fields, got {kind}", file, 1)]
+    manifest = _isoify(loaded)
+    return manifest, validate_manifest(manifest, file, root)
+
+
+def validate_manifest(manifest: dict[str, Any], file: str = "course.yaml",
+                      root: Any = None) -> list[IngestIssue]:
+    """Schema errors and unknown fields of an already parsed manifest."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = manifest_schema()
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    issues: list[IngestIssue] = []
+    for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        line = _node_line(root, path) if root is not None else None
+        where = _dotted(path)
+        at = f" ({file}:{line})" if line else ""
+        issues.append(_invalid(f"清单字段 {where} 不符合要求：{error.message}{at}",
+                               f"manifest field {where}: {error.message}{at}", file, line))
+    for index, entry in enumerate(manifest.get("files") or []):
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str) and _UNSAFE.search(entry["path"]):
+            line = _node_line(root, ["files", index, "path"]) if root is not None else None
+            issues.append(_invalid(f"清单 files[{index}].path 必须是包内相对路径（使用 / 分隔，不含 ..）：{entry['path']}",
+                                   f"manifest files[{index}].path must be a relative '/'-separated path "
+                                   f"inside the package: {entry['path']}", file, line))
+    known = set(schema["properties"])
+    for key in manifest:
+        if key in known or str(key).startswith("x-"):
+            continue
+        line = _node_line(root, [key]) if root is not None else None
+        issues.append(issue("manifest-unknown-field", "warning",
+                            f"清单中有未定义的字段 “{key}”（拼写错误？）",
+                            f"unknown manifest field '{key}' (a typo?)", file=file,
+                            locator=Locator(line=line) if line else None))
+    return issues
