@@ -1,0 +1,276 @@
+"""The review model: answers, dispositions, decisions, and what blocks a recommendation.
+
+Pure functions and dataclasses (no I/O, no SQL).  The rules a reviewer meets:
+
+* an answer is ``pass``, ``fail`` or ``na``; ``fail`` and ``na`` (and whatever
+  else the item lists in ``comment_required``) need a comment;
+* a finding's disposition is ``confirmed`` (a real problem), ``false-alarm``
+  (needs a reason) or ``accepted`` (a real but acceptable use; needs a
+  justification);
+* a decision is ``recommend``, ``revise`` (revise and resubmit) or ``reject``;
+  ``revise`` and ``reject`` need a comment and may be recorded at any time;
+  ``recommend`` is refused while :func:`compute_blockers` lists anything.
+
+The blockers play the role of Quality Matters' essential standards — see
+:func:`compute_blockers` and docs/review.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from reviewer.ingest.model import Msg
+from reviewer.review.checklist import ANSWERS, Item
+from reviewer.review.errors import ReviewError
+
+DISPOSITIONS = ("confirmed", "false-alarm", "accepted")
+DECISIONS = ("recommend", "revise", "reject")
+
+ANSWER_LABELS: dict[str, Msg] = {
+    "pass": {"zh": "通过", "en": "pass"},
+    "fail": {"zh": "不通过", "en": "fail"},
+    "na": {"zh": "不适用", "en": "not applicable"},
+}
+DISPOSITION_LABELS: dict[str, Msg] = {
+    "confirmed": {"zh": "确认问题", "en": "confirmed"},
+    "false-alarm": {"zh": "误报", "en": "false alarm"},
+    "accepted": {"zh": "可接受", "en": "accepted"},
+}
+DECISION_LABELS: dict[str, Msg] = {
+    "recommend": {"zh": "推荐", "en": "recommend"},
+    "revise": {"zh": "修改后重新提交", "en": "revise and resubmit"},
+    "reject": {"zh": "不推荐", "en": "reject"},
+}
+
+
+# ---------------------------------------------------------------- state
+
+@dataclass(slots=True)
+class AnswerState:
+    """A reviewer's answer to one item, as stored."""
+
+    item_id: str
+    answer: str
+    comment: str | None = None
+    updated_at: str = ""
+    actor: str = ""
+    needs_recheck: bool = False
+    carried_from: int | None = None  # the review it was carried over from
+    changes: list[dict[str, Any]] = field(default_factory=list)  # why a recheck is needed
+
+
+@dataclass(slots=True)
+class DispositionState:
+    """A reviewer's disposition of one finding, as stored."""
+
+    finding_id: str
+    disposition: str
+    reason: str | None = None
+    updated_at: str = ""
+    actor: str = ""
+    needs_recheck: bool = False
+    carried_from: int | None = None
+    finding_sig: str = ""  # the finding's signature when it was disposed
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRef:
+    """What the review needs to know about a finding (a light view of a store row)."""
+
+    id: str
+    check: str
+    rule: str
+    category: str
+    severity: str
+    file: str | None = None
+    location: dict[str, Any] = field(default_factory=dict)
+    match: str = ""
+    message: Msg = field(default_factory=dict)
+    context: str = ""
+
+    @property
+    def sig(self) -> str:
+        """Changes when the finding's severity, category, message or surrounding text change.
+
+        A disposition carried over to a finding whose signature changed needs a
+        second look (the text around a false alarm may now say something else).
+        """
+        key = "\x1f".join([self.severity, self.category, self.message.get("zh", ""),
+                           self.context])
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """One thing that stands between the review and a recommendation."""
+
+    kind: str  # item-unanswered | item-failed | item-recheck | finding-undisposed | ...
+    id: str  # the item or finding id
+    message: Msg
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    decision: str
+    comment: str | None
+    decided_at: str
+    actor: str
+
+
+# ---------------------------------------------------------------- rules
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = str(text).strip()
+    return text or None
+
+
+def check_answer(item: Item, answer: str, comment: str | None) -> tuple[str, str | None]:
+    """Validate an answer to ``item``; returns the normalised ``(answer, comment)``."""
+    value = str(answer or "").strip().lower()
+    if value not in ANSWERS:
+        raise ReviewError("bad-value", {
+            "zh": f"无效的回答 {answer!r}：应为 pass（通过）、fail（不通过）或 na（不适用）",
+            "en": f"invalid answer {answer!r}: use pass, fail or na",
+        }, usage=True)
+    comment = _clean(comment)
+    if comment is None and item.needs_comment(value):
+        label = ANSWER_LABELS[value]
+        raise ReviewError("comment-required", {
+            "zh": f"{item.id}：回答“{label['zh']}”须填写说明",
+            "en": f"{item.id}: the answer '{label['en']}' needs a comment",
+        })
+    return value, comment
+
+
+def check_disposition(finding_id: str, disposition: str, reason: str | None
+                      ) -> tuple[str, str | None]:
+    """Validate a disposition; returns the normalised ``(disposition, reason)``."""
+    value = str(disposition or "").strip().lower().replace("_", "-")
+    if value == "false-positive":
+        value = "false-alarm"
+    if value not in DISPOSITIONS:
+        raise ReviewError("bad-value", {
+            "zh": f"无效的处置 {disposition!r}：应为 confirmed（确认问题）、false-alarm（误报）或 accepted（可接受）",
+            "en": f"invalid disposition {disposition!r}: use confirmed, false-alarm or accepted",
+        }, usage=True)
+    reason = _clean(reason)
+    if reason is None and value == "false-alarm":
+        raise ReviewError("reason-required", {
+            "zh": f"发现 {finding_id}：标为误报须说明理由",
+            "en": f"finding {finding_id}: a false alarm needs a reason",
+        })
+    if reason is None and value == "accepted":
+        raise ReviewError("reason-required", {
+            "zh": f"发现 {finding_id}：标为可接受须说明依据",
+            "en": f"finding {finding_id}: accepting a finding needs a justification",
+        })
+    return value, reason
+
+
+def check_decision(decision: str, comment: str | None, blockers: Sequence[Blocker]
+                   ) -> tuple[str, str | None]:
+    """Validate a decision against the rules and the current blockers."""
+    value = str(decision or "").strip().lower()
+    if value not in DECISIONS:
+        raise ReviewError("bad-value", {
+            "zh": f"无效的结论 {decision!r}：应为 recommend（推荐）、revise（修改后重新提交）或 reject（不推荐）",
+            "en": f"invalid decision {decision!r}: use recommend, revise or reject",
+        }, usage=True)
+    comment = _clean(comment)
+    if value in ("revise", "reject") and comment is None:
+        label = DECISION_LABELS[value]
+        raise ReviewError("comment-required", {
+            "zh": f"结论“{label['zh']}”须填写意见",
+            "en": f"the decision '{label['en']}' needs a comment",
+        })
+    if value == "recommend" and blockers:
+        raise ReviewError("blockers", {
+            "zh": f"尚有 {len(blockers)} 项阻止推荐，不能作出“推荐”结论",
+            "en": f"{len(blockers)} blocker(s) stand in the way of a recommendation",
+        }, details=[b.to_dict() for b in blockers])
+    return value, comment
+
+
+# ---------------------------------------------------------------- blockers
+
+def _short(text: str, width: int = 36) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def compute_blockers(items: Iterable[tuple[Item, AnswerState | None]],
+                     findings: Iterable[tuple[FindingRef, DispositionState | None]]
+                     ) -> list[Blocker]:
+    """Everything that stands between this review and a recommendation.
+
+    Items (every item of every checklist in force):
+
+    * ``item-unanswered`` — any item without an answer: a recommendation rests
+      on a complete review;
+    * ``item-failed`` — a *blocking* item answered ``fail`` (blocking items are
+      the essential standards: each must pass, or be not applicable with a
+      comment);
+    * ``item-recheck`` — an answered item whose evidence changed since it was
+      answered (carried over from an earlier version, or re-scanned): answer
+      it again to confirm.
+
+    Findings (of the latest scan of the reviewed version):
+
+    * ``finding-undisposed`` — an ``error`` finding nobody has disposed of;
+    * ``finding-confirmed`` — an ``error`` finding confirmed as a real problem:
+      the course must be revised first (accept it with a justification if it
+      is a real but acceptable use);
+    * ``finding-recheck`` — an ``error`` finding whose disposition was carried
+      over but whose text or severity has changed.
+
+    A non-blocking item answered ``fail`` (with its comment) and warnings or
+    infos do not block; they are reported in the recommendation.
+    """
+    out: list[Blocker] = []
+    for item, state in items:
+        q = item.question
+        if state is None:
+            out.append(Blocker("item-unanswered", item.id, {
+                "zh": f"{item.id} 未回答：{_short(q['zh'])}",
+                "en": f"{item.id} is unanswered: {_short(q['en'], 60)}",
+            }))
+        elif state.needs_recheck:
+            out.append(Blocker("item-recheck", item.id, {
+                "zh": f"{item.id} 的依据已变化，须重新确认回答",
+                "en": f"{item.id}: its evidence changed; confirm the answer again",
+            }))
+        elif item.blocking and state.answer == "fail":
+            out.append(Blocker("item-failed", item.id, {
+                "zh": f"{item.id} 为必过项，回答为“不通过”",
+                "en": f"{item.id} is an essential item and was answered fail",
+            }))
+    for ref, disp in findings:
+        if ref.severity != "error":
+            continue
+        where = ref.file or {"zh": "整个课程包", "en": "whole package"}
+        where_zh = where if isinstance(where, str) else where["zh"]
+        where_en = where if isinstance(where, str) else where["en"]
+        if disp is None:
+            out.append(Blocker("finding-undisposed", ref.id, {
+                "zh": f"错误级发现未处置：{ref.check}/{ref.category} · {where_zh} · {_short(ref.match, 20)}",
+                "en": f"error finding not disposed of: {ref.check}/{ref.category} · {where_en} · {_short(ref.match, 20)}",
+            }))
+        elif disp.needs_recheck:
+            out.append(Blocker("finding-recheck", ref.id, {
+                "zh": f"错误级发现的内容已变化，须重新处置：{ref.check}/{ref.category} · {where_zh}",
+                "en": f"error finding changed since it was disposed of: {ref.check}/{ref.category} · {where_en}",
+            }))
+        elif disp.disposition == "confirmed":
+            out.append(Blocker("finding-confirmed", ref.id, {
+                "zh": f"已确认的错误级问题须先修改课程：{ref.check}/{ref.category} · {where_zh} · {_short(ref.match, 20)}",
+                "en": f"confirmed error must be fixed in the course first: {ref.check}/{ref.category} · {where_en} · {_short(ref.match, 20)}",
+            }))
+    return out

@@ -1,0 +1,883 @@
+"""The review use cases: checklists, answers, dispositions, decisions, carry-over.
+
+The CLI (``reviewer review …``) and the TUI both call these functions.  Each
+takes ``db`` (a :class:`sqlite_utils.Database` from :func:`reviewer.store.open_db`)
+and the package path as the user gave it; each reviewer action is committed,
+with its audit row, in one transaction the moment it is made.  A refused
+action raises :class:`ReviewError` (``.code``, bilingual ``.message``,
+``.usage`` true for unknown ids and malformed values); a malformed checklist
+file raises :class:`ChecklistError` naming file and line.
+
+Every call first brings the package's review up to date with its latest scan
+(:func:`open_review`): a new package version gets a new review that carries
+the previous one over (see :mod:`reviewer.review.carry`).
+
+Optional keyword arguments on every call: ``checklists`` (a
+:class:`ChecklistSet`, default :func:`load_checklists`) and ``actor`` (default
+``$REVIEWER_NAME`` or the OS user).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reviewer.checks.model import Finding
+from reviewer.ingest.model import Msg
+from reviewer.review.carry import (
+    Fact, SyncPlan, describe_change, fingerprint, item_facts, item_finding_ids, plan_sync,
+)
+from reviewer.review.checklist import ChecklistSet, Item, combine, parse_checklist
+from reviewer.review.errors import ChecklistError, ChecklistProblem, ReviewError
+from reviewer.review.model import (
+    AnswerState, Blocker, Decision, DispositionState, FindingRef, check_answer,
+    check_decision, check_disposition, compute_blockers,
+)
+from reviewer.store import packages as pstore
+from reviewer.store import reviews as rstore
+from reviewer.store.db import transaction
+
+__all__ = [
+    "ReviewError", "ChecklistError", "ReviewState", "ReviewStatus", "ItemStatus",
+    "FindingStatus", "Progress", "ItemEvidence", "ImportReport", "AuditEntry",
+    "load_checklists", "open_review", "review_status", "answer_item", "clear_answer",
+    "dispose_finding", "clear_disposition", "decide", "add_note", "export_answers",
+    "import_answers", "audit_log", "evidence_for", "item_evidence", "actor_name",
+]
+
+EXPORT_FORMAT = "reviewer-answers/1"
+
+
+# ---------------------------------------------------------------- checklists
+
+_CACHE: dict[tuple, ChecklistSet] = {}
+
+
+def _checklist_files(dirs: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for d in dirs:
+        d = Path(d)
+        if d.is_file():
+            files.append(d)
+        elif d.is_dir():
+            files.extend(sorted(p for p in d.iterdir()
+                                if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            raise ChecklistError([ChecklistProblem(str(d), None, "no such file or directory")])
+    return files
+
+
+def load_checklists(dirs: list[Path] | None = None) -> ChecklistSet:
+    """Read and validate the checklists in force.
+
+    ``dirs`` (directories or single files) default to ``$REVIEWER_CHECKLISTS``
+    (paths separated by ``os.pathsep``) or the shipped ``checklists/``.
+    Raises :class:`ChecklistError` listing every problem as ``file:line: message``.
+    Results are cached until a file changes.
+    """
+    if dirs is None:
+        env = os.environ.get("REVIEWER_CHECKLISTS")
+        if env:
+            dirs = [Path(p) for p in env.split(os.pathsep) if p]
+        else:
+            from reviewer.paths import checklists_dir
+
+            dirs = [checklists_dir()]
+    files = _checklist_files(dirs)
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    if key in _CACHE:
+        return _CACHE[key]
+    parsed, problems = [], []
+    for path in files:
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(ChecklistProblem(str(path), None, f"not UTF-8 text: {exc}"))
+            continue
+        try:
+            parsed.append(parse_checklist(text, str(path)))
+        except ChecklistError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ChecklistError(problems)
+    result = combine(parsed)
+    _CACHE.clear()
+    _CACHE[key] = result
+    return result
+
+
+def actor_name(actor: str | None = None) -> str:
+    """Who is acting: ``actor``, ``$REVIEWER_NAME`` or the OS user name."""
+    if actor and actor.strip():
+        return actor.strip()
+    env = os.environ.get("REVIEWER_NAME", "").strip()
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name available (some containers)
+        return "unknown"
+
+
+# ---------------------------------------------------------------- results
+
+@dataclass(slots=True)
+class ReviewState:
+    """The review of the package's latest scanned version (what :func:`open_review` returns)."""
+
+    review_id: int
+    package_id: int
+    path: str  # the package key (resolved path)
+    digest: str
+    scan_id: int
+    created: bool  # a new review was created by this call
+    carried_from: int | None
+    synced: SyncPlan | None  # what the sync/carry-over of this call changed (None: nothing to do)
+
+
+@dataclass(slots=True)
+class ItemStatus:
+    id: str
+    checklist: str
+    question: Msg
+    guidance: Msg
+    blocking: bool
+    answer: str | None
+    comment: str | None
+    needs_recheck: bool
+    evidence: list[str]  # finding ids
+    facts: list[Fact] = field(default_factory=list)
+    comment_required: list[str] = field(default_factory=list)
+    regulation: dict[str, Any] = field(default_factory=dict)
+    updated_at: str | None = None
+    actor: str | None = None
+    carried: bool = False  # the answer was carried over from an earlier version
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "checklist": self.checklist, "blocking": self.blocking,
+            "answer": self.answer, "comment": self.comment, "needs_recheck": self.needs_recheck,
+            "question": self.question, "evidence": self.evidence,
+            "facts": [f.to_dict() for f in self.facts],
+            "comment_required": self.comment_required, "regulation": self.regulation,
+            "updated_at": self.updated_at, "actor": self.actor, "carried": self.carried,
+            "changes": [dict(c, message=describe_change(c)) for c in self.changes],
+        }
+
+
+@dataclass(slots=True)
+class FindingStatus:
+    id: str
+    severity: str
+    check: str
+    category: str
+    rule: str
+    file: str | None
+    location: dict[str, Any]
+    match: str
+    message: Msg
+    disposition: str | None
+    reason: str | None
+    new: bool
+    needs_recheck: bool = False
+    carried: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "severity": self.severity, "disposition": self.disposition,
+            "reason": self.reason, "check": self.check, "category": self.category,
+            "rule": self.rule, "file": self.file, "location": self.location,
+            "match": self.match, "message": self.message, "new": self.new,
+            "needs_recheck": self.needs_recheck, "carried": self.carried,
+        }
+
+
+@dataclass(slots=True)
+class Progress:
+    checklist: str
+    name: Msg
+    answered: int
+    total: int
+    recheck: int = 0
+    failed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"checklist": self.checklist, "name": self.name, "answered": self.answered,
+                "total": self.total, "recheck": self.recheck, "failed": self.failed}
+
+
+@dataclass(slots=True)
+class ReviewStatus:
+    """Everything about one review: items, findings, decision, blockers, progress."""
+
+    review_id: int
+    package_id: int
+    path: str
+    course_id: str | None
+    title: str | None
+    digest: str
+    scan_id: int
+    items: list[ItemStatus]
+    findings: list[FindingStatus]
+    decision: Decision | None
+    decision_outdated: bool  # answers/dispositions/findings changed after the decision
+    blockers: list[Blocker]
+    progress: list[Progress]
+    notes: list[dict[str, Any]]
+    carried_from: int | None
+    checklists_digest: str
+
+    @property
+    def can_recommend(self) -> bool:
+        return not self.blockers
+
+    def item(self, item_id: str) -> ItemStatus | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def finding(self, finding_id: str) -> FindingStatus | None:
+        return next((f for f in self.findings if f.id == finding_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``reviewer review status --format json``)."""
+        d = self.decision
+        return {
+            "package": {"path": self.path, "id": self.course_id, "title": self.title,
+                        "digest": self.digest, "scan_id": self.scan_id},
+            "review_id": self.review_id,
+            "carried_from": self.carried_from,
+            "checklists_digest": self.checklists_digest,
+            "items": [i.to_dict() for i in self.items],
+            "findings": [f.to_dict() for f in self.findings],
+            "decision": d.decision if d else None,
+            "decision_detail": ({"decision": d.decision, "comment": d.comment,
+                                 "decided_at": d.decided_at, "actor": d.actor,
+                                 "outdated": self.decision_outdated} if d else None),
+            "blockers": [b.to_dict() for b in self.blockers],
+            "can_recommend": self.can_recommend,
+            "progress": [p.to_dict() for p in self.progress],
+            "notes": [{"id": n["id"], "at": n["at"], "actor": n["actor"], "target": n["target"],
+                       "text": n["text"]} for n in self.notes],
+        }
+
+
+@dataclass(slots=True)
+class ItemEvidence:
+    """An item's evidence for display: the findings and the other facts."""
+
+    item: Item
+    findings: list[Finding]
+    facts: list[Fact]
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What :func:`import_answers` did: applied, unchanged, and the entries it refused."""
+
+    applied: list[str] = field(default_factory=list)  # "answer:P1", "disposition:<id>", "note"
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # {entry, code, message}
+    warnings: list[Msg] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"applied": self.applied, "unchanged": self.unchanged, "errors": self.errors,
+                "warnings": self.warnings}
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    target: str | None
+    old: Any
+    new: Any
+    review_id: int | None
+    digest: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "at": self.at, "actor": self.actor, "action": self.action,
+                "target": self.target, "old": self.old, "new": self.new,
+                "review_id": self.review_id, "digest": self.digest}
+
+
+# ---------------------------------------------------------------- opening
+
+def _package_key(path: str | Path) -> str:
+    from reviewer.service.scan import package_key
+
+    return package_key(path)
+
+
+def _not_scanned(path: str | Path) -> ReviewError:
+    return ReviewError("not-scanned", {
+        "zh": f"{path} 尚未扫描：请先运行 reviewer scan {path}",
+        "en": f"{path} has not been scanned: run reviewer scan {path} first",
+    }, usage=True)
+
+
+def _latest(db: sqlite_utils.Database, path: str | Path) -> tuple[dict, dict]:
+    row = pstore.package_row(db, _package_key(path))
+    if row is None:
+        raise _not_scanned(path)
+    scan = pstore.latest_scan(db, row["id"])
+    if scan is None:
+        raise _not_scanned(path)
+    return row, scan
+
+
+def _prints(cls: ChecklistSet, refs: list[FindingRef], manifest: Any, coverage: Any,
+            files: list[dict]) -> dict[str, dict[str, Any]]:
+    return {item.id: fingerprint(item, item_finding_ids(item, refs), manifest, coverage, files)
+            for item in cls.items()}
+
+
+def _json_or_none(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+def open_review(db: sqlite_utils.Database, path: str | Path, *,
+                checklists: ChecklistSet | None = None, actor: str | None = None) -> ReviewState:
+    """The review of the package's latest scanned version, created or synced as needed.
+
+    * No review for this digest yet: one is created; if an earlier version of
+      the package was reviewed, its answers, dispositions (for findings that
+      still exist) and notes are carried over, answered items whose evidence
+      changed are marked ``needs_recheck``, and findings that are new are marked new.
+    * A review exists but a newer scan of the same version (e.g. other rules)
+      or changed checklists: the same marking happens in place.
+    Raises :class:`ReviewError` ``not-scanned`` (usage) when the package was never scanned.
+    """
+    cls = checklists or load_checklists()
+    pkg, scan = _latest(db, path)
+    review = rstore.find_review(db, pkg["id"], scan["digest"])
+    if review and review.get("scan_id") == scan["id"] \
+            and review["checklists_digest"] == cls.digest:
+        return ReviewState(review["id"], pkg["id"], pkg["path"], scan["digest"], scan["id"],
+                           False, review["carried_from"], None)
+    who = actor_name(actor)
+    with transaction(db):
+        review = rstore.find_review(db, pkg["id"], scan["digest"])  # again, under the lock
+        if review and review.get("scan_id") == scan["id"] \
+                and review["checklists_digest"] == cls.digest:
+            return ReviewState(review["id"], pkg["id"], pkg["path"], scan["digest"], scan["id"],
+                               False, review["carried_from"], None)
+        refs = rstore.finding_refs(db, scan["id"])
+        current = {r.id: r for r in refs}
+        new_prints = _prints(cls, refs, _json_or_none(pkg["manifest"]),
+                             _json_or_none(scan["coverage"]), pstore.file_rows(db, pkg["id"]))
+        if review is None:
+            state = _create_review(db, pkg, scan, cls, who, current, new_prints)
+        else:
+            state = _resync_review(db, review, pkg, scan, who, current, new_prints)
+        rstore.replace_item_prints(db, state.review_id, new_prints)
+        rstore.set_review_sync(db, state.review_id, scan["id"], cls.digests, cls.digest)
+    return state
+
+
+def _create_review(db, pkg, scan, cls: ChecklistSet, who: str, current: dict[str, FindingRef],
+                   new_prints: dict) -> ReviewState:
+    prev = rstore.previous_review(db, pkg["id"], scan["digest"])
+    review_id = rstore.create_review(db, pkg["id"], scan["digest"], cls.digests, cls.digest,
+                                     who, prev["id"] if prev else None)
+    if prev is None:
+        plan = plan_sync({}, {}, new_prints, {}, None, current)
+        rstore.replace_review_findings(db, review_id, [(r.id, r.sig, False)
+                                                       for r in current.values()])
+        rstore.audit(db, review_id, pkg["id"], who, "open", scan["digest"], None,
+                     {"digest": scan["digest"], "scan_id": scan["id"],
+                      "checklists": cls.digests})
+        return ReviewState(review_id, pkg["id"], pkg["path"], scan["digest"], scan["id"],
+                           True, None, plan)
+    old_answers = rstore.answers(db, prev["id"])
+    old_disps = rstore.dispositions(db, prev["id"])
+    known = rstore.known_findings(db, prev["id"])
+    plan = plan_sync(old_answers, rstore.item_prints(db, prev["id"]), new_prints, old_disps,
+                     known, current)
+    for item_id, old in old_answers.items():
+        changes = plan.recheck_items.get(item_id)
+        rstore.put_answer(db, review_id, AnswerState(
+            item_id, old.answer, old.comment, old.updated_at, old.actor,
+            needs_recheck=old.needs_recheck or bool(changes), carried_from=prev["id"],
+            changes=(changes or []) + (old.changes if old.needs_recheck else [])))
+    recheck = set(plan.recheck_findings)
+    for fid in plan.carried:
+        old = old_disps[fid]
+        rstore.put_disposition(db, review_id, DispositionState(
+            fid, old.disposition, old.reason, old.updated_at, old.actor,
+            needs_recheck=old.needs_recheck or fid in recheck, carried_from=prev["id"],
+            finding_sig=old.finding_sig or known.get(fid, "")))
+    new = set(plan.new_findings)
+    rstore.replace_review_findings(db, review_id, [(r.id, r.sig, r.id in new)
+                                                   for r in current.values()])
+    for note in rstore.notes(db, prev["id"]):
+        rstore.add_note(db, review_id, note["actor"], note["text"], note["target"],
+                        carried_from=prev["id"], at=note["at"])
+    rstore.audit(db, review_id, pkg["id"], who, "carry-over", scan["digest"],
+                 {"review_id": prev["id"], "digest": prev["digest"]},
+                 dict(plan.summary(), digest=scan["digest"], scan_id=scan["id"]))
+    return ReviewState(review_id, pkg["id"], pkg["path"], scan["digest"], scan["id"], True,
+                       prev["id"], plan)
+
+
+def _resync_review(db, review, pkg, scan, who: str, current: dict[str, FindingRef],
+                   new_prints: dict) -> ReviewState:
+    review_id = review["id"]
+    answers = rstore.answers(db, review_id)
+    disps = rstore.dispositions(db, review_id)
+    known = rstore.known_findings(db, review_id)
+    still_new = rstore.new_findings(db, review_id)
+    plan = plan_sync(answers, rstore.item_prints(db, review_id), new_prints, disps, known,
+                     current)
+    for item_id, changes in plan.recheck_items.items():
+        old = answers[item_id]
+        rstore.flag_answer(db, review_id, item_id,
+                           changes + (old.changes if old.needs_recheck else []))
+    for fid in plan.recheck_findings:
+        rstore.flag_disposition(db, review_id, fid)
+    new = set(plan.new_findings) | still_new
+    rstore.replace_review_findings(db, review_id, [(r.id, r.sig, r.id in new)
+                                                   for r in current.values()])
+    rstore.audit(db, review_id, pkg["id"], who, "sync", scan["digest"],
+                 {"scan_id": review.get("scan_id")},
+                 dict(plan.summary(), scan_id=scan["id"]))
+    return ReviewState(review_id, pkg["id"], pkg["path"], scan["digest"], scan["id"], False,
+                       review["carried_from"], plan)
+
+
+# ---------------------------------------------------------------- status
+
+def review_status(db: sqlite_utils.Database, path: str | Path, *,
+                  checklists: ChecklistSet | None = None, actor: str | None = None
+                  ) -> ReviewStatus:
+    """The whole state of the package's review (opening/syncing it first)."""
+    cls = checklists or load_checklists()
+    state = open_review(db, path, checklists=cls, actor=actor)
+    pkg = pstore.package_row(db, state.path)
+    scan_row = pstore.latest_scan(db, state.package_id)
+    refs = rstore.finding_refs(db, state.scan_id)
+    answers = rstore.answers(db, state.review_id)
+    disps = rstore.dispositions(db, state.review_id)
+    new = rstore.new_findings(db, state.review_id)
+    manifest = _json_or_none(pkg["manifest"])
+    coverage = _json_or_none(scan_row["coverage"]) if scan_row else None
+    files = pstore.file_rows(db, state.package_id)
+    review = rstore.review_row(db, state.review_id)
+
+    items: list[ItemStatus] = []
+    for item in cls.items():
+        a = answers.get(item.id)
+        items.append(ItemStatus(
+            id=item.id, checklist=item.checklist, question=item.question,
+            guidance=item.guidance, blocking=item.blocking,
+            answer=a.answer if a else None, comment=a.comment if a else None,
+            needs_recheck=bool(a and a.needs_recheck),
+            evidence=item_finding_ids(item, refs),
+            facts=item_facts(item, manifest, coverage, files),
+            comment_required=sorted(item.comment_required), regulation=item.regulation,
+            updated_at=a.updated_at if a else None, actor=a.actor if a else None,
+            carried=bool(a and a.carried_from), changes=list(a.changes) if a else [],
+        ))
+    findings = []
+    for r in refs:
+        d = disps.get(r.id)
+        findings.append(FindingStatus(
+            id=r.id, severity=r.severity, check=r.check, category=r.category, rule=r.rule,
+            file=r.file, location=r.location, match=r.match, message=r.message,
+            disposition=d.disposition if d else None, reason=d.reason if d else None,
+            new=r.id in new, needs_recheck=bool(d and d.needs_recheck),
+            carried=bool(d and d.carried_from),
+        ))
+    blockers = compute_blockers(((i, answers.get(i.id)) for i in cls.items()),
+                                ((r, disps.get(r.id)) for r in refs))
+    progress = []
+    for cl in cls.checklists:
+        states = [answers.get(i.id) for i in cl.items]
+        progress.append(Progress(
+            cl.id, cl.name, answered=sum(1 for s in states if s is not None),
+            total=len(cl.items), recheck=sum(1 for s in states if s and s.needs_recheck),
+            failed=sum(1 for s in states if s and s.answer == "fail")))
+    return ReviewStatus(
+        review_id=state.review_id, package_id=state.package_id, path=state.path,
+        course_id=pkg.get("course_id"), title=pkg.get("title"), digest=state.digest,
+        scan_id=state.scan_id, items=items, findings=findings,
+        decision=rstore.latest_decision(db, state.review_id),
+        decision_outdated=rstore.changed_since_decision(db, state.review_id),
+        blockers=blockers, progress=progress, notes=rstore.notes(db, state.review_id),
+        carried_from=review["carried_from"] if review else None,
+        checklists_digest=cls.digest,
+    )
+
+
+# ---------------------------------------------------------------- actions
+
+def _item(cls: ChecklistSet, item_id: str) -> Item:
+    item = cls.item(str(item_id).strip())
+    if item is None:
+        known = ", ".join(i.id for i in cls.items())
+        raise ReviewError("unknown-item", {
+            "zh": f"没有检查项 {item_id!r}（可用：{known}）",
+            "en": f"no checklist item {item_id!r} (known: {known})",
+        }, usage=True)
+    return item
+
+
+def _answer(db, path, item_id, answer, comment, cls, actor, via: str | None = None
+            ) -> tuple[AnswerState, bool]:
+    state = open_review(db, path, checklists=cls, actor=actor)
+    item = _item(cls, item_id)
+    value, text = check_answer(item, answer, comment)
+    who = actor_name(actor)
+    with transaction(db):
+        old = rstore.get_answer(db, state.review_id, item.id)
+        if old and old.answer == value and old.comment == text and not old.needs_recheck:
+            return old, False
+        new = AnswerState(item.id, value, text, rstore.now(), who)
+        rstore.put_answer(db, state.review_id, new)
+        record = {"answer": value, "comment": text}
+        if via:
+            record["via"] = via
+        rstore.audit(db, state.review_id, state.package_id, who, "answer", item.id,
+                     {"answer": old.answer, "comment": old.comment,
+                      "needs_recheck": old.needs_recheck} if old else None, record)
+    return new, True
+
+
+def answer_item(db: sqlite_utils.Database, path: str | Path, item_id: str, answer: str,
+                comment: str | None = None, *, checklists: ChecklistSet | None = None,
+                actor: str | None = None) -> AnswerState:
+    """Answer a checklist item (``pass`` | ``fail`` | ``na``), committed at once.
+
+    ``fail`` and ``na`` need a comment (``comment-required``); an unknown item
+    raises ``unknown-item`` (usage).  Answering again — even with the same
+    answer — clears ``needs_recheck``.
+    """
+    cls = checklists or load_checklists()
+    return _answer(db, path, item_id, answer, comment, cls, actor)[0]
+
+
+def clear_answer(db: sqlite_utils.Database, path: str | Path, item_id: str, *,
+                 checklists: ChecklistSet | None = None, actor: str | None = None) -> bool:
+    """Remove the answer to an item (returns whether there was one)."""
+    cls = checklists or load_checklists()
+    state = open_review(db, path, checklists=cls, actor=actor)
+    item = _item(cls, item_id)
+    who = actor_name(actor)
+    with transaction(db):
+        old = rstore.get_answer(db, state.review_id, item.id)
+        if old is None:
+            return False
+        rstore.delete_answer(db, state.review_id, item.id)
+        rstore.audit(db, state.review_id, state.package_id, who, "clear-answer", item.id,
+                     {"answer": old.answer, "comment": old.comment}, None)
+    return True
+
+
+def _finding(db, state: ReviewState, finding_id: str) -> FindingRef:
+    wanted = str(finding_id or "").strip()
+    ids = rstore.find_finding_ids(db, state.scan_id, wanted) if len(wanted) >= 4 else []
+    if len(ids) == 1:
+        ref = rstore.finding_ref(db, state.scan_id, ids[0])
+        if ref is not None:
+            return ref
+    if len(ids) > 1:
+        raise ReviewError("ambiguous-finding", {
+            "zh": f"发现编号 {wanted!r} 不唯一，请写出更多位",
+            "en": f"finding id {wanted!r} is ambiguous: give more characters",
+        }, usage=True)
+    raise ReviewError("unknown-finding", {
+        "zh": f"最近一次扫描中没有编号为 {wanted!r} 的发现",
+        "en": f"no finding {wanted!r} in the latest scan",
+    }, usage=True)
+
+
+def _dispose(db, path, finding_id, disposition, reason, cls, actor, via: str | None = None
+             ) -> tuple[DispositionState, bool]:
+    state = open_review(db, path, checklists=cls, actor=actor)
+    ref = _finding(db, state, finding_id)
+    value, text = check_disposition(ref.id, disposition, reason)
+    who = actor_name(actor)
+    with transaction(db):
+        old = rstore.get_disposition(db, state.review_id, ref.id)
+        if old and old.disposition == value and old.reason == text and not old.needs_recheck:
+            return old, False
+        new = DispositionState(ref.id, value, text, rstore.now(), who, finding_sig=ref.sig)
+        rstore.put_disposition(db, state.review_id, new)
+        rstore.clear_new(db, state.review_id, ref.id)
+        record = {"disposition": value, "reason": text}
+        if via:
+            record["via"] = via
+        rstore.audit(db, state.review_id, state.package_id, who, "dispose", ref.id,
+                     {"disposition": old.disposition, "reason": old.reason,
+                      "needs_recheck": old.needs_recheck} if old else None, record)
+    return new, True
+
+
+def dispose_finding(db: sqlite_utils.Database, path: str | Path, finding_id: str,
+                    disposition: str, reason: str | None = None, *,
+                    checklists: ChecklistSet | None = None, actor: str | None = None
+                    ) -> DispositionState:
+    """Record what a finding is: ``confirmed``, ``false-alarm`` or ``accepted``.
+
+    ``false-alarm`` needs a reason and ``accepted`` a justification
+    (``reason-required``).  ``finding_id`` may be a unique prefix of at least
+    4 characters; unknown ids raise ``unknown-finding`` (usage).
+    """
+    cls = checklists or load_checklists()
+    return _dispose(db, path, finding_id, disposition, reason, cls, actor)[0]
+
+
+def clear_disposition(db: sqlite_utils.Database, path: str | Path, finding_id: str, *,
+                      checklists: ChecklistSet | None = None, actor: str | None = None) -> bool:
+    """Remove the disposition of a finding (returns whether there was one)."""
+    cls = checklists or load_checklists()
+    state = open_review(db, path, checklists=cls, actor=actor)
+    ref = _finding(db, state, finding_id)
+    who = actor_name(actor)
+    with transaction(db):
+        old = rstore.get_disposition(db, state.review_id, ref.id)
+        if old is None:
+            return False
+        rstore.delete_disposition(db, state.review_id, ref.id)
+        rstore.audit(db, state.review_id, state.package_id, who, "clear-disposition", ref.id,
+                     {"disposition": old.disposition, "reason": old.reason}, None)
+    return True
+
+
+def decide(db: sqlite_utils.Database, path: str | Path, decision: str,
+           comment: str | None = None, *, checklists: ChecklistSet | None = None,
+           actor: str | None = None) -> Decision:
+    """Record the decision: ``recommend``, ``revise`` or ``reject``.
+
+    ``recommend`` is refused (code ``blockers``, the blockers in ``details``)
+    while anything blocks; ``revise`` and ``reject`` need a comment and can be
+    recorded at any time.  The latest decision is the one in force.
+    """
+    cls = checklists or load_checklists()
+    who = actor_name(actor)
+    open_review(db, path, checklists=cls, actor=actor)
+    with transaction(db):
+        status = review_status(db, path, checklists=cls, actor=actor)
+        value, text = check_decision(decision, comment, status.blockers)
+        old = status.decision
+        result = rstore.add_decision(db, status.review_id, value, text, who)
+        rstore.audit(db, status.review_id, status.package_id, who, "decide", None,
+                     {"decision": old.decision, "comment": old.comment} if old else None,
+                     {"decision": value, "comment": text})
+    return result
+
+
+def add_note(db: sqlite_utils.Database, path: str | Path, text: str,
+             target: str | None = None, *, checklists: ChecklistSet | None = None,
+             actor: str | None = None) -> int:
+    """Add a free note to the review (optionally about an item or finding id)."""
+    cls = checklists or load_checklists()
+    state = open_review(db, path, checklists=cls, actor=actor)
+    body = str(text or "").strip()
+    if not body:
+        raise ReviewError("empty-note", {"zh": "备注不能为空", "en": "a note cannot be empty"},
+                          usage=True)
+    who = actor_name(actor)
+    with transaction(db):
+        note_id = rstore.add_note(db, state.review_id, who, body, target)
+        rstore.audit(db, state.review_id, state.package_id, who, "note", target, None,
+                     {"id": note_id, "text": body})
+    return note_id
+
+
+# ---------------------------------------------------------------- evidence
+
+def item_evidence(db: sqlite_utils.Database, path: str | Path, item_id: str, *,
+                  checklists: ChecklistSet | None = None) -> ItemEvidence:
+    """An item's findings (full :class:`Finding` objects) and its other facts."""
+    cls = checklists or load_checklists()
+    state = open_review(db, path, checklists=cls)
+    item = _item(cls, item_id)
+    pkg = pstore.package_row(db, state.path)
+    scan = pstore.latest_scan(db, state.package_id)
+    findings = []
+    selectors = item.finding_selectors()
+    if selectors:
+        findings = [f for f in pstore.scan_findings(db, state.scan_id)
+                    if any(s.matches(f.check, f.category, f.rule, f.severity) for s in selectors)]
+        findings.sort(key=lambda f: f.sort_key())
+    facts = item_facts(item, _json_or_none(pkg["manifest"]),
+                       _json_or_none(scan["coverage"]) if scan else None,
+                       pstore.file_rows(db, state.package_id))
+    return ItemEvidence(item, findings, facts)
+
+
+def evidence_for(db: sqlite_utils.Database, path: str | Path, item_id: str, *,
+                 checklists: ChecklistSet | None = None) -> list[Finding]:
+    """The findings that are evidence for one checklist item (for the TUI)."""
+    return item_evidence(db, path, item_id, checklists=checklists).findings
+
+
+# ---------------------------------------------------------------- export / import
+
+def export_answers(db: sqlite_utils.Database, path: str | Path, *,
+                   checklists: ChecklistSet | None = None, actor: str | None = None
+                   ) -> dict[str, Any]:
+    """The review's answers, dispositions and notes as plain data (written as YAML).
+
+    Dispositions carry the finding's check, file and match for the reader;
+    the decision is included for information and is never imported.
+    """
+    status = review_status(db, path, checklists=checklists, actor=actor)
+    answers = {i.id: {"answer": i.answer, "comment": i.comment}
+               for i in status.items if i.answer is not None}
+    for value in answers.values():
+        if value["comment"] is None:
+            del value["comment"]
+    disps = {}
+    for f in status.findings:
+        if f.disposition is None:
+            continue
+        entry: dict[str, Any] = {"disposition": f.disposition}
+        if f.reason:
+            entry["reason"] = f.reason
+        entry.update({"check": f.check, "severity": f.severity, "file": f.file,
+                      "match": f.match})
+        disps[f.id] = entry
+    d = status.decision
+    return {
+        "format": EXPORT_FORMAT,
+        "package": {"path": status.path, "id": status.course_id, "title": status.title,
+                    "digest": status.digest},
+        "checklists_digest": status.checklists_digest,
+        "exported_at": rstore.now(),
+        "exported_by": actor_name(actor),
+        "answers": answers,
+        "dispositions": disps,
+        "notes": [{"text": n["text"], **({"target": n["target"]} if n["target"] else {})}
+                  for n in status.notes],
+        "decision": {"decision": d.decision, "comment": d.comment} if d else None,
+    }
+
+
+def _entries(section: Any, key_name: str) -> list[tuple[str, Any]]:
+    """A mapping ``{id: {...}}`` or a list ``[{key_name: id, ...}]`` → (id, entry) pairs."""
+    if section is None:
+        return []
+    if isinstance(section, Mapping):
+        return [(str(k), v) for k, v in section.items()]
+    if isinstance(section, list):
+        out = []
+        for n, entry in enumerate(section):
+            if isinstance(entry, Mapping) and entry.get(key_name) is not None:
+                out.append((str(entry[key_name]), entry))
+            else:
+                out.append((f"#{n + 1}", entry))
+        return out
+    raise ReviewError("bad-import", {
+        "zh": f"导入文件的 {key_name} 部分格式不对（应为映射或列表）",
+        "en": f"the import file's {key_name} section must be a mapping or a list",
+    }, usage=True)
+
+
+def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
+                   checklists: ChecklistSet | None = None, actor: str | None = None
+                   ) -> ImportReport:
+    """Apply answers, dispositions and notes prepared elsewhere (e.g. an exported file).
+
+    Each entry is checked and applied on its own (committed at once, audited
+    with ``via: import``); bad entries are listed in the report and the rest
+    applied.  A decision in the data is never applied.
+    """
+    cls = checklists or load_checklists()
+    if not isinstance(data, Mapping):
+        raise ReviewError("bad-import", {
+            "zh": "导入内容应为映射（answers、dispositions、notes）",
+            "en": "the import data must be a mapping (answers, dispositions, notes)",
+        }, usage=True)
+    state = open_review(db, path, checklists=cls, actor=actor)
+    report = ImportReport()
+    digest = (data.get("package") or {}).get("digest") if isinstance(data.get("package"),
+                                                                        Mapping) else None
+    if digest and digest != state.digest:
+        report.warnings.append({
+            "zh": f"导入文件来自另一版本（{digest[:19]}…），当前版本为 {state.digest[:19]}…",
+            "en": f"the file was exported from another version ({digest[:19]}…); "
+                  f"this one is {state.digest[:19]}…",
+        })
+    if data.get("decision"):
+        report.warnings.append({"zh": "导入文件中的结论未导入：结论须由审查人直接作出",
+                                "en": "the decision in the file was not imported: decide directly"})
+
+    def refuse(entry: str, exc: ReviewError) -> None:
+        report.errors.append({"entry": entry, "code": exc.code, "message": exc.message})
+
+    for item_id, entry in _entries(data.get("answers"), "item"):
+        label = f"answer:{item_id}"
+        if isinstance(entry, str):
+            entry = {"answer": entry}
+        if not isinstance(entry, Mapping):
+            refuse(label, ReviewError("bad-value", {"zh": "应为 {answer, comment}",
+                                                    "en": "expected {answer, comment}"}))
+            continue
+        try:
+            _, changed = _answer(db, path, item_id, entry.get("answer"), entry.get("comment"),
+                                 cls, actor, via="import")
+        except ReviewError as exc:
+            refuse(label, exc)
+            continue
+        (report.applied if changed else report.unchanged).append(label)
+
+    for fid, entry in _entries(data.get("dispositions"), "finding"):
+        label = f"disposition:{fid}"
+        if not isinstance(entry, Mapping):
+            refuse(label, ReviewError("bad-value", {"zh": "应为 {disposition, reason}",
+                                                    "en": "expected {disposition, reason}"}))
+            continue
+        try:
+            _, changed = _dispose(db, path, fid, entry.get("disposition"), entry.get("reason"),
+                                  cls, actor, via="import")
+        except ReviewError as exc:
+            refuse(label, exc)
+            continue
+        (report.applied if changed else report.unchanged).append(label)
+
+    notes = data.get("notes") or []
+    if not isinstance(notes, list):
+        refuse("notes", ReviewError("bad-value", {"zh": "notes 应为列表",
+                                                  "en": "notes must be a list"}))
+        notes = []
+    existing = {(n["text"], n["target"]) for n in rstore.notes(db, state.review_id)}
+    for n, note in enumerate(notes):
+        text = note.get("text") if isinstance(note, Mapping) else note
+        target = note.get("target") if isinstance(note, Mapping) else None
+        if not isinstance(text, str) or not text.strip():
+            refuse(f"note:#{n + 1}", ReviewError("empty-note", {"zh": "备注不能为空",
+                                                                "en": "a note cannot be empty"}))
+            continue
+        if (text.strip(), target) in existing:
+            report.unchanged.append(f"note:#{n + 1}")
+            continue
+        add_note(db, path, text, target, checklists=cls, actor=actor)
+        existing.add((text.strip(), target))
+        report.applied.append(f"note:#{n + 1}")
+    return report
+
+
+# ---------------------------------------------------------------- audit
+
+def audit_log(db: sqlite_utils.Database, path: str | Path) -> list[AuditEntry]:
+    """Every recorded change to the package's reviews (all versions), oldest first."""
+    row = pstore.package_row(db, _package_key(path))
+    if row is None:
+        raise _not_scanned(path)
+    return [AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["target"], r["old"],
+                       r["new"], r["review_id"], r["digest"])
+            for r in rstore.audit_rows(db, row["id"])]
