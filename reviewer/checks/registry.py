@@ -17,7 +17,9 @@ CheckFn = Callable[[CheckContext], CheckResult]
 #: Check modules, imported on first use (each calls :func:`register`).
 CHECK_MODULES = [
     "reviewer.checks.ingest_issues",
+    "reviewer.checks.lexicon",
     "reviewer.checks.pii",
+    "reviewer.checks.outdated",
 ]
 
 _REGISTRY: dict[str, CheckFn] = {}

@@ -1,0 +1,390 @@
+"""Check ``outdated`` (parts b and c): old "current" claims and old files — room ``checks``.
+
+Article 2 of 教高〔2022〕1号 rules out outdated content and article 5 asks for
+content updated in time.  Two signals live here (the lexicon of superseded
+laws, standards and software — part a — is a ``terms`` rule file with
+``check: outdated``, run by the lexicon engine):
+
+(b) **currency claims with old years** — a currency word (最新, 目前, 截至,
+    latest, as of …) and a year in the same clause, close together, where the
+    most recent such year is more than *N* years (default 5) before the term
+    date.  Plain historical statements carry no currency word and are left
+    alone; a year that belongs to another event (1969年ARPANET诞生，目前…) or
+    that starts a period still running (自2010年以来, since 2010) is skipped.
+(c) **file metadata dates** — a file whose newest ``created``/``modified``
+    date is more than *N* years before the term: one finding per file.
+
+Words, markers and thresholds come from the ``kind: currency`` rule file
+(``lexicons/currency.yaml``); options ``outdated_years`` and
+``outdated_file_years`` override the thresholds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from reviewer.checks.model import (
+    CheckContext, CheckResult, Finding, file_finding, finding_at,
+)
+from reviewer.checks.registry import register
+from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.ingest.model import Msg
+
+CHECK = "outdated"
+_CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0"}
+_YEAR_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])|[〇○零一二三四五六七八九]{4}(?=\s*年)")
+
+
+@dataclass(slots=True)
+class CurrencyRules:
+    """A parsed ``kind: currency`` rule file."""
+
+    id: str
+    source: str
+    category: str
+    severity: str
+    message: Msg
+    max_age_years: int
+    window: int
+    window_latin: int
+    adjacent: int
+    marker_window: int
+    marker_window_latin: int
+    words: re.Pattern[str]
+    historical: re.Pattern[str] | None
+    since_before: re.Pattern[str] | None
+    since_after: re.Pattern[str] | None
+    not_year_after: re.Pattern[str] | None
+    clause_break: re.Pattern[str]
+    file_max_age_years: int
+    file_severity: str
+    file_message: Msg
+    tests: dict[str, Any] = field(default_factory=dict)
+
+
+def _fail(source: str, message: str) -> RuleFileError:
+    return RuleFileError(source, message)
+
+
+def _msg(value: Any, source: str, where: str) -> Msg:
+    if isinstance(value, dict) and (value.get("zh") or value.get("en")):
+        zh = str(value.get("zh") or value.get("en"))
+        return {"zh": zh, "en": str(value.get("en") or zh)}
+    raise _fail(source, f"{where}: a message needs zh and/or en text")
+
+
+def _strings(value: Any, source: str, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(source, f"{where}: a list of strings is required")
+    return [v for v in value if v.strip()]
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Case-insensitive alternation, longest first; Latin words match whole."""
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        esc = re.escape(word)
+        if word[:1].isascii() and word[:1].isalnum():
+            esc = r"(?<![A-Za-z0-9])" + esc
+        if word[-1:].isascii() and word[-1:].isalnum():
+            esc += r"(?![A-Za-z0-9])"
+        parts.append(esc)
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _regex(value: Any, source: str, where: str) -> re.Pattern[str] | None:
+    if value in (None, ""):
+        return None
+    try:
+        return re.compile(str(value))
+    except re.error as exc:
+        raise _fail(source, f"{where}: invalid regular expression: {exc}") from exc
+
+
+def _int(value: Any, source: str, where: str, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _fail(source, f"{where}: a non-negative whole number is required")
+    return value
+
+
+def _severity(value: Any, source: str, where: str, default: str) -> str:
+    value = default if value is None else str(value)
+    if value not in ("error", "warning", "info"):
+        raise _fail(source, f"{where}: {value!r} is not error, warning or info")
+    return value
+
+
+@register_kind("currency")
+def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
+    """Parse and validate a ``kind: currency`` rule file; run its embedded tests."""
+    if not isinstance(data, dict):
+        raise _fail(source, "a currency rule file must be a mapping")
+    words = _alternation(_strings(data.get("words"), source, "words"))
+    if words is None:
+        raise _fail(source, "words: at least one currency word is required")
+    file_sec = data.get("file") or {}
+    if not isinstance(file_sec, dict):
+        raise _fail(source, "file: a mapping is required")
+    max_age = _int(data.get("max_age_years"), source, "max_age_years", 5)
+    rules = CurrencyRules(
+        id=str(data.get("id", "currency")), source=source,
+        category=str(data.get("category", "outdated")),
+        severity=_severity(data.get("severity"), source, "severity", "warning"),
+        message=_msg(data.get("message"), source, "message"),
+        max_age_years=max_age,
+        window=_int(data.get("window"), source, "window", 16),
+        window_latin=_int(data.get("window_latin"), source, "window_latin", 30),
+        adjacent=_int(data.get("adjacent"), source, "adjacent", 3),
+        marker_window=_int(data.get("marker_window"), source, "marker_window", 8),
+        marker_window_latin=_int(data.get("marker_window_latin"), source,
+                                 "marker_window_latin", 24),
+        words=words,
+        historical=_alternation(_strings(data.get("historical_markers"), source,
+                                         "historical_markers")),
+        since_before=_alternation(_strings(data.get("since_before"), source, "since_before")),
+        since_after=_alternation(_strings(data.get("since_after"), source, "since_after")),
+        not_year_after=_regex(data.get("not_year_after"), source, "not_year_after"),
+        clause_break=_regex(data.get("clause_break") or r"[。！？；!?;\n]|\.\s", source,
+                            "clause_break"),  # type: ignore[arg-type]
+        file_max_age_years=_int(file_sec.get("max_age_years"), source, "file.max_age_years",
+                                max_age),
+        file_severity=_severity(file_sec.get("severity"), source, "file.severity", "info"),
+        file_message=_msg(file_sec.get("message"), source, "file.message"),
+        tests=dict(data.get("tests") or {}),
+    )
+    _run_embedded_tests(rules)
+    return rules
+
+
+def _run_embedded_tests(rules: CurrencyRules) -> None:
+    """Examples are judged against ``tests.term_date`` (default 2025-09-01)."""
+    term = date.fromisoformat(str(rules.tests.get("term_date", "2025-09-01")))
+    failures = [f"should match: {t!r}" for t in rules.tests.get("match") or []
+                if not claims(str(t), rules, term.year)]
+    failures += [f"should not match: {t!r}" for t in rules.tests.get("no_match") or []
+                 if claims(str(t), rules, term.year)]
+    if failures:
+        raise _fail(rules.source, "embedded tests failed: " + "; ".join(failures))
+
+
+# ------------------------------------------------------------------ (b) claims
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A currency word tied to an old year."""
+
+    start: int
+    end: int
+    word: str
+    year: int
+
+
+def _year_value(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    return int("".join(_CN_DIGITS[c] for c in token))
+
+
+def _clause(text: str, pos: int, brk: re.Pattern[str]) -> tuple[int, int]:
+    lo = 0
+    for m in brk.finditer(text, 0, pos):
+        lo = m.end()
+    m = brk.search(text, pos)
+    return lo, (m.start() if m else len(text))
+
+
+def _years(text: str, lo: int, hi: int, rules: CurrencyRules) -> Iterable[tuple[int, int, int]]:
+    for m in _YEAR_RE.finditer(text, lo, hi):
+        if rules.not_year_after is not None and rules.not_year_after.match(text, m.end()):
+            continue
+        yield m.start(), m.end(), _year_value(m.group())
+
+
+def _period_start(text: str, ys: int, ye: int, rules: CurrencyRules) -> bool:
+    """``自2010年`` / ``since 2010`` / ``2010年以来``: a period that runs until now."""
+    if rules.since_before is not None:
+        before = text[max(0, ys - 6):ys]
+        if any(m.end() >= len(before) - 1 for m in rules.since_before.finditer(before)):
+            return True
+    if rules.since_after is not None:
+        after = re.match(r"\s*年?(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?\s*", text[ye:ye + 12])
+        pos = ye + (after.end() if after else 0)
+        if rules.since_after.match(text, pos):
+            return True
+    return False
+
+
+def _latin_at(text: str, start: int, end: int) -> bool:
+    """Whether the characters on both sides of ``text[start:end]`` are Latin script."""
+    near = text[max(0, start - 3):start] + text[end:end + 3]
+    return bool(near) and all(c.isascii() for c in near)
+
+
+def _historical(text: str, word: tuple[int, int], ys: int, ye: int,
+                rules: CurrencyRules) -> bool:
+    """A year that belongs to another event: a marker between it and the word, or —
+    unless the year is right beside the word — a marker near the year."""
+    if rules.historical is None:
+        return False
+    ws, we = word
+    lo, hi = (ye, ws) if ye <= ws else (we, ys)
+    if rules.historical.search(text, lo, hi):
+        return True
+    if hi - lo <= rules.adjacent and not re.search(r"[,，、]", text[lo:hi]):
+        return False
+    reach = rules.marker_window_latin if _latin_at(text, ys, ye) else rules.marker_window
+    around_lo = max(0, ys - reach)
+    around_hi = min(len(text), ye + reach)
+    for m in rules.historical.finditer(text, around_lo, around_hi):
+        if m.end() <= ws or m.start() >= we:
+            return True
+    return False
+
+
+def claims(text: str, rules: CurrencyRules, term_year: int,
+           max_age: int | None = None) -> list[Claim]:
+    """Currency claims in ``text`` whose year is more than ``max_age`` years before ``term_year``."""
+    limit = rules.max_age_years if max_age is None else max_age
+    out: list[Claim] = []
+    for w in rules.words.finditer(text):
+        ws, we = w.span()
+        c_lo, c_hi = _clause(text, ws, rules.clause_break)
+        reach = rules.window_latin if _latin_at(text, ws, we) else rules.window
+        lo, hi = max(c_lo, ws - reach), min(c_hi, we + reach)
+        kept: list[tuple[int, int, int]] = []
+        for ys, ye, year in _years(text, lo, hi, rules):
+            gap = ws - ye if ye <= ws else ys - we
+            if gap < 0:
+                continue
+            if _historical(text, (ws, we), ys, ye, rules):
+                continue
+            if _period_start(text, ys, ye, rules):
+                continue
+            kept.append((ys, ye, year))
+        if not kept:
+            continue
+        ys, ye, year = max(kept, key=lambda k: k[2])
+        if term_year - year > limit:
+            out.append(Claim(min(ws, ys), max(we, ye), w.group(), year))
+    return _merge(out)
+
+
+def _merge(found: list[Claim]) -> list[Claim]:
+    """Two currency words tied to the same year (目前最新…2014年) make one claim."""
+    merged: list[Claim] = []
+    for claim in sorted(found, key=lambda c: (c.start, c.end)):
+        last = merged[-1] if merged else None
+        if last is not None and claim.start < last.end and claim.year == last.year:
+            merged[-1] = Claim(last.start, max(last.end, claim.end), last.word, last.year)
+        else:
+            merged.append(claim)
+    return merged
+
+
+# ------------------------------------------------------------------ (c) file dates
+
+def parse_meta_date(value: Any) -> date | None:
+    """ISO 8601 (or PDF ``D:YYYYMMDD…``) → date; anything else → None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    raw = value.strip()
+    if raw.startswith("D:"):
+        raw = raw[2:]
+        m = re.match(r"(\d{4})(\d{2})?(\d{2})?", raw)
+        if not m:
+            return None
+        raw = f"{m.group(1)}-{m.group(2) or '01'}-{m.group(3) or '01'}"
+    try:
+        return date.fromisoformat(raw[:10])
+    except ValueError:
+        return None
+
+
+def _years_before(old: date, new: date) -> float:
+    return (new - old).days / 365.25
+
+
+# ------------------------------------------------------------------ the check
+
+def _term(ctx: CheckContext) -> date:
+    return ctx.term_date or ctx.today or date.today()
+
+
+def _option_int(ctx: CheckContext, name: str) -> int | None:
+    value = ctx.options.get(name)
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _claim_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list[Finding]:
+    limit = _option_int(ctx, "outdated_years")
+    findings = []
+    for record in ctx.package.files:
+        for segment in record.segments:
+            seen: dict[str, int] = {}
+            for claim in claims(segment.norm, rules, term.year, limit):
+                match = segment.text[claim.start:claim.end]
+                occ = seen.get(match, 0)
+                seen[match] = occ + 1
+                age = term.year - claim.year
+                message = {k: v.format(year=claim.year, age=age, term=term.isoformat())
+                           for k, v in rules.message.items()}
+                findings.append(finding_at(
+                    segment, claim.start, claim.end, check=CHECK, rule="currency-claim",
+                    category=rules.category, severity=rules.severity, message=message,
+                    occurrence=occ, extra={"year": claim.year, "word": claim.word,
+                                           "years_before_term": age, "ruleset": rules.id}))
+    return findings
+
+
+def _file_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list[Finding]:
+    limit = _option_int(ctx, "outdated_file_years")
+    if limit is None:
+        limit = rules.file_max_age_years
+    findings = []
+    for record in ctx.package.files:
+        dates = {k: parse_meta_date(record.meta.get(k)) for k in ("created", "modified")}
+        known = {k: d for k, d in dates.items() if d is not None}
+        if not known:
+            continue
+        newest_key, newest = max(known.items(), key=lambda kv: kv[1])
+        age = _years_before(newest, term)
+        if age <= limit:
+            continue
+        message = {k: v.format(date=newest.isoformat(), age=int(age), term=term.isoformat(),
+                               field=newest_key) for k, v in rules.file_message.items()}
+        findings.append(file_finding(
+            record.path, check=CHECK, rule="file-date", category=rules.category,
+            severity=rules.file_severity, message=message, match=newest.isoformat(),
+            extra={"date": newest.isoformat(), "field": newest_key,
+                   "years_before_term": round(age, 1), "ruleset": rules.id}))
+    return findings
+
+
+@register(CHECK)
+def check_outdated(ctx: CheckContext) -> CheckResult:
+    """Currency claims with old years, and files whose dates are far older than the term."""
+    rulesets = [r for r in ctx.rules.get("currency", []) if isinstance(r, CurrencyRules)]
+    findings: list[Finding] = []
+    term = _term(ctx)
+    seen: set[str] = set()
+    for rules in rulesets:
+        for finding in _claim_findings(ctx, rules, term) + _file_findings(ctx, rules, term):
+            if finding.id not in seen:
+                seen.add(finding.id)
+                findings.append(finding)
+    return CheckResult(findings)

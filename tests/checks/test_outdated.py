@@ -1,0 +1,185 @@
+"""Check ``outdated`` parts (b) currency claims and (c) file dates."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reviewer.checks.model import CheckContext
+from reviewer.checks.outdated import check_outdated, claims, parse_currency, parse_meta_date
+from reviewer.checks.rulefile import RuleFileError
+from reviewer.ingest.model import FileRecord, Locator, Package, Segment
+from reviewer.ingest.textnorm import fold_compat
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "lexicons" / "currency.yaml"
+LABELLED = ROOT / "tests" / "data" / "outdated_labelled"
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def rules(raw):
+    return parse_currency(copy.deepcopy(raw), str(SHIPPED))
+
+
+def _record(path: str, *texts: str, role: str = "transcript", meta: dict | None = None
+            ) -> FileRecord:
+    segs = [Segment(file=path, ordinal=i, locator=Locator(cue=i + 1, start_ms=i * 1000,
+                                                          end_ms=i * 1000 + 900), text=t)
+            for i, t in enumerate(texts)]
+    return FileRecord(path=path, size=1, sha256="x", role=role, segments=segs,
+                      meta=dict(meta or {}))
+
+
+def _ctx(*records: FileRecord, rules=None, term: date | None = date(2025, 9, 1),
+         today: date | None = None, options: dict | None = None) -> CheckContext:
+    pkg = Package(source="/p", kind="dir", files=list(records), digest="sha256:0")
+    return CheckContext(package=pkg, rules={"currency": [rules]} if rules else {},
+                        term_date=term, today=today, options=options or {})
+
+
+# ------------------------------------------------------------------ (b) claims
+
+def test_claim_finding_points_at_the_original_text(rules):
+    rec = _record("t/w1.srt", "据统计，截至２０１５年底，我国网民规模达6.88亿。")
+    [f] = check_outdated(_ctx(rec, rules=rules)).findings
+    assert (f.check, f.rule, f.category, f.severity) == (
+        "outdated", "currency-claim", "outdated", "warning")
+    assert f.match == "截至２０１５"
+    assert f.extra["year"] == 2015 and f.extra["years_before_term"] == 10
+    assert "2015" in f.message["zh"] and "2015" in f.message["en"]
+    assert f.location == {"cue": 1, "start": "00:00:00.000", "end": "00:00:00.900"}
+
+
+@pytest.mark.parametrize("year, flagged", [(2019, True), (2020, False), (2024, False)])
+def test_threshold_is_more_than_five_years_before_the_term(rules, year, flagged):
+    rec = _record("t.srt", f"As of {year}, the figures below were collected.")
+    assert bool(check_outdated(_ctx(rec, rules=rules)).findings) is flagged
+
+
+def test_option_overrides_the_threshold(rules):
+    rec = _record("t.srt", "截至2015年，共有3000名学生。")
+    assert check_outdated(_ctx(rec, rules=rules)).findings
+    assert not check_outdated(_ctx(rec, rules=rules, options={"outdated_years": 12})).findings
+
+
+def test_without_term_date_today_is_used(rules):
+    rec = _record("t.srt", "截至2021年，共有3000名学生。")
+    assert not check_outdated(_ctx(rec, rules=rules, term=None, today=date(2024, 1, 1))).findings
+    assert check_outdated(_ctx(rec, rules=rules, term=None, today=date(2030, 1, 1))).findings
+
+
+def test_the_newest_year_in_the_clause_decides(rules):
+    assert claims("目前（2024年）的用户数比2010年增长了十倍。", rules, 2025) == []
+    assert [c.year for c in claims("目前（2012年）的用户数比2010年增长了十倍。", rules, 2025)] \
+        == [2012]
+
+
+def test_no_rules_no_findings(rules):
+    rec = _record("t.srt", "截至2015年，共有3000名学生。", meta={"modified": "2001-01-01"})
+    assert check_outdated(_ctx(rec)).findings == []
+    assert check_outdated(_ctx(rec, rules=None)).findings == []
+
+
+def _score(path: Path, rules) -> tuple[int, int, int, list]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    term = date.fromisoformat(str(data["term_date"]))
+    tp = fp = fn = 0
+    wrong = []
+    for case in data["cases"]:
+        got = {c.year for c in claims(fold_compat(case["text"]), rules, term.year)}
+        want = {case["year"]} if case["year"] else set()
+        tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
+        if got != want:
+            wrong.append((case["text"], want, got))
+    return tp, fp, fn, wrong
+
+
+def test_labelled_sets_precision_and_recall(rules):
+    totals = [0, 0, 0]
+    wrong_all = []
+    for name in ("cases.yaml", "heldout.yaml", "heldout2.yaml"):
+        tp, fp, fn, wrong = _score(LABELLED / name, rules)
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        print(f"\noutdated currency claims, {name}: tp={tp} fp={fp} fn={fn} "
+              f"precision={p:.3f} recall={r:.3f}")
+        totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
+        wrong_all += wrong
+    tp, fp, fn = totals
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    print(f"outdated currency claims, all: precision={precision:.3f} recall={recall:.3f}")
+    assert tp >= 40
+    assert precision >= 0.85 and recall >= 0.85, wrong_all
+
+
+# ------------------------------------------------------------------ (c) file dates
+
+def test_old_file_gets_one_info_finding(rules):
+    old = _record("slides/old.pdf", role="slides",
+                  meta={"created": "2009-03-01T10:00:00", "modified": "2012-05-02T08:00:00Z"})
+    fresh = _record("slides/new.pdf", role="slides",
+                    meta={"created": "2009-03-01", "modified": "2024-12-01"})
+    findings = check_outdated(_ctx(old, fresh, rules=rules)).findings
+    assert [(f.file, f.rule, f.severity, f.match) for f in findings] == [
+        ("slides/old.pdf", "file-date", "info", "2012-05-02")]
+    assert findings[0].location == {} and findings[0].extra["field"] == "modified"
+
+
+def test_file_date_option_and_unparseable_dates(rules):
+    rec = _record("a.docx", role="notes", meta={"modified": "2017-01-01"})
+    junk = _record("b.docx", role="notes", meta={"modified": "last Tuesday", "created": 42})
+    assert len(check_outdated(_ctx(rec, junk, rules=rules)).findings) == 1
+    assert not check_outdated(_ctx(rec, junk, rules=rules,
+                                   options={"outdated_file_years": 10})).findings
+
+
+@pytest.mark.parametrize("raw_value, expected", [
+    ("2012-05-02T08:00:00Z", date(2012, 5, 2)),
+    ("D:20100315120000+08'00'", date(2010, 3, 15)),
+    ("D:2010", date(2010, 1, 1)),
+    (date(2011, 1, 2), date(2011, 1, 2)),
+    ("2012-13-45", None), ("", None), (None, None), (17, None),
+])
+def test_parse_meta_date(raw_value, expected):
+    assert parse_meta_date(raw_value) == expected
+
+
+# ------------------------------------------------------------------ rule files
+
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda d: d.pop("words"), "words"),
+    (lambda d: d.update(words="最新"), "words"),
+    (lambda d: d.update(severity="urgent"), "severity"),
+    (lambda d: d.update(max_age_years=-1), "max_age_years"),
+    (lambda d: d.update(not_year_after="[名"), "not_year_after"),
+    (lambda d: d.update(message={"de": "x"}), "message"),
+    (lambda d: d["file"].update(severity="loud"), "file.severity"),
+    (lambda d: d["tests"]["no_match"].append("截至2010年的数据"), "should not match"),
+    (lambda d: d["tests"]["match"].append("1949年中华人民共和国成立"), "should match"),
+])
+def test_bad_rule_files_are_refused(raw, mutate, needle):
+    data = copy.deepcopy(raw)
+    mutate(data)
+    with pytest.raises(RuleFileError) as err:
+        parse_currency(data, "mine/currency.yaml")
+    assert "mine/currency.yaml" in str(err.value) and needle in str(err.value)
+
+
+def test_not_a_mapping_is_refused():
+    with pytest.raises(RuleFileError):
+        parse_currency("words: [最新]", "s.yaml")  # type: ignore[arg-type]
+
+
+def test_the_check_is_registered():
+    from reviewer.checks.registry import all_checks
+
+    assert "outdated" in all_checks()
