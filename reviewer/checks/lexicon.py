@@ -1,0 +1,773 @@
+"""The lexicon check: terms and patterns from rule files, matched against evasion (room: checks).
+
+Pipeline, per rule file (a compiled :class:`Lexicon`):
+
+1. All segments are joined into one string (:class:`TextBatch`, segments
+   separated by :data:`~reviewer.checks.normalize.SEPARATOR`) and normalised
+   once per set of normalisation switches (:mod:`reviewer.checks.normalize`):
+   folding and noise removal, with an index back to the original offsets.
+2. One Aho-Corasick automaton (ahocorasick-rs, overlapping matches) holds the
+   file's terms, its allow-list phrases and its context lures; one scan finds
+   them all.  Regular-expression ``patterns`` run over the folded text.
+3. Validators decide which candidates stand: allow-lists (per term and per
+   file), the noise gap between a term's characters, Latin whole-word
+   boundaries, Chinese word boundaries from the jieba segmentation (with the
+   file's terms added to a private view of jieba's dictionary), and, among
+   the survivors, a term inside a longer match of the same file gives way.
+4. Context rules raise (a contact lure nearby) or lower (a bare term) the
+   severity; findings report the original text and its exact span.
+
+:func:`check_lexicon` is the registered check: it runs every compiled rule
+set in ``ctx.rules["terms"]`` and emits findings with the check name of each
+file (``lexicon`` or ``outdated``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import ChainMap, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
+from reviewer.checks.normalize import (
+    SEPARATOR,
+    Normalized,
+    NormalizeOptions,
+    char_class,
+    normalizer,
+)
+from reviewer.checks.registry import register
+from reviewer.checks.rulefile import RuleFileError, line_of, register_kind, validate_schema
+from reviewer.ingest.model import Locator, Msg, Segment
+
+#: Bumped when the compiled form changes (part of the on-disk cache key).
+COMPILED_FORMAT = 3
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+DEFAULT_WINDOW = 20
+DEFAULT_MAX_GAP = 8
+#: Characters of context each side of a Chinese candidate given to the segmenter.
+SEGMENT_WINDOW = 12
+#: English inflections accepted after a term with ``boundary.latin: inflected``.
+#: A term straddling a token only counts as innocent when that token is a real word:
+#: ad copy makes jieba produce junk tokens such as 信包 (frequency 3) in 加微信包过.
+STRADDLE_MIN_FREQ = 20
+#: Frequency given to lexicon terms in segmenter mode ``boost`` (measured, not the default).
+BOOST_FREQ = 1000
+INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "in", "er", "ers", "ings", "y"})
+
+
+def _msg(value: Any) -> Msg:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"zh": value, "en": value}
+    return {k: str(v) for k, v in value.items() if k in ("zh", "en")}
+
+
+# -- compiled data ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TermEntry:
+    """One term of a rule file, normalised."""
+
+    term: str
+    norm: str
+    severity: str
+    category: str
+    latin: str = "word"  # word | inflected | none
+    cjk: str = "segment"  # segment | none
+    note: Msg = field(default_factory=dict)
+    replacement: str | None = None
+    since: str | None = None
+    breaks: frozenset[int] = frozenset()  # normalised positions where the term has a space
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class PatternEntry:
+    """One regular expression of a rule file (matched on the folded text)."""
+
+    pattern: str
+    regex: re.Pattern
+    name: str
+    severity: str
+    category: str
+    note: Msg = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class ContextRule:
+    """``raise_to`` near a lure, or ``lower_to`` when the match stands alone."""
+
+    action: str  # raise | lower
+    severity: str
+    window: int = DEFAULT_WINDOW
+    near_patterns: tuple[re.Pattern, ...] = ()
+    terms: frozenset[str] | None = None  # normalised terms it applies to (None: all)
+
+
+@dataclass(slots=True)
+class Hit:
+    """A validated match: where it is and what it means."""
+
+    segment: Segment
+    start: int
+    end: int
+    severity: str
+    category: str
+    term: str  # as written in the rule file (a pattern's name or text)
+    entry: TermEntry | PatternEntry
+
+    @property
+    def text(self) -> str:
+        return self.segment.text[self.start:self.end]
+
+
+class TextBatch:
+    """Segments joined for one scan, with their normalised forms cached per options."""
+
+    def __init__(self, segments: Sequence[Segment]):
+        self.segments = list(segments)
+        starts, pos = [], 0
+        for seg in self.segments:
+            starts.append(pos)
+            pos += len(seg.text) + 1
+        self.starts = starts
+        self._starts_np = np.asarray(starts, dtype=np.int64)
+        self.text = SEPARATOR.join(seg.text for seg in self.segments)
+        self._norm: dict[NormalizeOptions, Normalized] = {}
+        self._fold: dict[NormalizeOptions, str] = {}
+
+    def normalized(self, options: NormalizeOptions) -> Normalized:
+        if options not in self._norm:
+            self._norm[options] = normalizer(options).normalize(self.text)
+        return self._norm[options]
+
+    def folded(self, options: NormalizeOptions) -> str:
+        if options not in self._fold:
+            self._fold[options] = normalizer(options).fold_long(self.text)
+        return self._fold[options]
+
+    def locate(self, pos: int) -> int:
+        """Index of the segment holding batch offset ``pos``."""
+        return bisect.bisect_right(self.starts, pos) - 1
+
+    def locate_many(self, positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self._starts_np, positions, side="right") - 1
+
+
+class _Segmenter:
+    """Word boundaries from jieba (what spaCy's blank "zh" pipeline uses), privately extended.
+
+    spaCy's ``Chinese`` tokenizer with ``segmenter="jieba"`` is ``jieba.cut``
+    over the global dictionary.  We call jieba directly on a *view* of that
+    dictionary (a ``ChainMap`` over ``jieba.dt.FREQ``) to which this rule
+    file's terms are added, so the global jieba state other code relies on is
+    never changed and each rule file's result does not depend on which other
+    files are loaded.
+    """
+
+    def __init__(self, words: Iterable[str], mode: str = "suggest"):
+        """``mode``: ``suggest`` (jieba's suggested frequency), ``boost`` (at least
+        :data:`BOOST_FREQ`) or ``none`` (plain jieba, as spaCy would segment)."""
+        import copy
+
+        import jieba
+
+        base = jieba.dt
+        base.check_initialized()
+        tokenizer = copy.copy(base)
+        tokenizer.FREQ = ChainMap({}, base.FREQ)
+        tokenizer.total = base.total
+        tokenizer.user_word_tag_tab = {}
+        if mode != "none":
+            for word in dict.fromkeys(words):
+                if len(word) > 1:
+                    freq = None if mode == "suggest" else max(BOOST_FREQ, base.FREQ.get(word, 0))
+                    tokenizer.add_word(word, freq)
+        self._tokenizer = tokenizer
+
+    def straddlers(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the tokens of ``text`` that are real words (dictionary frequency of at
+        least :data:`STRADDLE_MIN_FREQ`): only those make a term straddling them innocent."""
+        out, pos = [], 0
+        freq = self._tokenizer.FREQ
+        for token in self._tokenizer.cut(text, HMM=True):
+            end = pos + len(token)
+            if len(token) > 1 and freq.get(token, 0) >= STRADDLE_MIN_FREQ:
+                out.append((pos, end))
+            pos = end
+        return out
+
+
+class Lexicon:
+    """A compiled ``terms`` rule file (picklable; the automaton is rebuilt lazily)."""
+
+    def __init__(self, *, id: str, source: str, name: Msg, category: str, severity: str,
+                 message: Msg, check: str = "lexicon", version: str | None = None,
+                 description: Msg | None = None, starter: bool = False,
+                 options: NormalizeOptions | None = None, max_gap: int = DEFAULT_MAX_GAP,
+                 terms: list[TermEntry] | None = None, patterns: list[PatternEntry] | None = None,
+                 allow: list[str] | None = None, term_allows: dict[int, list[str]] | None = None,
+                 context: list[ContextRule] | None = None, lures: list[tuple[str, int]] | None = None,
+                 segmenter_mode: str = "suggest"):
+        self.id, self.source, self.name = id, source, name
+        self.category, self.severity, self.message = category, severity, message
+        self.check, self.version, self.description = check, version, description or {}
+        self.starter = starter
+        self.options = options or NormalizeOptions()
+        self.max_gap = max_gap
+        self.terms = terms or []
+        self.patterns = patterns or []
+        self.context = context or []
+        self.segmenter_mode = segmenter_mode
+        self.tests: dict[str, list[tuple[Any, int | None]]] = {"match": [], "no_match": []}
+        # Automaton keys and their roles.
+        self.keys: list[str] = []
+        self.key_term: list[int] = []  # term index or -1
+        self.key_allow: list[tuple[int, ...]] = []  # owners: term index, or -1 for the file
+        self.key_lure: list[tuple[int, ...]] = []  # context rule indexes
+        self._build_keys(allow or [], term_allows or {}, lures or [])
+        self._automaton = None
+        self._segmenter: _Segmenter | None = None
+
+    # -- building ------------------------------------------------------------
+    def _build_keys(self, allow: list[str], term_allows: dict[int, list[str]],
+                    lures: list[tuple[str, int]]) -> None:
+        index: dict[str, int] = {}
+
+        def key(text: str) -> int:
+            k = index.get(text)
+            if k is None:
+                k = index[text] = len(self.keys)
+                self.keys.append(text)
+                self.key_term.append(-1)
+                self.key_allow.append(())
+                self.key_lure.append(())
+            return k
+
+        for i, entry in enumerate(self.terms):
+            k = key(entry.norm)
+            if self.key_term[k] == -1:  # the first of several terms that normalise alike wins
+                self.key_term[k] = i
+        for phrase in allow:
+            k = key(phrase)
+            self.key_allow[k] += (-1,)
+        for i, phrases in term_allows.items():
+            for phrase in phrases:
+                k = key(phrase)
+                self.key_allow[k] += (i,)
+        for phrase, rule in lures:
+            k = key(phrase)
+            self.key_lure[k] += (rule,)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_automaton"] = None
+        state["_segmenter"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def automaton(self):
+        if self._automaton is None and self.keys:
+            import ahocorasick_rs
+
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                self.keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
+                implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+        return self._automaton
+
+    def segmenter(self) -> _Segmenter:
+        if self._segmenter is None:
+            fold = self._jieba_fold
+            words = [fold(t.term) for t in self.terms if t.cjk == "segment"]
+            words += [key for key, rules in zip(self.keys, self.key_lure) if rules]
+            self._segmenter = _Segmenter(words, self.segmenter_mode)
+        return self._segmenter
+
+    def _jieba_fold(self, text: str) -> str:
+        return normalizer(replace(self.options, digits=False, noise=False)).fold(text)
+
+    def __repr__(self) -> str:
+        return f"<Lexicon {self.id} terms={len(self.terms)} patterns={len(self.patterns)}>"
+
+    # -- matching ------------------------------------------------------------
+    def find(self, batch: TextBatch | Sequence[Segment]) -> list[Hit]:
+        """Every validated hit of this rule file in ``batch``, in text order."""
+        if not isinstance(batch, TextBatch):
+            batch = TextBatch(batch)
+        if not batch.segments:
+            return []
+        state = _ScanState(self, batch)
+        self._scan_terms(state)
+        self._scan_patterns(state)
+        hits = state.resolve()
+        return hits
+
+    def _scan_terms(self, state: "_ScanState") -> None:
+        automaton = self.automaton
+        if automaton is None:
+            return
+        norm = state.batch.normalized(self.options)
+        raw = automaton.find_matches_as_indexes(norm.text, overlapping=True)
+        if not raw:
+            return
+        arr = np.asarray(raw, dtype=np.int64)
+        keys, nstart, nend = arr[:, 0], arr[:, 1], arr[:, 2]
+        ostart = norm.index[nstart]
+        oend = norm.index[nend - 1] + 1
+        segs = state.batch.locate_many(ostart)
+        starts = state.batch.starts
+        key_term, key_allow, key_lure = self.key_term, self.key_allow, self.key_lure
+        for k, ns, ne, s, e, si in zip(keys.tolist(), nstart.tolist(), nend.tolist(),
+                                       ostart.tolist(), oend.tolist(), segs.tolist()):
+            base = starts[si]
+            if key_allow[k]:
+                state.allows[si].append((s - base, e - base, key_allow[k]))
+            if key_lure[k]:
+                state.lures[si].append((s - base, e - base, key_lure[k]))
+            t = key_term[k]
+            if t >= 0:
+                gappy = (e - s) != (ne - ns)
+                if gappy and not self._gaps_ok(norm, ns, ne):
+                    continue
+                state.candidates.append((si, s - base, e - base, t, gappy))
+
+    def _gaps_ok(self, norm: Normalized, ns: int, ne: int) -> bool:
+        idx = norm.index[ns:ne]
+        return int(np.max(np.diff(idx))) - 1 <= self.max_gap
+
+    def _scan_patterns(self, state: "_ScanState") -> None:
+        if not self.patterns:
+            return
+        folded = state.batch.folded(self.options)
+        starts = state.batch.starts
+        for pi, entry in enumerate(self.patterns):
+            for m in entry.regex.finditer(folded):
+                s, e = m.span()
+                if e <= s or SEPARATOR in m.group():
+                    continue
+                si = state.batch.locate(s)
+                state.pattern_hits.append((si, s - starts[si], e - starts[si], pi))
+
+
+class _ScanState:
+    """Candidates of one scan and the validation that turns them into hits."""
+
+    def __init__(self, lexicon: Lexicon, batch: TextBatch):
+        self.lex = lexicon
+        self.batch = batch
+        self.candidates: list[tuple[int, int, int, int, bool]] = []  # seg, start, end, term, gappy
+        self.pattern_hits: list[tuple[int, int, int, int]] = []
+        self.allows: dict[int, list[tuple[int, int, tuple[int, ...]]]] = defaultdict(list)
+        self.lures: dict[int, list[tuple[int, int, tuple[int, ...]]]] = defaultdict(list)
+        self._boundaries: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
+        self._folded: dict[int, str] = {}
+
+    # -- helpers ---------------------------------------------------------------
+    def folded(self, si: int) -> str:
+        """The segment's text, folded (same length) — for neighbours and lure patterns."""
+        if si not in self._folded:
+            self._folded[si] = normalizer(self.lex.options).fold(self.batch.segments[si].text)
+        return self._folded[si]
+
+    def allowed(self, si: int, s: int, e: int, owner: int) -> bool:
+        for a, b, owners in self.allows.get(si, ()):
+            if a <= s and e <= b and (owner in owners or -1 in owners):
+                return True
+        return False
+
+    def latin_spacing_ok(self, si: int, s: int, e: int, entry: TermEntry) -> bool:
+        """Noise with whitespace inside a Latin match: only at the term's own spaces,
+        or letter-spaced evasion (``f u c k``)."""
+        text = self.batch.segments[si].text[s:e]
+        noise = normalizer(self.lex.options)
+        pieces: list[str] = []
+        breaks: list[int] = []
+        current, pos, spaced = "", 0, False
+        for ch in text:
+            if noise.is_noise(ch):
+                if ch.isspace():
+                    spaced = True
+                continue
+            if spaced and current:
+                pieces.append(current)
+                breaks.append(pos)
+                current = ""
+            spaced = False
+            current += ch
+            pos += 1
+        pieces.append(current)
+        if len(pieces) == 1:
+            return True
+        lettered = [p for p in pieces if any(c.isalpha() for c in p)]
+        if lettered and all(len(p) == 1 for p in lettered):
+            return True
+        return set(breaks) <= entry.breaks
+
+    def cjk_edge_ok(self, si: int, s: int, e: int, at_start: bool) -> bool:
+        text = self.batch.segments[si].text
+        if len(text) <= 4 * SEGMENT_WINDOW:
+            lo, hi = 0, len(text)
+        else:
+            lo, hi = max(0, s - SEGMENT_WINDOW), min(len(text), e + SEGMENT_WINDOW)
+        key = (si, lo, hi)
+        words = self._boundaries.get(key)
+        if words is None:
+            window = self.lex._jieba_fold(text[lo:hi])
+            words = [(lo + a, lo + b) for a, b in self.lex.segmenter().straddlers(window)]
+            self._boundaries[key] = words
+        pos = s if at_start else e
+        return not any(a < pos < b for a, b in words)
+
+    def edge_ok(self, si: int, s: int, e: int, entry: TermEntry, left: bool) -> tuple[bool, int]:
+        """Check one edge; returns (ok, possibly extended end for inflections)."""
+        folded = self.folded(si)
+        edge_char = folded[s] if left else folded[e - 1]
+        cls = char_class(edge_char)
+        if cls in ("latin", "digit"):
+            if entry.latin == "none":
+                return True, e
+            if left:
+                if s > 0 and char_class(folded[s - 1]) in ("latin", "digit"):
+                    return False, e
+                return True, e
+            if e < len(folded) and char_class(folded[e]) in ("latin", "digit"):
+                if entry.latin == "inflected" and cls == "latin":
+                    j = e
+                    while j < len(folded) and char_class(folded[j]) == "latin":
+                        j += 1
+                    if folded[e:j].lower() in INFLECTIONS and (
+                            j >= len(folded) or char_class(folded[j]) != "digit"):
+                        return True, j
+                return False, e
+            return True, e
+        if cls == "cjkdigit":  # 一九六四 is one number: 六四 is not a word inside it
+            original = self.batch.segments[si].text
+            neighbour = (original[s - 1] if s > 0 else "") if left else \
+                (original[e] if e < len(original) else "")
+            if neighbour and char_class(neighbour) == "cjkdigit":
+                return False, e
+        if cls in ("han", "cjkdigit") and entry.cjk == "segment":
+            return self.cjk_edge_ok(si, s, e, left), e
+        return True, e
+
+    # -- resolution -------------------------------------------------------------
+    def resolve(self) -> list[Hit]:
+        lex = self.lex
+        by_seg: dict[int, list[Hit]] = defaultdict(list)
+        for si, s, e, t, gappy in self.candidates:
+            entry = lex.terms[t]
+            if self.allowed(si, s, e, t):
+                continue
+            if gappy and any(c.isascii() and c.isalpha() for c in entry.norm) and \
+                    not self.latin_spacing_ok(si, s, e, entry):
+                continue
+            ok, _ = self.edge_ok(si, s, e, entry, left=True)
+            if not ok:
+                continue
+            ok, e2 = self.edge_ok(si, s, e, entry, left=False)
+            if not ok:
+                continue
+            by_seg[si].append(Hit(self.batch.segments[si], s, e2, entry.severity,
+                                  entry.category, entry.term, entry))
+        for si, s, e, pi in self.pattern_hits:
+            entry = lex.patterns[pi]
+            if self.allowed(si, s, e, -2 - pi):
+                continue
+            by_seg[si].append(Hit(self.batch.segments[si], s, e, entry.severity,
+                                  entry.category, entry.name, entry))
+        out: list[Hit] = []
+        for si in sorted(by_seg):
+            hits = _drop_contained(by_seg[si])
+            for hit in hits:
+                hit.severity = self.context_severity(si, hit, hits)
+            out.extend(hits)
+        return out
+
+    def context_severity(self, si: int, hit: Hit, hits: list[Hit]) -> str:
+        lex = self.lex
+        severity = hit.severity
+        norm_term = hit.entry.norm if isinstance(hit.entry, TermEntry) else None
+        rules = [(i, r) for i, r in enumerate(lex.context)
+                 if r.terms is None or (norm_term is not None and norm_term in r.terms)]
+        for i, rule in rules:
+            if rule.action == "lower" and self.alone(si, hit, hits, rule.window) and \
+                    SEVERITY_RANK[severity] > SEVERITY_RANK[rule.severity]:
+                severity = rule.severity
+        for i, rule in rules:
+            if rule.action == "raise" and self.lure_near(si, hit, i, rule) and \
+                    SEVERITY_RANK[severity] < SEVERITY_RANK[rule.severity]:
+                severity = rule.severity
+        return severity
+
+    def lure_near(self, si: int, hit: Hit, rule_index: int, rule: ContextRule) -> bool:
+        lo, hi = hit.start - rule.window, hit.end + rule.window
+        for a, b, rules in self.lures.get(si, ()):
+            if rule_index in rules and b > lo and a < hi and not (hit.start <= a and b <= hit.end):
+                return True
+        if rule.near_patterns:
+            folded = self.folded(si)
+            wlo = max(0, lo)
+            window = folded[wlo:max(wlo, hi)]
+            for regex in rule.near_patterns:
+                for m in regex.finditer(window):
+                    a, b = wlo + m.start(), wlo + m.end()
+                    if b > a and not (hit.start <= a and b <= hit.end):
+                        return True
+        return False
+
+    def alone(self, si: int, hit: Hit, hits: list[Hit], window: int) -> bool:
+        lo, hi = hit.start - window, hit.end + window
+        for i, rule in enumerate(self.lex.context):
+            if rule.action == "raise" and self.lure_near(si, hit, i, replace(rule, window=window)):
+                return False
+        return not any(other is not hit and other.end > lo and other.start < hi for other in hits)
+
+
+def _drop_contained(hits: list[Hit]) -> list[Hit]:
+    """Sort by position; a hit strictly inside a longer hit of the same file gives way."""
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    out: list[Hit] = []
+    for hit in hits:
+        if any(o.start <= hit.start and hit.end <= o.end and (o.end - o.start) > (hit.end - hit.start)
+               for o in out):
+            continue
+        if any(o.start == hit.start and o.end == hit.end for o in out):
+            continue
+        out.append(hit)
+    return out
+
+
+# -- parsing -------------------------------------------------------------------
+
+
+def _compile_regex(pattern: str, source: str, line: int | None) -> re.Pattern:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise RuleFileError(source, f"bad regular expression {pattern!r}: {exc}", line) from None
+
+
+@register_kind("terms")
+def parse_terms(data: dict[str, Any], source: str, *, run_tests: bool = True,
+                segmenter_mode: str = "suggest") -> Lexicon:
+    """Validate a ``terms`` rule file against its schema and compile it."""
+    validate_schema(data, "lexicon", source)
+    options = NormalizeOptions.from_dict(data.get("normalize"))
+    norm = normalizer(options)
+    boundary = data.get("boundary") or {}
+    file_latin, file_cjk = boundary.get("latin", "word"), boundary.get("cjk", "segment")
+    severity, category = data["severity"], data["category"]
+
+    def strip(text: str, path: list[Any]) -> str:
+        out = norm.strip(text)
+        if not out:
+            raise RuleFileError(source, f"{text!r} is empty once normalised (only spaces, "
+                                f"punctuation or symbols)", line_of(data, path))
+        if SEPARATOR in out:
+            raise RuleFileError(source, f"{text!r} contains U+FFFF", line_of(data, path))
+        return out
+
+    terms: list[TermEntry] = []
+    term_allows: dict[int, list[str]] = {}
+    for i, item in enumerate(data.get("terms") or []):
+        spec = {"term": item} if isinstance(item, str) else item
+        text = spec["term"]
+        path = ["terms", i]
+        entry_boundary = spec.get("boundary") or {}
+        entry = TermEntry(
+            term=text, norm=strip(text, path),
+            severity=spec.get("severity", severity), category=spec.get("category", category),
+            latin=entry_boundary.get("latin", file_latin), cjk=entry_boundary.get("cjk", file_cjk),
+            note=_msg(spec.get("note")), replacement=spec.get("replacement"),
+            since=spec.get("since"), breaks=_breaks(text, norm), line=line_of(data, path),
+        )
+        terms.append(entry)
+        if spec.get("allow"):
+            term_allows[i] = [strip(p, path + ["allow", j]) for j, p in enumerate(spec["allow"])]
+
+    patterns: list[PatternEntry] = []
+    for i, item in enumerate(data.get("patterns") or []):
+        spec = {"pattern": item} if isinstance(item, str) else item
+        line = line_of(data, ["patterns", i])
+        patterns.append(PatternEntry(
+            pattern=spec["pattern"], regex=_compile_regex(spec["pattern"], source, line),
+            name=spec.get("name") or spec["pattern"], severity=spec.get("severity", severity),
+            category=spec.get("category", category), note=_msg(spec.get("note")), line=line))
+        if spec.get("allow"):
+            term_allows[-2 - i] = [strip(p, ["patterns", i, "allow", j])
+                                   for j, p in enumerate(spec["allow"])]
+
+    context: list[ContextRule] = []
+    lures: list[tuple[str, int]] = []
+    for i, item in enumerate(data.get("context") or []):
+        path = ["context", i]
+        raise_to = item.get("raise_to")
+        only = item.get("terms")
+        rule = ContextRule(
+            action="raise" if raise_to else "lower",
+            severity=raise_to or item["lower_to"],
+            window=int(item.get("window", DEFAULT_WINDOW)),
+            near_patterns=tuple(_compile_regex(p, source, line_of(data, path + ["near_patterns", j]))
+                                for j, p in enumerate(item.get("near_patterns") or [])),
+            terms=frozenset(strip(t, path + ["terms", j]) for j, t in enumerate(only))
+            if only else None,
+        )
+        context.append(rule)
+        for j, phrase in enumerate(item.get("near") or []):
+            lures.append((strip(phrase, path + ["near", j]), i))
+
+    lexicon = Lexicon(
+        id=data["id"], source=source, name=_msg(data["name"]), category=category,
+        severity=severity, message=_msg(data["message"]), check=data.get("check", "lexicon"),
+        version=str(data["version"]) if data.get("version") is not None else None,
+        description=_msg(data.get("description")), starter=bool(data.get("starter", False)),
+        options=options, max_gap=int(data.get("max_gap", DEFAULT_MAX_GAP)), terms=terms,
+        patterns=patterns, allow=[strip(p, ["allow", j]) for j, p in
+                                  enumerate(data.get("allow") or [])],
+        term_allows=term_allows, context=context, lures=lures, segmenter_mode=segmenter_mode,
+    )
+    tests = data.get("tests") or {}
+    for kind in ("match", "no_match"):
+        for j, example in enumerate(tests.get(kind) or []):
+            lexicon.tests[kind].append((example, line_of(data, ["tests", kind, j])))
+    if run_tests:
+        failures = run_embedded_tests(lexicon)
+        if failures:
+            raise RuleFileError(source, "embedded tests failed:\n  " + "\n  ".join(failures),
+                                line_of(data, ["tests"]))
+    return lexicon
+
+
+def _breaks(text: str, norm) -> frozenset[int]:
+    """Normalised positions at which ``text`` has whitespace between characters."""
+    out, pos, spaced = set(), 0, False
+    for ch in text:
+        if norm.is_noise(ch):
+            spaced = spaced or ch.isspace()
+            continue
+        if spaced and pos:
+            out.add(pos)
+        spaced = False
+        pos += len(norm.strip(ch))
+    return frozenset(out)
+
+
+# -- embedded tests ---------------------------------------------------------------
+
+
+def example_segment(text: str) -> Segment:
+    return Segment(file="<test>", ordinal=0, locator=Locator(line=1), text=text)
+
+
+def run_embedded_tests(lexicon: Lexicon) -> list[str]:
+    """Run the file's ``tests``; return one line per failing example (empty: all pass)."""
+    failures: list[str] = []
+    for example, line in lexicon.tests["match"]:
+        spec = {"text": example} if isinstance(example, str) else example
+        hits = lexicon.find([example_segment(spec["text"])])
+        where = f"line {line}: " if line else ""
+        if not hits:
+            failures.append(f"{where}match {spec['text']!r}: found nothing")
+            continue
+        if spec.get("term") and not any(h.term == spec["term"] for h in hits):
+            got = ", ".join(sorted({h.term for h in hits}))
+            failures.append(f"{where}match {spec['text']!r}: expected term {spec['term']!r}, "
+                            f"found {got}")
+        if spec.get("severity") and not any(h.severity == spec["severity"] for h in hits):
+            got = ", ".join(sorted({h.severity for h in hits}))
+            failures.append(f"{where}match {spec['text']!r}: expected severity "
+                            f"{spec['severity']}, got {got}")
+    for example, line in lexicon.tests["no_match"]:
+        hits = lexicon.find([example_segment(example)])
+        if hits:
+            where = f"line {line}: " if line else ""
+            got = ", ".join(f"{h.text!r} ({h.term})" for h in hits)
+            failures.append(f"{where}no_match {example!r}: matched {got}")
+    return failures
+
+
+# -- findings --------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{(term|replacement|since|match)\}")
+
+
+def _format(template: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
+
+
+def hit_message(lexicon: Lexicon, hit: Hit) -> Msg:
+    entry = hit.entry
+    values = {"term": hit.term, "match": hit.text,
+              "replacement": getattr(entry, "replacement", None) or "",
+              "since": getattr(entry, "since", None) or ""}
+    out: Msg = {}
+    for lang in ("zh", "en"):
+        base = lexicon.message.get(lang) or lexicon.message.get("zh") or \
+            lexicon.message.get("en") or ""
+        text = _format(base, values)
+        note = entry.note.get(lang) or entry.note.get("zh") or entry.note.get("en")
+        if note:
+            text = f"{text}（{note}）" if lang == "zh" else f"{text} ({note})"
+        out[lang] = text
+    return out
+
+
+def hits_to_findings(lexicon: Lexicon, hits: Iterable[Hit]) -> list[Finding]:
+    """Findings for ``hits`` with occurrence numbers that keep their ids stable."""
+    seen: dict[tuple[int, str], int] = defaultdict(int)
+    out: list[Finding] = []
+    for hit in hits:
+        key = (id(hit.segment), hit.text)
+        occurrence = seen[key]
+        seen[key] += 1
+        entry = hit.entry
+        extra: dict[str, Any] = {"term": hit.term}
+        if isinstance(entry, TermEntry):
+            if entry.replacement:
+                extra["replacement"] = entry.replacement
+            if entry.since:
+                extra["since"] = entry.since
+        else:
+            extra["pattern"] = entry.pattern
+        if lexicon.starter:
+            extra["starter"] = True
+        out.append(finding_at(
+            hit.segment, hit.start, hit.end, check=lexicon.check, rule=lexicon.id,
+            category=hit.category, severity=hit.severity, message=hit_message(lexicon, hit),
+            occurrence=occurrence, extra=extra))
+    return out
+
+
+def find_in_segments(lexicons: Iterable[Any], segments: Sequence[Segment]) -> list[Finding]:
+    """Run every rule set over ``segments`` (normalising the text once per option set)."""
+    batch = TextBatch(segments)
+    findings: list[Finding] = []
+    for item in lexicons:
+        lexicon = getattr(item, "rules", item)
+        if not isinstance(lexicon, Lexicon):
+            continue
+        findings.extend(hits_to_findings(lexicon, lexicon.find(batch)))
+    return findings
+
+
+@register("lexicon")
+def check_lexicon(ctx: CheckContext) -> CheckResult:
+    """Every ``terms`` rule file over every segment of the package."""
+    lexicons = ctx.rules.get("terms", [])
+    segments = list(ctx.package.segments())
+    if not lexicons or not segments:
+        return CheckResult()
+    return CheckResult(findings=find_in_segments(lexicons, segments))

@@ -1,0 +1,284 @@
+"""Normalising text for lexicon matching, with a map back to the original (room: checks).
+
+Matching runs on a *normalised* copy of the text; findings report the
+original.  Two steps, each switchable per rule file (:class:`NormalizeOptions`):
+
+1. **Character folding**, one character to one character, by one precomputed
+   table (``str.translate`` for short strings, a NumPy look-up table for long
+   ones): compatibility forms (Kangxi radicals, full-width letters, maths
+   alphanumerics — :func:`reviewer.ingest.textnorm.compat_table`), case,
+   character-level traditional → simplified Chinese (OpenCC's
+   ``TSCharacters`` plus its Taiwan/Hong Kong variant tables) and digit styles
+   (１ ① ⑴ ⒈ ❶ 一 壹 → ``1``).  Digit folding is *mirrored*: terms are folded
+   with the same table as the text, so 一 in text only ever meets 一 (or 1, 壹)
+   in a term; a term without digits is unaffected by it.
+2. **Noise removal**: whitespace, punctuation, symbols, emoji, zero-width and
+   other format characters and combining marks are dropped, so ``代 刷 网 课``
+   and ``代💥刷`` meet their terms.  Because this changes lengths, the result
+   carries an index: ``index[i]`` is the offset in the original text of
+   normalised character ``i``.
+
+:data:`SEPARATOR` (U+FFFF, a Unicode noncharacter) is never folded and never
+removed: it separates segments joined into one string so that no match can
+cross from one segment into the next.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+#: Placed between segments joined for one scan; survives normalisation.
+SEPARATOR = "\uffff"
+
+_UNICODE_SIZE = 0x110000
+# Planes 0–2 hold every character whose folding or noise class matters here;
+# emoji live in plane 1.  Everything above is left alone (and is not noise).
+_TABLE_LIMIT = 0x30000
+
+#: Digit styles folded to ASCII digits (besides the compatibility forms
+#: １ ¹ ₁ 𝟏 that NFKC already maps to a single digit).
+_DIGIT_RANGES: list[tuple[int, int, int]] = [
+    # (first code point, last code point, digit of the first)
+    (0x2460, 0x2468, 1),  # ① … ⑨
+    (0x2474, 0x247C, 1),  # ⑴ … ⑼
+    (0x2488, 0x2490, 1),  # ⒈ … ⒐
+    (0x24F5, 0x24FD, 1),  # ⓵ … ⓽
+    (0x2776, 0x277E, 1),  # ❶ … ❾
+    (0x2780, 0x2788, 1),  # ➀ … ➈
+    (0x278A, 0x2792, 1),  # ➊ … ➒
+    (0x3021, 0x3029, 1),  # 〡 … 〩 (Suzhou numerals)
+]
+_DIGIT_SINGLES = {
+    "⓪": "0", "⓿": "0", "🄀": "0", "〇": "0", "零": "0",
+    "一": "1", "壹": "1", "二": "2", "贰": "2", "貳": "2", "三": "3", "叁": "3", "叄": "3",
+    "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6", "陸": "6",
+    "七": "7", "柒": "7", "八": "8", "捌": "8", "九": "9", "玖": "9",
+}
+#: Chinese numerals (for boundary rules: 一九六四 is one number).
+CJK_DIGITS = frozenset("〇零一壹二贰貳三叁叄四肆五伍六陆陸七柒八捌九玖")
+
+# Unicode categories dropped as noise: separators, punctuation, symbols,
+# control/format characters, combining marks.
+_NOISE_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po",
+                     "Sm", "Sc", "Sk", "So", "Mn", "Me")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizeOptions:
+    """Per-rule-file switches; every step is on unless a rule file says otherwise."""
+
+    case: bool = True
+    width: bool = True  # full/half width and other compatibility forms (Kangxi radicals …)
+    variants: bool = True  # traditional → simplified, character level
+    noise: bool = True
+    digits: bool = True
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "NormalizeOptions":
+        data = data or {}
+        return cls(**{name: bool(data.get(name, True)) for name in cls.__slots__})
+
+
+def _opencc_dir() -> Path:
+    import opencc
+
+    return Path(opencc.__file__).resolve().parent / "dictionary"
+
+
+def _read_opencc(name: str) -> dict[str, str]:
+    """An OpenCC dictionary as ``{source: first target}`` (single characters only)."""
+    out: dict[str, str] = {}
+    path = _opencc_dir() / name
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split(" ")[0] if targets else ""
+        if len(source) == 1 and len(target) == 1 and source != target:
+            out[source] = target
+    return out
+
+
+@lru_cache(maxsize=1)
+def variants_table() -> dict[str, str]:
+    """Traditional (and Taiwan/Hong Kong variant) character → simplified character."""
+    ts = _read_opencc("TSCharacters.txt")
+    table = dict(ts)
+    for rev in ("TWVariantsRev.txt", "HKVariantsRev.txt"):
+        for variant, standard in _read_opencc(rev).items():
+            if variant not in table and standard in ts and ts[standard] != variant:
+                table[variant] = ts[standard]
+    return table
+
+
+@lru_cache(maxsize=1)
+def digits_table() -> dict[str, str]:
+    """Digit styles → ASCII digit (both for terms and for text: see module doc)."""
+    table = dict(_DIGIT_SINGLES)
+    for first, last, digit in _DIGIT_RANGES:
+        for offset, cp in enumerate(range(first, last + 1)):
+            table[chr(cp)] = str(digit + offset)
+    return table
+
+
+def _case_map(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+@lru_cache(maxsize=32)
+def char_map(options: NormalizeOptions) -> dict[int, int]:
+    """The composed one-to-one folding for ``options``: code point → code point."""
+    from reviewer.ingest.textnorm import compat_table
+
+    compat = compat_table() if options.width else {}
+    variants = variants_table() if options.variants else {}
+    digits = digits_table() if options.digits else {}
+    domain: set[int] = set(compat) | {ord(c) for c in variants} | {ord(c) for c in digits}
+    if options.case:
+        domain |= {cp for cp in range(_TABLE_LIMIT) if _case_map(chr(cp)) != chr(cp)}
+
+    def fold(ch: str) -> str:
+        if options.width:
+            ch = compat.get(ord(ch), ch)
+        if options.case:
+            ch = _case_map(ch)
+        if options.variants:
+            ch = variants.get(ch, ch)
+        if options.digits:
+            ch = digits.get(ch, ch)
+        return ch
+
+    table: dict[int, int] = {}
+    for cp in domain:
+        if cp == ord(SEPARATOR) or 0xD800 <= cp <= 0xDFFF:
+            continue
+        out = fold(chr(cp))
+        if len(out) == 1 and ord(out) != cp:
+            table[cp] = ord(out)
+    return table
+
+
+@lru_cache(maxsize=1)
+def noise_codepoints() -> frozenset[int]:
+    """Code points removed as noise (see module doc)."""
+    noise = set()
+    for cp in range(_TABLE_LIMIT):
+        if 0xD800 <= cp <= 0xDFFF or cp == ord(SEPARATOR):
+            continue
+        if unicodedata.category(chr(cp)) in _NOISE_CATEGORIES:
+            noise.add(cp)
+    # Variation selectors and emoji tag characters sit in Mn/Cf already; the
+    # emoji skin-tone modifiers are Sk.  Regional indicators are So.
+    return frozenset(noise)
+
+
+def is_noise(ch: str) -> bool:
+    return ord(ch) in noise_codepoints()
+
+
+@dataclass(slots=True)
+class Normalized:
+    """A normalised text and, for each of its characters, the offset in the original."""
+
+    text: str
+    index: np.ndarray  # int64, len(text) entries
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of normalised ``text[start:end]`` (``end > start``)."""
+        return int(self.index[start]), int(self.index[end - 1]) + 1
+
+
+class Normalizer:
+    """Folding and noise removal for one :class:`NormalizeOptions`."""
+
+    def __init__(self, options: NormalizeOptions | None = None):
+        self.options = options or NormalizeOptions()
+        self._map = char_map(self.options)
+        self._translate = {cp: chr(v) for cp, v in self._map.items()}
+        noise = noise_codepoints() if self.options.noise else frozenset()
+        # A symbol that folds to a letter or digit (Ⓐ → a) is text, not noise.
+        noise = frozenset(cp for cp in noise if cp not in self._map or self._map[cp] in noise)
+        self._noise = noise
+        self._strip = dict(self._translate)
+        for cp in noise:
+            self._strip[cp] = None
+        self._lut: np.ndarray | None = None
+
+    # -- short strings (terms, windows) ------------------------------------
+    def fold(self, text: str) -> str:
+        """Character folding only: same length as ``text``."""
+        return text.translate(self._translate)
+
+    def strip(self, text: str) -> str:
+        """Folding and noise removal, without an index (for terms)."""
+        return text.translate(self._strip)
+
+    def is_noise(self, ch: str) -> bool:
+        return ord(ch) in self._noise
+
+    # -- long strings --------------------------------------------------------
+    def _table(self) -> np.ndarray:
+        """uint32 look-up table: code point → folded code point, noise → 0xFFFFFFFF."""
+        if self._lut is None:
+            lut = np.arange(_UNICODE_SIZE, dtype=np.uint32)
+            if self._map:
+                keys = np.fromiter(self._map.keys(), dtype=np.uint32, count=len(self._map))
+                vals = np.fromiter(self._map.values(), dtype=np.uint32, count=len(self._map))
+                lut[keys] = vals
+            if self._noise:
+                lut[np.fromiter(self._noise, dtype=np.uint32, count=len(self._noise))] = 0xFFFFFFFF
+            self._lut = lut
+        return self._lut
+
+    def normalize(self, text: str) -> Normalized:
+        """Fold and remove noise, keeping the offset of every kept character."""
+        if not text:
+            return Normalized("", np.zeros(0, dtype=np.int64))
+        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        mapped = self._table()[cps]
+        if self._noise:
+            keep = np.flatnonzero(mapped != 0xFFFFFFFF)
+            out = mapped[keep]
+        else:
+            keep = np.arange(len(cps), dtype=np.int64)
+            out = mapped
+        return Normalized(out.tobytes().decode("utf-32-le"), keep.astype(np.int64, copy=False))
+
+    def fold_long(self, text: str) -> str:
+        """:meth:`fold` for long strings (same result, vectorised)."""
+        if not text:
+            return ""
+        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        mapped = self._table()[cps]
+        if self._noise:
+            mapped = np.where(mapped == 0xFFFFFFFF, cps, mapped)
+        return mapped.astype(np.uint32).tobytes().decode("utf-32-le")
+
+
+@lru_cache(maxsize=32)
+def normalizer(options: NormalizeOptions) -> Normalizer:
+    """A shared :class:`Normalizer` per options (building the tables takes ~0.3 s)."""
+    return Normalizer(options)
+
+
+def char_class(ch: str) -> str:
+    """``latin`` | ``digit`` | ``cjkdigit`` | ``han`` | ``other`` — for boundary rules.
+
+    ``ch`` should already be folded for width (so ``Ａ`` is ``A``).
+    """
+    if ch in CJK_DIGITS:
+        return "cjkdigit"
+    if ch.isdigit() or ch in digits_table():
+        return "digit"
+    if ch.isalpha():
+        cp = ord(ch)
+        if 0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF:
+            return "han"
+        if 0x3040 <= cp <= 0x30FF or 0xAC00 <= cp <= 0xD7AF:
+            return "other"  # kana, hangul: no Latin-style word boundary
+        return "latin"
+    return "other"

@@ -1,0 +1,187 @@
+"""Loading rule files from disk, with a cache of their compiled forms (room: service).
+
+The checks parse text; this module does the I/O around them: it finds the
+``*.yaml`` files under the directories it is given (plus the shipped
+``lexicons/``), reads them, dispatches them on ``kind`` through
+:func:`reviewer.checks.rulefile.parse_rule_text` and keeps each compiled
+result in ``cache_dir()/lexicons`` as a pickle keyed by the file's SHA-256 and
+the code version, so a 50,000-term list is compiled (and its embedded tests
+run) once, not on every scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from reviewer.checks.rulefile import ParsedRuleFile, RuleFileError, parse_rule_text
+
+RULE_SUFFIXES = (".yaml", ".yml")
+_CODE_FILES = ("checks/normalize.py", "checks/lexicon.py", "checks/rulefile.py",
+               "schemas/lexicon.schema.json")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of everything that shapes a compiled rule file (part of the cache key)."""
+    import reviewer
+
+    pkg = Path(reviewer.__file__).resolve().parent
+    h = hashlib.sha256()
+    h.update(reviewer.__version__.encode())
+    h.update(f"{sys.version_info[:2]}".encode())
+    for name in _CODE_FILES:
+        path = pkg / name
+        if path.is_file():
+            h.update(path.read_bytes())
+    # Other kinds' parsers live in their check modules: include them too.
+    for path in sorted((pkg / "checks").glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    try:
+        from importlib.metadata import version
+
+        h.update(version("opencc-python-reimplemented").encode())
+    except Exception:  # noqa: BLE001 - metadata is missing in odd installs only
+        pass
+    return h.hexdigest()[:16]
+
+
+def rule_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[RuleFileError]]:
+    """Rule files named by ``paths``: files as given, directories' ``*.yaml`` sorted."""
+    out: list[Path] = []
+    errors: list[RuleFileError] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*")
+                              if p.is_file() and p.suffix.lower() in RULE_SUFFIXES))
+        elif path.is_file():
+            out.append(path)
+        else:
+            errors.append(RuleFileError(str(path), "no such file or directory"))
+    return out, errors
+
+
+def _cache_file(digest: str, options: dict[str, Any]) -> Path:
+    from reviewer.paths import cache_dir
+
+    folder = cache_dir() / "lexicons"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = "".join(f"-{k}={v}" for k, v in sorted(options.items()))
+    return folder / f"{digest}-{code_version()}{suffix}.pickle"
+
+
+def read_rule_text(path: Path) -> tuple[str, str]:
+    """``(text, sha256 hex)`` of a rule file; an undecodable file is a :class:`RuleFileError`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RuleFileError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise RuleFileError(str(path), "not UTF-8 text (save rule files as UTF-8)", line) from None
+    return text, digest
+
+
+def load_rule_file(path: Path | str, *, use_cache: bool = True, **options: Any) -> ParsedRuleFile:
+    """Parse one rule file (from the cache when its bytes and the code are unchanged)."""
+    path = Path(path)
+    text, digest = read_rule_text(path)
+    cache = _cache_file(digest, options) if use_cache else None
+    if cache is not None and cache.is_file():
+        try:
+            with cache.open("rb") as fh:
+                parsed = pickle.load(fh)
+            if isinstance(parsed, ParsedRuleFile):
+                _relocate(parsed, str(path))
+                return parsed
+        except Exception:  # noqa: BLE001 - a damaged cache entry is rebuilt
+            pass
+    parsed = parse_rule_text(text, str(path), **options)
+    parsed.sha256 = digest
+    if cache is not None:
+        _store(cache, parsed)
+    return parsed
+
+
+def _relocate(parsed: ParsedRuleFile, source: str) -> None:
+    parsed.source = source
+    if hasattr(parsed.rules, "source"):
+        try:
+            parsed.rules.source = source
+        except AttributeError:
+            pass
+
+
+def _store(cache: Path, parsed: ParsedRuleFile) -> None:
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except Exception:  # noqa: BLE001 - a kind whose rules don't pickle just isn't cached
+        tmp.unlink(missing_ok=True)
+
+
+def load_rule_files(paths: Sequence[Path | str], include_shipped: bool = True,
+                    *, use_cache: bool = True
+                    ) -> tuple[list[ParsedRuleFile], list[RuleFileError]]:
+    """Load the shipped rule files (unless ``include_shipped`` is false) and ``paths``.
+
+    A file of the user's with the id of a shipped file replaces it (that is how
+    an institution edits a starter list); two files of the user's with one id
+    are an error.  Returns the usable files and the errors of the others.
+    """
+    from reviewer.paths import lexicons_dir
+
+    errors: list[RuleFileError] = []
+    shipped: list[Path] = []
+    if include_shipped and lexicons_dir().is_dir():
+        shipped, errs = rule_paths([lexicons_dir()])
+        errors += errs
+    user, errs = rule_paths(paths)
+    errors += errs
+    by_id: dict[str, ParsedRuleFile] = {}
+    origin: dict[str, str] = {}
+    for group, files in (("shipped", shipped), ("user", user)):
+        for path in files:
+            try:
+                parsed = load_rule_file(path, use_cache=use_cache)
+            except RuleFileError as exc:
+                errors.append(exc)
+                continue
+            if parsed.id in by_id and not (group == "user" and origin[parsed.id] == "shipped"):
+                if Path(by_id[parsed.id].source).resolve() == path.resolve():
+                    continue  # the same file named twice
+                errors.append(RuleFileError(str(path), f"id {parsed.id!r} is already used by "
+                                            f"{by_id[parsed.id].source}"))
+                continue
+            by_id[parsed.id] = parsed
+            origin[parsed.id] = group
+    return list(by_id.values()), errors
+
+
+def rules_by_kind(files: Iterable[ParsedRuleFile]) -> dict[str, list[Any]]:
+    """``CheckContext.rules``: kind → the parsed rule sets of that kind."""
+    out: dict[str, list[Any]] = {}
+    for parsed in files:
+        out.setdefault(parsed.kind, []).append(parsed.rules)
+    return out
+
+
+def rules_digest(files: Iterable[ParsedRuleFile]) -> str:
+    """``sha256:…`` over the ids and byte digests of the rule files used (for signing)."""
+    h = hashlib.sha256()
+    for rule_id, digest in sorted((f.id, f.sha256) for f in files):
+        h.update(f"{rule_id}\x1f{digest}\n".encode())
+    return "sha256:" + h.hexdigest()
