@@ -70,6 +70,28 @@ def _fail(source: str, message: str) -> RuleFileError:
     return RuleFileError(source, message)
 
 
+def _line_for(data: Any, where: str) -> int | None:
+    """The YAML line of a dotted path such as ``contact_ids.kinds[0].words`` (when known)."""
+    from reviewer.checks import rulefile
+
+    line_of = getattr(rulefile, "line_of", None)
+    if line_of is None or not isinstance(data, dict):
+        return None
+    path: list[Any] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
+        path.append(int(part[1:-1]) if part.startswith("[") else part)
+    return line_of(data, path)
+
+
+def _located(exc: RuleFileError, data: Any) -> RuleFileError:
+    """``exc`` with the line of the key its message starts with."""
+    if exc.line is not None:
+        return exc
+    problem = str(exc).removeprefix(f"{exc.source}: ")
+    where = problem.split(":", 1)[0].split(" ", 1)[0]
+    return RuleFileError(exc.source, problem, _line_for(data, where))
+
+
 def _msg(value: Any, source: str, where: str) -> Msg:
     if isinstance(value, dict) and (value.get("zh") or value.get("en")):
         zh = str(value.get("zh") or value.get("en"))
@@ -124,6 +146,17 @@ def _severity(value: Any, source: str, where: str, default: str) -> str:
 
 @register_kind("currency")
 def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
+    """Parse and validate a ``kind: currency`` rule file; run its embedded tests.
+
+    Problems raise :class:`RuleFileError` naming the file and, where the
+    mapping came from the rule-file loader, the line.
+    """
+    try:
+        return _parse_currency(data, source)
+    except RuleFileError as exc:
+        raise _located(exc, data) from None
+
+def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     """Parse and validate a ``kind: currency`` rule file; run its embedded tests."""
     if not isinstance(data, dict):
         raise _fail(source, "a currency rule file must be a mapping")
@@ -172,7 +205,7 @@ def _run_embedded_tests(rules: CurrencyRules) -> None:
     failures += [f"should not match: {t!r}" for t in rules.tests.get("no_match") or []
                  if claims(str(t), rules, term.year)]
     if failures:
-        raise _fail(rules.source, "embedded tests failed: " + "; ".join(failures))
+        raise _fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
 
 
 # ------------------------------------------------------------------ (b) claims

@@ -90,6 +90,28 @@ def _fail(source: str, message: str) -> RuleFileError:
     return RuleFileError(source, message)
 
 
+def _line_for(data: Any, where: str) -> int | None:
+    """The YAML line of a dotted path such as ``contact_ids.kinds[0].words`` (when known)."""
+    from reviewer.checks import rulefile
+
+    line_of = getattr(rulefile, "line_of", None)
+    if line_of is None or not isinstance(data, dict):
+        return None
+    path: list[Any] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
+        path.append(int(part[1:-1]) if part.startswith("[") else part)
+    return line_of(data, path)
+
+
+def _located(exc: RuleFileError, data: Any) -> RuleFileError:
+    """``exc`` with the line of the key its message starts with."""
+    if exc.line is not None:
+        return exc
+    problem = str(exc).removeprefix(f"{exc.source}: ")
+    where = problem.split(":", 1)[0].split(" ", 1)[0]
+    return RuleFileError(exc.source, problem, _line_for(data, where))
+
+
 def _msg(value: Any, source: str, where: str) -> Msg:
     if isinstance(value, str):
         return {"zh": value, "en": value}
@@ -138,6 +160,17 @@ def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
 
 @register_kind("pii")
 def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
+    """Parse and validate a ``kind: pii`` rule file; run its embedded tests.
+
+    Problems raise :class:`RuleFileError` naming the file and, where the
+    mapping came from the rule-file loader, the line.
+    """
+    try:
+        return _parse_pii(data, source)
+    except RuleFileError as exc:
+        raise _located(exc, data) from None
+
+def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     """Parse and validate a ``kind: pii`` rule file; run its embedded tests."""
     if not isinstance(data, dict):
         raise _fail(source, "a pii rule file must be a mapping")
@@ -226,7 +259,7 @@ def _run_embedded_tests(rules: PiiRules) -> None:
         if hits:
             failures.append(f"should not match: {text!r} (found {hits[0].rule} {hits[0].text!r})")
     if failures:
-        raise _fail(rules.source, "embedded tests failed: " + "; ".join(failures))
+        raise _fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
 
 
 # ------------------------------------------------------------------ detectors

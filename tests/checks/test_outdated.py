@@ -183,3 +183,15 @@ def test_the_check_is_registered():
     from reviewer.checks.registry import all_checks
 
     assert "outdated" in all_checks()
+
+
+def test_errors_name_the_line_when_loaded_through_the_rule_file_loader():
+    from reviewer.checks.rulefile import parse_rule_text
+
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert parse_rule_text(text, "currency.yaml").rules.max_age_years == 5
+    broken = text.replace("max_age_years: 5\n", "max_age_years: five\n", 1)
+    with pytest.raises(RuleFileError) as err:
+        parse_rule_text(broken, "currency.yaml")
+    line = next(i for i, l in enumerate(broken.splitlines(), 1) if l == "max_age_years: five")
+    assert err.value.line == line

@@ -175,3 +175,16 @@ def test_labelled_set_precision_and_recall(rules):
     print(f"\npii labelled set: {len(cases)} cases, tp={tp} fp={fp} fn={fn}, "
           f"precision={precision:.3f} recall={recall:.3f}")
     assert precision >= 0.95 and recall >= 0.95, misses
+
+
+def test_errors_name_the_line_when_loaded_through_the_rule_file_loader():
+    from reviewer.checks.rulefile import parse_rule_text
+
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert parse_rule_text(text, "pii.yaml").rules.enabled >= {"id-card", "mobile"}
+    broken = text.replace("min_birth_year: 1900", "min_birth_year: 1900\n  x: 1").replace(
+        "  pattern: '(?:(?:", "  pattern: '((?:(?:", 1)
+    with pytest.raises(RuleFileError) as err:
+        parse_rule_text(broken, "pii.yaml")
+    line = next(i for i, l in enumerate(broken.splitlines(), 1) if l.startswith("  pattern: '(("))
+    assert err.value.line == line and "mobile.pattern" in str(err.value)
