@@ -3,18 +3,21 @@
 The recommendation names every file of the package with both digests: SHA-256
 for everyone, SM3 (GB/T 32905-2016) for platforms under China's commercial
 cryptography rules.  A package is a folder or a zip; paths are relative,
-``/``-separated, exactly as ingest reports them.
+``/``-separated, Unicode NFC, and the selection of files is ingest's
+(``reviewer.ingest.sources``), so subjects and package digest agree.
 """
 
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
+
+from reviewer.ingest.digest import normalize_relpath
 
 CHUNK = 1 << 20
 
@@ -61,62 +64,45 @@ def sm3_hex(data: bytes) -> str:
     return h.finalize().hex()
 
 
-def _safe_member(name: str) -> str | None:
-    """A zip member name as a safe relative path, or ``None`` (dirs, traversal)."""
-    if name.endswith("/"):
-        return None
-    p = PurePosixPath(name.replace("\\", "/"))
-    if p.is_absolute() or ".." in p.parts or not p.parts:
-        return None
-    return p.as_posix()
+def _entries(source: str | Path) -> dict[str, Any]:
+    """The package's files exactly as ingest lists them: canonical path → entry.
+
+    Raises ``PackageError`` (from ingest) when the path is not a readable package.
+    """
+    from reviewer.ingest.package import Limits
+    from reviewer.ingest.sources import open_source
+
+    src = open_source(source, Limits())
+    return {e.path: e for e in src.entries}, src
 
 
 def list_files(source: str | Path) -> list[str]:
-    """Every regular file of a folder or zip, relative, sorted (no filtering)."""
-    source = Path(source)
-    if source.is_dir():
-        return sorted(p.relative_to(source).as_posix() for p in source.rglob("*")
-                      if p.is_file() and not p.is_symlink())
-    with zipfile.ZipFile(source) as zf:
-        return sorted({n for n in (_safe_member(i.filename) for i in zf.infolist()) if n})
+    """Every file of the package (folder or zip), canonical paths, sorted."""
+    entries, src = _entries(source)
+    src.close()
+    return sorted(entries)
 
 
 def digest_files(source: str | Path, paths: Iterable[str] | None = None) -> dict[str, FileDigest]:
-    """Digests of ``paths`` (default: every file) in the folder or zip ``source``.
+    """Digests of ``paths`` (default: every file) of the package ``source``.
 
-    A path that does not exist is left out of the result (the caller reports it).
+    The selection of files and their canonical paths (``/``-separated, NFC)
+    are ingest's (``reviewer.ingest.sources``), so the subjects of a
+    recommendation name the same files as the package digest.  A path that
+    does not exist is left out of the result (the caller reports it).
     """
-    source = Path(source)
-    wanted = sorted(set(paths)) if paths is not None else list_files(source)
+    entries, src = _entries(source)
+    wanted = None if paths is None else {normalize_relpath(p) for p in paths}
     out: dict[str, FileDigest] = {}
-    if source.is_dir():
-        root = source.resolve()
-        for rel in wanted:
-            p = (source / rel)
-            try:
-                if not p.resolve().is_relative_to(root) or not p.is_file():
-                    continue
-                h = _Hasher()
-                with p.open("rb") as fh:
-                    while chunk := fh.read(CHUNK):
-                        h.update(chunk)
-            except OSError:
-                continue
-            out[rel] = h.result(rel)
-        return out
-    with zipfile.ZipFile(source) as zf:
-        members = {}
-        for info in zf.infolist():
-            name = _safe_member(info.filename)
-            if name:
-                members.setdefault(name, info)
-        for rel in wanted:
-            info = members.get(rel)
-            if info is None:
+    try:
+        for rel in sorted(entries):
+            if wanted is not None and rel not in wanted:
                 continue
             h = _Hasher()
-            with zf.open(info) as fh:
+            with entries[rel].open() as fh:
                 while chunk := fh.read(CHUNK):
                     h.update(chunk)
             out[rel] = h.result(rel)
+    finally:
+        src.close()
     return out

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
+from reviewer.ingest.digest import package_digest as ingest_digest
 from reviewer.signing.digests import FileDigest
 from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, EnvelopeError, b64decode, envelope_from_dict
 from reviewer.signing.keys import ALGORITHMS
@@ -285,14 +286,14 @@ def compare_files(subjects: list[dict[str, Any]], disk: dict[str, FileDigest]) -
 
 def verify_envelope(data: Any, trust: TrustStore, *, at: datetime | None = None,
                     disk_files: dict[str, FileDigest] | None = None,
-                    package_digest: Callable[[list[tuple[str, str]]], str] | None = None,
+                    package_digest: Callable[[list[tuple[str, str]]], str] | None = ingest_digest,
                     require_recommend: bool = True) -> Verification:
     """Verify ``data`` (the parsed envelope JSON, or an :class:`Envelope`).
 
     ``disk_files``: the package's files as found on disk (``--package``).
-    ``package_digest``: how ingest computes a package digest from sorted
-    ``(path, sha256)`` pairs, to check the predicate's ``package_digest``
-    against the subjects.  ``data`` is never modified.
+    ``package_digest``: how a package digest is computed from ``(path,
+    sha256)`` pairs (ingest's, ``docs/digest.md``), to check the predicate's
+    ``package_digest`` against the subjects; ``None`` skips that check.  ``data`` is never modified.
     """
     at = (at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     result = Verification(at=at)

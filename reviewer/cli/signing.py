@@ -1,0 +1,372 @@
+"""``reviewer keys | sign | countersign | report | verify | trust | platform``.
+
+Thin shells over :mod:`reviewer.service.signing`.  Passphrases come from a
+hidden prompt or ``$REVIEWER_PASSPHRASE``, never from an option.  Exit
+status: 0 done/valid, 1 refused/invalid (every reason listed), 2 unreadable
+input or bad arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+
+import click
+
+from reviewer.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, open_store, resolve_lang
+
+LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                           help="Language of messages (default zh).")
+
+
+def _passphrase(confirm: bool) -> str:
+    env = os.environ.get("REVIEWER_PASSPHRASE")
+    if env is not None:
+        return env
+    try:
+        return click.prompt("Passphrase / 口令", hide_input=True, confirmation_prompt=confirm,
+                            err=True)
+    except click.Abort:
+        fail("no passphrase given")
+
+
+def _msg(m: dict, lang: str) -> str:
+    return m.get(lang) or m.get("zh") or m.get("en") or ""
+
+
+def _refused(title: str, reasons: list[dict], lang: str) -> None:
+    click.echo(f"reviewer: {title}", err=True)
+    for r in reasons:
+        click.echo(f"  - {_msg(r, lang)}", err=True)
+    sys.exit(EXIT_PROBLEMS)
+
+
+def _at(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    from reviewer.signing.trust import parse_time
+
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        fail(f"--at: {exc}")
+
+
+# ---------------------------------------------------------------- keys
+
+@click.group()
+def keys() -> None:
+    """Make and inspect signing keys (Ed25519)."""
+
+
+@keys.command("new")
+@click.option("--name", required=True, help="Key holder's name; also the file name (NAME.key, NAME.pub).")
+@click.option("--institution", required=True, help="The holder's university.")
+@click.option("--role", type=click.Choice(["reviewer", "committee"]), required=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Folder for NAME.key (encrypted, mode 0600) and NAME.pub.")
+def keys_new(name: str, institution: str, role: str, out_dir: str) -> None:
+    """Make a key pair.  The passphrase is asked for (or read from $REVIEWER_PASSPHRASE)."""
+    from reviewer.service.signing import InputError, make_keys
+
+    passphrase = _passphrase(confirm=True)
+    if not passphrase:
+        fail("the passphrase must not be empty")
+    try:
+        key_path, pub_path, info = make_keys(out_dir, name=name, institution=institution,
+                                             role=role, passphrase=passphrase)
+    except InputError as exc:
+        fail(str(exc))
+    click.echo(f"{info.keyid}\t{key_path}\t{pub_path}")
+
+
+@keys.command("show")
+@click.argument("pub", type=click.Path(dir_okay=False))
+def keys_show(pub: str) -> None:
+    """Print a public key file's key id and identity."""
+    from reviewer.signing.keys import KeyFileError, load_public
+
+    try:
+        info = load_public(pub)
+    except KeyFileError as exc:
+        fail(str(exc))
+    click.echo(json.dumps({k: v for k, v in info.to_dict().items() if k != "type"},
+                          ensure_ascii=False, indent=2))
+
+
+# ---------------------------------------------------------------- sign / countersign
+
+@click.command()
+@click.argument("path", type=click.Path(exists=False))
+@click.option("--key", "key_path", type=click.Path(dir_okay=False), required=True,
+              help="The reviewer's NAME.key (NAME.pub must lie beside it).")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Recommendation file to write.")
+@click.option("--audience", default=None, help="Address the recommendation to one platform.")
+@click.option("--sequence", type=int, default=None,
+              help="Sequence number for this course (default: the last one issued here + 1).")
+@click.option("--supersedes", default=None, help="Id of the recommendation this one replaces.")
+@click.option("--valid-days", type=int, default=365, show_default=True)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="SQLite state file (default: $REVIEWER_DB or the user data dir).")
+@LANG_OPTION
+def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int | None,
+         supersedes: str | None, valid_days: int, db_path: str | None, lang: str | None) -> None:
+    """Write the signed recommendation for the reviewed package at PATH.
+
+    Refused (exit 1, every reason listed) while a blocking checklist item is
+    unanswered or failed, an error finding has no disposition, no decision is
+    recorded, or the package changed since it was reviewed.
+    """
+    from reviewer.service.signing import InputError, SignRefused, sign_package
+
+    lang = resolve_lang(lang)
+    db = open_store(db_path)
+    passphrase = _passphrase(confirm=False)
+    try:
+        result = sign_package(db, path, key_path=key_path, passphrase=passphrase, out=out,
+                              audience=audience, sequence=sequence, supersedes=supersedes,
+                              valid_days=valid_days)
+    except InputError as exc:
+        fail(str(exc))
+    except SignRefused as exc:
+        _refused("签名被拒绝 / signing refused:", exc.reasons, lang)
+    for w in result.warnings:
+        click.echo(f"reviewer: {_msg(w, lang)}", err=True)
+    p = result.statement["predicate"]
+    click.echo(f"{result.out}\t{p['id']}\tsequence={p['sequence']}\t{p['decision']['value']}")
+
+
+@click.command()
+@click.argument("rec", type=click.Path(dir_okay=False))
+@click.option("--key", "key_path", type=click.Path(dir_okay=False), required=True,
+              help="The committee member's NAME.key (NAME.pub beside it).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write here instead of updating REC in place.")
+@LANG_OPTION
+def countersign(rec: str, key_path: str, out: str | None, lang: str | None) -> None:
+    """Add the teaching committee's signature over the same statement."""
+    from reviewer.service.signing import InputError, SignRefused, countersign_file
+
+    lang = resolve_lang(lang)
+    passphrase = _passphrase(confirm=False)
+    try:
+        target, added = countersign_file(rec, key_path=key_path, passphrase=passphrase, out=out)
+    except InputError as exc:
+        fail(str(exc))
+    except SignRefused as exc:
+        _refused("会签被拒绝 / countersigning refused:", exc.reasons, lang)
+    if not added:
+        click.echo("reviewer: this key has already signed; nothing added", err=True)
+    click.echo(str(target))
+
+
+# ---------------------------------------------------------------- report
+
+@click.command()
+@click.argument("rec", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@LANG_OPTION
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write to a file instead of stdout.")
+@click.option("--trust", "trust_path", type=click.Path(dir_okay=False), default=None,
+              help="Verify against this trust store and show the verdict in the report.")
+def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: str | None) -> None:
+    """Render REC as a self-contained printable report (Chinese by default)."""
+    from reviewer.service.signing import InputError, report_file
+
+    lang = resolve_lang(lang)
+    try:
+        text = report_file(rec, fmt=fmt, lang=lang, trust_path=trust_path)
+    except InputError as exc:
+        fail(str(exc))
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+# ---------------------------------------------------------------- verify
+
+@click.command()
+@click.argument("rec", type=click.Path(dir_okay=False))
+@click.option("--trust", "trust_path", type=click.Path(dir_okay=False), required=True,
+              help="The platform's trust store (YAML).")
+@click.option("--package", type=click.Path(exists=False), default=None,
+              help="Also check that this folder or zip holds exactly the signed files.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--at", "at", default=None, help="Verify as of this ISO date/time (default: now).")
+@LANG_OPTION
+def verify(rec: str, trust_path: str, package: str | None, fmt: str, at: str | None,
+           lang: str | None) -> None:
+    """Verify REC offline.  Exit 0 only when every check holds; 1 lists every reason."""
+    from reviewer.service.signing import InputError, verify_file
+
+    lang = resolve_lang(lang)
+    try:
+        result = verify_file(rec, trust_path, package=package, at=_at(at))
+    except InputError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_verify_text(result, lang))
+    sys.exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
+
+
+def _verify_text(result, lang: str) -> str:
+    zh = lang == "zh"
+    lines = []
+    pred = result.predicate
+    if pred:
+        title = pred["course"]["title"]
+        if isinstance(title, dict):
+            title = title.get(lang) or title.get("zh") or title.get("en")
+        lines.append(f"{'课程' if zh else 'course'}: {title} ({pred['course']['id']}, "
+                     f"{pred['course']['institution']})")
+        lines.append(f"{'推荐' if zh else 'recommendation'}: {pred['id']} "
+                     f"sequence={pred['sequence']} decision={pred['decision']['value']} "
+                     f"valid_until={pred['valid_until']}")
+    for s in result.signatures:
+        who = f"{s.key.name} · {s.key.institution} · {s.key.role}" if s.key else "?"
+        state = "ok" if s.usable else ("valid, unusable" if s.valid else "not valid")
+        lines.append(f"{'签名' if zh else 'signature'} {s.index}: {s.keyid} ({who}): {state}")
+    if result.ok:
+        lines.append("有效 / VALID" if zh else "VALID")
+    else:
+        lines.append("无效 / NOT VALID" if zh else "NOT VALID")
+        for r in result.reasons:
+            lines.append(f"  - [{r.code}] {r.message(lang)}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- trust store
+
+@click.group()
+def trust() -> None:
+    """Maintain a platform's trust store (YAML): add and revoke keys."""
+
+
+@trust.command("add")
+@click.argument("trust_path", metavar="TRUST.yaml", type=click.Path(dir_okay=False))
+@click.argument("pub", metavar="KEY.pub", type=click.Path(dir_okay=False))
+@click.option("--role", type=click.Choice(["reviewer", "committee"]), default=None,
+              help="The role this platform trusts the key for (default: the role in KEY.pub).")
+@click.option("--not-before", default=None, help="ISO date/time the key becomes valid (default: its creation).")
+@click.option("--not-after", default=None, help="ISO date/time the key stops being valid (default: never).")
+def trust_add(trust_path: str, pub: str, role: str | None, not_before: str | None,
+              not_after: str | None) -> None:
+    """Trust KEY.pub for its institution and a role (creates TRUST.yaml)."""
+    from reviewer.service.signing import InputError, trust_add as add
+
+    try:
+        info, fresh = add(trust_path, pub, role=role, not_before=not_before, not_after=not_after)
+    except InputError as exc:
+        fail(str(exc))
+    if role and role != info.role:
+        click.echo(f"reviewer: note: {pub} says role {info.role}; trusted as {role}", err=True)
+    click.echo(f"{'added' if fresh else 'updated'}\t{info.keyid}\t{info.institution}\t{role or info.role}")
+
+
+@trust.command("revoke")
+@click.argument("trust_path", metavar="TRUST.yaml", type=click.Path(dir_okay=False))
+@click.argument("keyid")
+@click.option("--reason", default="", help="Why (kept in the file).")
+@click.option("--at", "at", default=None, help="Revoked as of this ISO date/time (default: now).")
+def trust_revoke(trust_path: str, keyid: str, reason: str, at: str | None) -> None:
+    """Revoke KEYID: its signatures no longer count from the revocation time on."""
+    from reviewer.service.signing import InputError, trust_revoke as revoke
+
+    if not os.path.exists(trust_path):
+        fail(f"{trust_path} does not exist")
+    try:
+        known = revoke(trust_path, keyid, reason=reason, at=at)
+    except InputError as exc:
+        fail(str(exc))
+    if not known:
+        click.echo(f"reviewer: note: {keyid} is not in {trust_path}; revoked anyway", err=True)
+    click.echo(f"revoked\t{keyid}")
+
+
+@trust.command("list")
+@click.argument("trust_path", metavar="TRUST.yaml", type=click.Path(dir_okay=False))
+def trust_list(trust_path: str) -> None:
+    """Print the keys of a trust store, one per line."""
+    from reviewer.service.signing import InputError, read_trust
+
+    try:
+        store = read_trust(trust_path)
+    except InputError as exc:
+        fail(str(exc))
+    for k in sorted(store.keys.values(), key=lambda k: (k.institution, k.role, k.name)):
+        revoked = any(r.keyid == k.keyid for r in store.revoked)
+        mark = "\trevoked" if revoked else ""
+        click.echo(f"{k.keyid}\t{k.institution}\t{k.role}\t{k.name}{mark}")
+    click.echo(f"required_roles: {', '.join(store.required_roles)}", err=True)
+
+
+# ---------------------------------------------------------------- platform
+
+@click.group()
+def platform() -> None:
+    """A platform's side: import verified recommendations into its own database."""
+
+
+@platform.command("import")
+@click.argument("recs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--trust", "trust_path", type=click.Path(dir_okay=False), required=True)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), required=True,
+              help="The platform's own SQLite file.")
+@click.option("--platform", "name", default=None,
+              help="This platform's name (remembered in the database).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@LANG_OPTION
+def platform_import(recs: tuple[str, ...], trust_path: str, db_path: str, name: str | None,
+                    fmt: str, lang: str | None) -> None:
+    """Import REC files: valid ones are stored, the rest rejected with reasons.
+
+    Exit 0 when none was rejected, 1 otherwise (the others are still imported).
+    """
+    from reviewer.service.signing import InputError, platform_import as run
+
+    lang = resolve_lang(lang)
+    db = open_store(db_path)
+    try:
+        results = run(db, list(recs), trust_path, platform=name)
+    except InputError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            course = f"{r.course['institution']}/{r.course['id']}" if r.course else "-"
+            click.echo(f"{r.decision.outcome}\t{r.source}\t{course}\t{r.recommendation_id or '-'}")
+            for reason in r.decision.reasons:
+                click.echo(f"  - [{reason.code}] {reason.message(lang)}")
+    rejected = any(r.decision.outcome == "rejected" for r in results)
+    sys.exit(EXIT_PROBLEMS if rejected else EXIT_OK)
+
+
+@platform.command("list")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def platform_list(db_path: str, fmt: str) -> None:
+    """List the accepted courses, one per line (JSON: a list, one entry per course)."""
+    from reviewer.service.signing import platform_courses
+
+    if not os.path.exists(db_path):
+        fail(f"{db_path} does not exist")
+    db = open_store(db_path)
+    courses = platform_courses(db)
+    if fmt == "json":
+        click.echo(json.dumps(courses, ensure_ascii=False, indent=2))
+        return
+    for c in courses:
+        title = c["title"]
+        if isinstance(title, dict):
+            title = title.get("zh") or title.get("en")
+        mark = "\tEXPIRED" if c["expired"] else ""
+        click.echo(f"{c['institution']}\t{c['course_id']}\t{title}\tsequence={c['sequence']}\t"
+                   f"valid_until={c['valid_until']}{mark}")
+

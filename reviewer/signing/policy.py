@@ -1,0 +1,76 @@
+"""When the reviewer may sign (signing room; pure).
+
+:class:`ReviewSnapshot` is what the service gathers from the review state;
+:func:`sign_refusals` lists every reason signing must not happen now, each as
+a bilingual message.  Signing any recorded decision is allowed — a signed
+``revise`` or ``reject`` is a formal record for the university's archive —
+but verification and platform import accept only ``recommend``.  The rules
+are the same for every decision: no unanswered or failed blocking item, no
+error finding without a disposition, a recorded decision, and the package on
+disk still the one that was reviewed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.ingest.model import Msg
+
+
+@dataclass(slots=True)
+class ReviewSnapshot:
+    """The review of one package, as far as signing is concerned."""
+
+    package_path: str
+    reviewed_digest: str | None  # the digest of the version the review is about
+    blockers: list[dict[str, Any]] = field(default_factory=list)  # {kind, id, message} from the review
+    decision: dict[str, Any] | None = None  # {value, comment, decided_at, decided_by}
+    decision_outdated: bool = False  # answers or findings changed after the decision
+    answers: list[dict[str, Any]] = field(default_factory=list)  # {item, title, blocking, answer, comment, answered_at, answered_by}
+    findings: list[dict[str, Any]] = field(default_factory=list)  # {id, check, rule, severity, file, location, disposition, reason}
+    checklist: dict[str, Any] = field(default_factory=dict)  # {id, version, digest}
+    lexicons_digest: str | None = None
+    checklists_digest: str | None = None
+
+
+def sign_refusals(snap: ReviewSnapshot, *, current_digest: str | None, signer_role: str,
+                  signer_institution: str, course_institution: str | None) -> list[Msg]:
+    """Every reason the reviewer may not sign now (empty: go ahead)."""
+    out: list[Msg] = []
+    if signer_role != "reviewer":
+        out.append({"zh": f"签名密钥的角色是 {signer_role}，签发推荐需要审核人（reviewer）密钥",
+                     "en": f"the key has role {signer_role}; signing a recommendation needs a reviewer key"})
+    if snap.reviewed_digest is None:
+        out.append({"zh": "该课程包尚未扫描审核", "en": "this package has not been scanned and reviewed"})
+    elif current_digest is None:
+        out.append({"zh": "无法重新读取课程包", "en": "the package could not be read again"})
+    elif current_digest != snap.reviewed_digest:
+        out.append({"zh": f"课程包在审核后已改变（审核时 {snap.reviewed_digest[:19]}…，现在 {current_digest[:19]}…），请重新扫描并审核",
+                     "en": f"the package changed after the review (reviewed {snap.reviewed_digest[:19]}…, now "
+                           f"{current_digest[:19]}…): scan and review it again"})
+    out.extend(b["message"] for b in snap.blockers)
+    # The review's blockers should already name undisposed errors; never rely on it.
+    named = {b.get("id") for b in snap.blockers}
+    for f in snap.findings:
+        if f.get("severity") == "error" and not f.get("disposition") and f["id"] not in named:
+            out.append({"zh": f"错误级发现 {f['id']}（{f['check']}/{f['rule']}，{f.get('file') or '整个课程包'}）尚未处置",
+                        "en": f"error finding {f['id']} ({f['check']}/{f['rule']}, "
+                              f"{f.get('file') or 'whole package'}) has no disposition"})
+    for a in snap.answers:
+        if not a.get("blocking") or a["item"] in named:
+            continue
+        if not a.get("answer"):
+            out.append({"zh": f"必答项 {a['item']} 尚未回答", "en": f"blocking item {a['item']} is unanswered"})
+        elif a["answer"] == "fail":
+            out.append({"zh": f"必答项 {a['item']} 未通过", "en": f"blocking item {a['item']} failed"})
+    decision = (snap.decision or {}).get("value")
+    if not decision:
+        out.append({"zh": "尚未记录审核结论", "en": "no decision has been recorded"})
+    elif snap.decision_outdated:
+        out.append({"zh": "结论作出后回答、处置或发现有变化：请重新确认结论",
+                    "en": "answers, dispositions or findings changed after the decision: record it again"})
+    if course_institution and course_institution != signer_institution:
+        out.append({"zh": f"课程属于 {course_institution}，签名密钥属于 {signer_institution}",
+                     "en": f"the course belongs to {course_institution}, the key to {signer_institution}"})
+    return out
