@@ -132,4 +132,8 @@ def _charset_normalizer(data: bytes) -> tuple[str, str] | None:
     text = str(best)
     if _control_ratio(text) > 0.001 or best.chaos > 0.2:
         return None
-    return text, best.encoding
+    try:
+        name = codecs.lookup(best.encoding).name
+    except LookupError:
+        name = best.encoding
+    return text, name

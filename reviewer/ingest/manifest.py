@@ -30,6 +30,17 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "manifest.sch
 _UNSAFE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\")
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps timestamps as text: ``2025-13-45`` must be a schema
+    error, not a crash, and dates are compared as ISO strings anyway."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @lru_cache(maxsize=1)
 def manifest_schema() -> dict[str, Any]:
     """The manifest JSON Schema as a dict."""
@@ -92,8 +103,8 @@ def parse_manifest(data: bytes, file: str = "course.yaml") -> tuple[dict[str, An
     except DecodeError as exc:
         return None, [_invalid("清单文件无法解码（应为 UTF-8）", f"manifest: {exc}", file, None)]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        loaded = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_Loader)
+        loaded = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -101,6 +112,8 @@ def parse_manifest(data: bytes, file: str = "course.yaml") -> tuple[dict[str, An
         where = f"{file}:{line}" if line else file
         return None, [_invalid(f"清单 YAML 语法错误（{where}）：{problem}",
                                f"manifest YAML syntax error at {where}: {problem}", file, line)]
+    except (ValueError, RecursionError) as exc:
+        return None, [_invalid(f"清单无法解析：{exc}", f"manifest cannot be parsed: {exc}", file, None)]
     if not isinstance(loaded, dict):
         kind = "empty" if loaded is None else type(loaded).__name__
         return None, [_invalid(f"清单内容应为键值映射，实际为 {kind}",

@@ -1,0 +1,99 @@
+"""PDF: per-page segments, metadata, and every way a PDF can fail."""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.ingest.formats.pdf import clean_page_text, extract_pdf_layout, read_pdf
+from reviewer.ingest.package import read_file
+
+
+def test_pages_located_with_metadata(make_pdf):
+    data = make_pdf(["Week 1: History of open source", "Week 2: Licences\nGPL and MIT"], title="Slides")
+    record = read_file(data, "slides/lecture1.pdf")
+    assert record.status == "ok" and record.format == "pdf" and record.role == "slides"
+    assert record.units == 2
+    assert [s.locator.to_dict() for s in record.segments] == [{"page": 1}, {"page": 2}]
+    assert "History of open source" in record.segments[0].text
+    assert "GPL and MIT" in record.segments[1].text
+    assert "\r" not in record.segments[1].text
+    assert record.meta["title"] == "Slides"
+    assert record.meta["author"] == "Test Author"
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", record.meta["created"])
+
+
+def test_chinese_pdf(make_pdf):
+    record = read_file(make_pdf(["第一讲 开源软件概论", "课程考核方式"], cjk=True), "syllabus/大纲.pdf")
+    assert record.role == "syllabus"
+    assert "开源软件概论" in record.segments[0].text
+    assert "课程考核方式" in record.segments[1].text
+
+
+def test_encrypted_pdf_is_an_error(make_pdf):
+    record = read_file(make_pdf(["secret"], password="pw"), "x.pdf")
+    assert record.status == "error"
+    assert record.error == "encrypted"
+    assert record.issues[0].rule == "pdf-encrypted"
+    assert record.issues[0].severity == "error"
+
+
+def test_corrupt_pdf_is_an_error_with_reason():
+    record = read_file(b"%PDF-1.4\nthis is not really a pdf\n%%EOF\n", "x.pdf")
+    assert record.status == "error"
+    assert record.error.startswith("corrupt PDF: ")
+    assert len(record.error) > len("corrupt PDF: ")
+    assert record.issues[0].rule == "pdf-corrupt"
+
+
+def test_truncated_pdf_does_not_crash(make_pdf):
+    data = make_pdf(["one", "two", "three"])
+    record = read_file(data[: len(data) // 3], "x.pdf")
+    assert record.status in ("ok", "error")
+    if record.status == "error":
+        assert record.error
+
+
+def test_broken_xref_still_opens(make_pdf):
+    data = make_pdf(["xref is wrong but text is here"])
+    start = data.rindex(b"startxref")
+    broken = data[:start] + b"startxref\n12\n%%EOF\n"
+    record = read_file(broken, "x.pdf")
+    assert record.status == "ok"
+    assert "text is here" in record.segments[0].text
+
+
+def test_image_only_pdf_needs_ocr(make_pdf):
+    record = read_file(make_pdf([None, None]), "scan.pdf")
+    assert record.status == "error"
+    assert record.error == "no text layer: scanned pages need OCR"
+    assert record.issues[0].rule == "pdf-no-text"
+    assert "OCR" in record.issues[0].message["zh"]
+
+
+def test_some_pages_without_text_warn_once_listing_them(make_pdf):
+    record = read_file(make_pdf(["text", None, "more", None]), "deck.pdf")
+    assert record.status == "ok"
+    assert record.units == 4
+    assert [s.locator.page for s in record.segments] == [1, 3]
+    [warning] = record.issues
+    assert warning.rule == "pdf-pages-without-text" and warning.severity == "warning"
+    assert warning.message["en"].endswith(": 2, 4")
+    assert warning.locator.page == 2
+    assert record.meta["pages_without_text"] == [2, 4]
+
+
+def test_clean_page_text_joins_soft_hyphens_and_strips_controls():
+    assert clean_page_text("deep learn\x02ing\r\nnext\x00 line") == "deep learning\nnext line"
+    assert clean_page_text("2020\x022021") == "2020-2021"
+
+
+def test_layout_fallback_with_pdfplumber(make_pdf):
+    layout = extract_pdf_layout(make_pdf(["alpha beta", "gamma"]), pages=[2])
+    assert list(layout) == [2]
+    assert "gamma" in layout[2]["text"]
+    assert layout[2]["words"][0]["text"] == "gamma"
+
+
+def test_reader_directly(make_pdf):
+    out = read_pdf(make_pdf(["a page"]), "p.pdf")
+    assert out.segments[0].file == "p.pdf" and out.segments[0].ordinal == 0
