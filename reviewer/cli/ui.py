@@ -1,0 +1,34 @@
+"""``reviewer`` (no command) and ``reviewer open PATH``: launch the terminal UI.
+
+Room: cli.  Both build the app with :func:`reviewer.tui.app.create_app`, the
+same factory the tests use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reviewer.cli.common import db_option, fail, resolve_db, resolve_lang
+
+
+def run_library(db_path: str | None, lang: str | None) -> None:
+    """Open the UI on the package library."""
+    from reviewer.tui.app import create_app
+
+    create_app(resolve_db(db_path), resolve_lang(lang)).run()
+
+
+@click.command("open")
+@click.argument("path", type=click.Path(path_type=Path))
+@db_option
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Interface language (default zh; F2 switches while running).")
+def open_(path: Path, db_path: str | None, lang: str | None) -> None:
+    """Open one package (a folder or .zip) in the terminal UI, scanning it first if needed."""
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
+    from reviewer.tui.app import create_app
+
+    create_app(resolve_db(db_path), resolve_lang(lang), open_path=path).run()

@@ -1,0 +1,72 @@
+"""Small read-only helpers the terminal UI needs on top of the scan and review services.
+
+Room: service.  No Textual here: plain functions over the store, so they can
+be tested without a UI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+#: Package states, in the order a package goes through them.
+STATES = ("not_scanned", "in_review", "decided", "signed")
+
+
+def display_path(path: str) -> str:
+    """``path`` with the home directory shown as ``~``."""
+    try:
+        home = str(Path.home())
+    except RuntimeError:
+        return path
+    if path == home or path.startswith(home + "/"):
+        return "~" + path[len(home):]
+    return path
+
+
+def has_scan(db: sqlite_utils.Database, path: str | Path) -> bool:
+    """Whether ``path`` has a finished scan recorded."""
+    from reviewer.service.scan import package_key
+    from reviewer.store import packages as store
+
+    row = store.package_row(db, package_key(path))
+    return row is not None and store.latest_scan(db, row["id"]) is not None
+
+
+def package_state(db: sqlite_utils.Database, row: dict[str, Any]) -> str:
+    """``not_scanned`` | ``in_review`` | ``decided`` | ``signed`` for a library row."""
+    if row.get("scan_id") is None or row.get("finished") is None:
+        return "not_scanned"
+    if is_signed(db, row["path"], row.get("digest")):
+        return "signed"
+    from reviewer.store import reviews as rstore
+
+    review = rstore.find_review(db, row["id"], row.get("digest") or "")
+    if review is not None and rstore.latest_decision(db, review["id"]) is not None:
+        return "decided"
+    return "in_review"
+
+
+def is_signed(db: sqlite_utils.Database, path: str, digest: str | None) -> bool:
+    """Whether a recommendation was issued for this package version (read only)."""
+    if "issued_recommendations" not in db.table_names():
+        return False
+    from reviewer.store import platform
+
+    return any(r["package_path"] == path and r["package_digest"] == digest
+               for r in platform.issued_list(db))
+
+
+def library_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every known package with its state and last scan's counts, for the library table."""
+    from reviewer.service.scan import library
+
+    out = []
+    for row in library(db):
+        item = dict(row)
+        item["state"] = package_state(db, row)
+        item["display_path"] = display_path(row["path"])
+        out.append(item)
+    return out

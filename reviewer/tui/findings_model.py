@@ -1,0 +1,184 @@
+"""The findings as the terminal UI holds them: rows, filters, sorting (room: tui).
+
+Plain Python, no widgets: the findings table shows ``FindingsModel.view`` (a
+list of indices into ``rows``); changing a filter or the sort order only
+recomputes that list, so 10,000 findings filter in milliseconds and the
+table never rebuilds rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reviewer.checks.model import SEVERITY_ORDER, Finding
+
+#: Disposition values as the review service names them; ``None`` = not yet decided.
+DISPOSITIONS = ("confirmed", "false-alarm", "accepted")
+#: Filter value meaning "findings nobody has looked at yet".
+UNDECIDED = "undecided"
+#: The sort orders the table cycles through.
+SORT_KEYS = ("severity", "check", "file", "disposition", "match")
+
+
+@dataclass(slots=True)
+class FindingRow:
+    """One finding with the reviewer's disposition of it."""
+
+    finding: Finding
+    disposition: str | None = None
+    reason: str = ""
+    recheck: bool = False
+    #: Lower-cased text the search box matches against (built once).
+    haystack: str = ""
+
+    def __post_init__(self) -> None:
+        f = self.finding
+        if not self.haystack:
+            self.haystack = " ".join([
+                f.match, f.context, f.file or "", f.rule, f.category, f.check,
+                f.message.get("zh", ""), f.message.get("en", ""),
+            ]).lower()
+
+    def position(self) -> int:
+        loc = self.finding.locator
+        if loc is None:
+            return 0
+        return loc.page or loc.slide or loc.cue or loc.paragraph or loc.line or 0
+
+
+@dataclass(slots=True)
+class Filters:
+    """The active filters; ``None`` means "all"."""
+
+    severity: str | None = None
+    check: str | None = None
+    category: str | None = None
+    disposition: str | None = None  # one of DISPOSITIONS, UNDECIDED or None
+    text: str = ""
+
+    def accepts(self, row: FindingRow) -> bool:
+        f = row.finding
+        if self.severity is not None and f.severity != self.severity:
+            return False
+        if self.check is not None and f.check != self.check:
+            return False
+        if self.category is not None and f.category != self.category:
+            return False
+        if self.disposition is not None:
+            wanted = None if self.disposition == UNDECIDED else self.disposition
+            if row.disposition != wanted:
+                return False
+        if self.text:
+            return all(word in row.haystack for word in self.text.lower().split())
+        return True
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.severity, self.check, self.category,
+                                           self.disposition)) or bool(self.text.strip())
+
+
+def _sort_key(name: str):
+    if name == "check":
+        return lambda r: (r.finding.check, r.finding.rule, r.finding.file or "", r.position())
+    if name == "file":
+        return lambda r: (r.finding.file or "", r.position(), SEVERITY_ORDER.get(r.finding.severity, 9))
+    if name == "disposition":
+        order = {None: 0, "confirmed": 1, "accepted": 2, "false-alarm": 3}
+        return lambda r: (order.get(r.disposition, 9), SEVERITY_ORDER.get(r.finding.severity, 9))
+    if name == "match":
+        return lambda r: (r.finding.match, r.finding.file or "")
+    return lambda r: r.finding.sort_key()
+
+
+@dataclass(slots=True)
+class FindingsModel:
+    """All rows, the filters, the sort order, and the resulting view."""
+
+    rows: list[FindingRow] = field(default_factory=list)
+    filters: Filters = field(default_factory=Filters)
+    sort_key: str = "severity"
+    reverse: bool = False
+    view: list[int] = field(default_factory=list)
+    _order: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_findings(cls, findings: list[Finding],
+                      dispositions: dict[str, dict] | None = None) -> "FindingsModel":
+        """Rows for ``findings``; ``dispositions`` maps a finding id to its review state."""
+        dispositions = dispositions or {}
+        rows = []
+        for f in findings:
+            d = dispositions.get(f.id) or {}
+            rows.append(FindingRow(f, d.get("disposition"), d.get("reason") or "",
+                                   bool(d.get("needs_recheck"))))
+        model = cls(rows=rows)
+        model.resort()
+        return model
+
+    # -- choices for the filter keys
+    def values(self, attr: str) -> list[str]:
+        """The distinct values of ``attr`` (severity, check, category) in sorted order."""
+        seen = {getattr(r.finding, attr) for r in self.rows}
+        if attr == "severity":
+            return sorted(seen, key=lambda s: SEVERITY_ORDER.get(s, 9))
+        return sorted(seen)
+
+    def cycle(self, attr: str) -> str | None:
+        """Step the filter ``attr`` to its next value (… → last → all → first …)."""
+        if attr == "disposition":
+            choices: list[str] = [UNDECIDED, *DISPOSITIONS]
+        else:
+            choices = self.values(attr)
+        current = getattr(self.filters, attr)
+        if current is None:
+            new = choices[0] if choices else None
+        else:
+            i = choices.index(current) if current in choices else -1
+            new = choices[i + 1] if i + 1 < len(choices) else None
+        setattr(self.filters, attr, new)
+        self.refilter()
+        return new
+
+    # -- recomputing the view
+    def resort(self) -> None:
+        key, rows = _sort_key(self.sort_key), self.rows
+        self._order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=self.reverse)
+        self.refilter()
+
+    def refilter(self) -> None:
+        accepts = self.filters.accepts
+        rows = self.rows
+        if not self.filters.active:
+            self.view = list(self._order)
+        else:
+            self.view = [i for i in self._order if accepts(rows[i])]
+
+    def set_text(self, text: str) -> None:
+        self.filters.text = text.strip()
+        self.refilter()
+
+    def clear(self) -> None:
+        self.filters = Filters()
+        self.refilter()
+
+    def next_sort(self) -> str:
+        i = SORT_KEYS.index(self.sort_key) if self.sort_key in SORT_KEYS else -1
+        self.sort_key = SORT_KEYS[(i + 1) % len(SORT_KEYS)]
+        self.resort()
+        return self.sort_key
+
+    def flip(self) -> None:
+        self.reverse = not self.reverse
+        self.resort()
+
+    def counts(self) -> dict[str, int]:
+        """Totals for the status line: all, shown, undecided."""
+        return {"total": len(self.rows), "shown": len(self.view),
+                "undecided": sum(1 for r in self.rows if r.disposition is None)}
+
+    def index_of(self, finding_id: str) -> int | None:
+        for i, r in enumerate(self.rows):
+            if r.finding.id == finding_id:
+                return i
+        return None

@@ -1,0 +1,170 @@
+"""One open package as the UI holds it: last scan, findings model, review state (room: tui).
+
+A thin layer over :mod:`reviewer.service.scan` and :mod:`reviewer.service.review`:
+every reviewer action calls the service at once (the service commits it), then
+updates the in-memory rows so the table shows it without reloading.  No widgets
+here; screens call these methods and redraw.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewer.tui.findings_model import FindingRow, FindingsModel
+
+
+class NotScanned(Exception):
+    """The package has no recorded scan yet."""
+
+
+class PackageSession:
+    """Everything the package screen shows, read from the store."""
+
+    def __init__(self, db, path: str) -> None:
+        from reviewer.service.scan import load_latest, package_key
+
+        self.db = db
+        self.path = package_key(path)
+        loaded = load_latest(db, self.path)
+        if loaded is None:
+            raise NotScanned(self.path)
+        self.loaded = loaded
+        self._checklists = None
+        self._status = None
+        self.model = FindingsModel.from_findings(loaded.findings, self._dispositions())
+
+    # -- basics
+    @property
+    def title(self) -> str:
+        pkg = self.loaded.package
+        return pkg.get("title") or pkg.get("course_id") or self.path
+
+    @property
+    def files(self) -> list[dict[str, Any]]:
+        return self.loaded.files
+
+    @property
+    def coverage(self) -> dict[str, Any] | None:
+        return self.loaded.coverage
+
+    def file_text(self, relpath: str):
+        from reviewer.service.scan import file_text
+
+        return file_text(self.db, self.path, relpath)
+
+    def search(self, query: str, limit: int = 200):
+        from reviewer.service.scan import search
+
+        return search(self.db, self.path, query, limit)
+
+    def row_by_id(self, finding_id: str) -> FindingRow | None:
+        i = self.model.index_of(finding_id)
+        return None if i is None else self.model.rows[i]
+
+    # -- review state
+    @property
+    def status(self):
+        """The :class:`~reviewer.service.review.ReviewStatus`, re-read when stale."""
+        if self._status is None:
+            self.refresh_status()
+        return self._status
+
+    @status.setter
+    def status(self, value) -> None:
+        self._status = value
+
+    def refresh_status(self):
+        """Read the review state again (answers, dispositions, decision, blockers)."""
+        from reviewer.service import review
+
+        self._status = review.review_status(self.db, self.path, checklists=self.checklists())
+        return self._status
+
+    def _dispositions(self) -> dict[str, dict]:
+        return {f.id: {"disposition": f.disposition, "reason": f.reason,
+                       "needs_recheck": f.needs_recheck}
+                for f in self.status.findings}
+
+    def checklists(self):
+        """The checklists in force (loaded once per session)."""
+        if self._checklists is None:
+            from reviewer.service.review import load_checklists
+
+            self._checklists = load_checklists()
+        return self._checklists
+
+    def dispose(self, row: FindingRow, disposition: str, reason: str | None = None) -> None:
+        """Record the disposition of ``row`` now (raises ``ReviewError`` when refused).
+
+        The row is updated in place; the full status (blockers) is re-read
+        lazily, when a view needs it, so a disposition costs one service call.
+        """
+        from reviewer.service import review
+
+        review.dispose_finding(self.db, self.path, row.finding.id, disposition, reason,
+                               checklists=self.checklists())
+        row.disposition = disposition
+        row.reason = reason or ""
+        row.recheck = False
+        self._status = None
+
+    def answer(self, item_id: str, answer: str, comment: str | None = None) -> None:
+        from reviewer.service import review
+
+        review.answer_item(self.db, self.path, item_id, answer, comment,
+                           checklists=self.checklists())
+        self._status = None
+
+    def decide(self, decision: str, comment: str | None = None) -> None:
+        from reviewer.service import review
+
+        review.decide(self.db, self.path, decision, comment, checklists=self.checklists())
+        self._status = None
+
+    def add_note(self, text: str) -> None:
+        from reviewer.service import review
+
+        review.add_note(self.db, self.path, text, checklists=self.checklists())
+        self._status = None
+
+    def items(self) -> list[dict[str, Any]]:
+        """Checklist items as dicts (``to_dict`` plus guidance and facts)."""
+        out = []
+        for item in self.status.items:
+            d = item.to_dict()
+            d["guidance"] = item.guidance
+            out.append(d)
+        return out
+
+    def item(self, item_id: str) -> dict[str, Any] | None:
+        return next((i for i in self.items() if i["id"] == item_id), None)
+
+    def decision(self) -> dict[str, Any] | None:
+        """The decision in force as ``{"decision", "comment", "outdated"}`` (``None``: none)."""
+        d = self.status.decision
+        if d is None:
+            return None
+        return {"decision": d.decision, "comment": d.comment,
+                "outdated": self.status.decision_outdated}
+
+    def blockers(self) -> list[dict[str, Any]]:
+        return [b.to_dict() for b in self.status.blockers]
+
+    def state(self) -> str:
+        """``in_review`` | ``decided`` | ``signed`` for the title bar."""
+        from reviewer.service.ui_support import is_signed
+
+        if is_signed(self.db, self.path, self.status.digest):
+            return "signed"
+        return "decided" if self.status.decision else "in_review"
+
+    def checklist_progress(self) -> list[dict[str, Any]]:
+        """Per checklist: ``{"id", "name", "answered", "total"}`` in checklist order."""
+        return [{"id": p.checklist, "name": p.name, "answered": p.answered, "total": p.total}
+                for p in self.status.progress]
+
+    def needs_comment(self, item_id: str, answer: str) -> bool:
+        item = self.checklists().item(item_id)
+        if item is None:
+            return answer in ("fail", "na")
+        return item.needs_comment(answer)

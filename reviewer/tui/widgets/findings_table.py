@@ -1,0 +1,227 @@
+"""A virtual findings table that draws only the rows on screen (room: tui).
+
+Textual's DataTable builds every row up front (about a second for 10,000
+findings on this machine), which is too slow to redo on each filter change.
+This table is a Line API widget over :class:`FindingsModel`: it renders the
+visible lines from ``model.view`` on demand, so filtering or sorting costs a
+list comprehension and a repaint.
+"""
+
+from __future__ import annotations
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reviewer.i18n import t
+from reviewer.tui.findings_model import FindingRow, FindingsModel
+
+#: Column ids in display order.
+COLUMNS = ("severity", "check", "file", "location", "match", "disposition")
+
+
+def column_widths(total: int) -> dict[str, int]:
+    """Widths for the columns so that they and their separators fill ``total`` cells."""
+    fixed = {"severity": 6, "check": 10, "location": 16, "disposition": 8}
+    if total < 90:
+        fixed = {"severity": 5, "check": 8, "location": 13, "disposition": 6}
+    rest = max(10, total - sum(fixed.values()) - (len(COLUMNS) - 1))
+    file_w = max(6, rest * 2 // 5)
+    out = dict(fixed)
+    out["file"] = file_w
+    out["match"] = max(4, rest - file_w)
+    return out
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` on one line, cut or padded to exactly ``width`` cells (CJK aware)."""
+    text = text.replace("\n", " ").replace("\r", " ")
+    if width <= 0:
+        return ""
+    from rich.cells import cell_len
+
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def disposition_label(row: FindingRow, lang: str) -> str:
+    if row.disposition is None:
+        return t("tui.disposition.recheck" if row.recheck else "tui.disposition.none", lang)
+    return t(f"tui.disposition.{row.disposition}", lang)
+
+
+def location_label(row: FindingRow, lang: str) -> str:
+    loc = row.finding.locator
+    if loc is None:
+        return t("tui.findings.whole_package" if row.finding.file is None
+                 else "tui.findings.whole_file", lang)
+    return loc.label(lang)
+
+
+def cells(row: FindingRow, lang: str) -> dict[str, str]:
+    """The text of each column for ``row``."""
+    f = row.finding
+    return {
+        "severity": t(f"severity.{f.severity}", lang),
+        "check": t(f"check.{f.check}", lang),
+        "file": f.file or "—",
+        "location": location_label(row, lang),
+        "match": f.match or f.msg(lang),
+        "disposition": disposition_label(row, lang),
+    }
+
+
+def header_text(width: int, lang: str, sort_key: str, reverse: bool) -> str:
+    """The header line matching :func:`column_widths`, with the sort column marked."""
+    widths = column_widths(width)
+    parts = []
+    for col in COLUMNS:
+        label = t(f"tui.findings.col.{col}", lang)
+        if col == sort_key:
+            label += "▼" if reverse else "▲"
+        parts.append(fit(label, widths[col]))
+    return " ".join(parts)
+
+
+class FindingsTable(ScrollView, can_focus=True):
+    """Rows of ``model.view``; the cursor is an index into that view."""
+
+    COMPONENT_CLASSES = {
+        "findings-table--cursor", "findings-table--error", "findings-table--warning",
+        "findings-table--info", "findings-table--done",
+    }
+    DEFAULT_CSS = """
+    FindingsTable { height: 1fr; overflow-x: hidden; }
+    FindingsTable > .findings-table--cursor { background: $accent 40%; text-style: bold; }
+    FindingsTable:focus > .findings-table--cursor { background: $accent; color: $text; }
+    FindingsTable > .findings-table--error { color: $error; text-style: bold; }
+    FindingsTable > .findings-table--warning { color: $warning; }
+    FindingsTable > .findings-table--info { color: $text-muted; }
+    FindingsTable > .findings-table--done { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "cursor_to(0)", show=False),
+        Binding("end", "cursor_to(-1)", show=False),
+        Binding("enter", "select", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to ``row`` (``None``: the view is empty)."""
+
+        def __init__(self, row: FindingRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    class Selected(Message):
+        """Enter was pressed on ``row``."""
+
+        def __init__(self, row: FindingRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, model: FindingsModel, lang: str = "zh", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.model = model
+        self.lang = lang
+
+    # -- data
+    @property
+    def current(self) -> FindingRow | None:
+        view = self.model.view
+        if 0 <= self.cursor < len(view):
+            return self.model.rows[view[self.cursor]]
+        return None
+
+    def reload(self, keep: FindingRow | None = None) -> None:
+        """The view changed (filter, sort): resize, keep the cursor on ``keep`` if shown."""
+        view = self.model.view
+        self.virtual_size = Size(self.size.width, len(view))
+        target = 0
+        if keep is not None:
+            rows = self.model.rows
+            for pos, i in enumerate(view):
+                if rows[i] is keep:
+                    target = pos
+                    break
+        self.cursor = min(target, max(0, len(view) - 1))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.model.view))
+
+    def watch_cursor(self, value: int) -> None:
+        self._ensure_visible()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+
+    def _ensure_visible(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    # -- actions
+    def action_cursor(self, delta: int) -> None:
+        n = len(self.model.view)
+        if n:
+            self.cursor = max(0, min(n - 1, self.cursor + delta))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_cursor_to(self, index: int) -> None:
+        n = len(self.model.view)
+        if n:
+            self.cursor = n - 1 if index < 0 else min(index, n - 1)
+
+    def action_select(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Selected(row))
+
+    def on_click(self, event: Click) -> None:
+        index = round(self.scroll_y) + event.y
+        if 0 <= index < len(self.model.view):
+            self.cursor = index
+
+    # -- drawing
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        view = self.model.view
+        if index >= len(view):
+            return Strip([Segment(" " * width, base)], width)
+        row = self.model.rows[view[index]]
+        texts = cells(row, self.lang)
+        widths = column_widths(width)
+        line_style = base
+        if row.disposition is not None:
+            line_style = base + self.get_component_rich_style("findings-table--done")
+        if index == self.cursor:
+            line_style = base + self.get_component_rich_style("findings-table--cursor")
+        sev_style = line_style + self.get_component_rich_style(
+            f"findings-table--{row.finding.severity}"
+            if row.finding.severity in ("error", "warning", "info") else "findings-table--info")
+        if index == self.cursor:
+            sev_style = line_style
+        first = fit(texts["severity"], widths["severity"]) + " "
+        rest = " ".join(fit(texts[c], widths[c]) for c in COLUMNS[1:])
+        segments = [Segment(first, sev_style), Segment(rest, line_style)]
+        strip = Strip(segments).adjust_cell_length(width, base)
+        return strip

@@ -1,0 +1,117 @@
+"""The summary: the decision and everything that blocks a recommendation (room: tui).
+
+``D`` opens the decision dialog (recommend, revise and resubmit, reject, with
+a comment); ``N`` adds a note to the review.  A refused decision (e.g.
+"recommend" while blockers remain) is shown, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from reviewer.i18n import t
+from reviewer.tui.actions import bindings_for
+from reviewer.tui.messages import ReviewChanged
+from reviewer.tui.screens.decide import DecisionModal, DecisionResult
+from reviewer.tui.screens.prompt import TextPrompt
+
+
+def _msg(value, lang: str) -> str:
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("zh") or value.get("en") or ""
+    return str(value or "")
+
+
+def summary_text(session, lang: str) -> Text:
+    """Decision, progress, findings still to look at, and the blockers."""
+    out = Text()
+    decision = session.decision()
+    out.append(t("tui.summary.decision", lang), style="bold")
+    if decision:
+        out.append(t(f"tui.decision.{decision['decision']}", lang) + "\n",
+                   style={"recommend": "bold green", "revise": "bold yellow",
+                          "reject": "bold red"}.get(decision["decision"], "bold"))
+        if decision.get("comment"):
+            out.append(t("tui.summary.comment", lang) + decision["comment"] + "\n")
+        if decision.get("outdated"):
+            out.append(t("tui.summary.outdated", lang) + "\n", style="yellow")
+    else:
+        out.append(t("tui.summary.undecided", lang) + "\n", style="yellow")
+    out.append("\n")
+    for cl in session.checklist_progress():
+        out.append(f"{_msg(cl['name'], lang)}: {cl['answered']}/{cl['total']}  ")
+    counts = session.model.counts()
+    out.append("\n" + t("tui.summary.findings", lang, total=counts["total"],
+                        undecided=counts["undecided"]) + "\n\n")
+    blockers = session.blockers()
+    if blockers:
+        out.append(t("tui.summary.blockers", lang, count=len(blockers)) + "\n", style="bold red")
+        for b in blockers:
+            out.append(f"  • {_msg(b.get('message'), lang) or b.get('id', '')}\n")
+    else:
+        out.append(t("tui.summary.no_blockers", lang) + "\n", style="bold green")
+    return out
+
+
+class SummaryView(VerticalScroll):
+    """The decision and the blockers, as one scrollable text."""
+
+    ACTION_SCOPE = "summary"
+    BINDINGS = bindings_for("summary", "zh")
+    DEFAULT_CSS = """
+    SummaryView { padding: 0 1; height: 1fr; }
+    """
+
+    def __init__(self, session, lang: str = "zh", **kwargs) -> None:
+        super().__init__(can_focus=True, **kwargs)
+        self.session = session
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="sv-text")
+
+    def on_mount(self) -> None:
+        self.fill()
+
+    def focus_main(self) -> None:
+        self.focus()
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.fill()
+
+    def fill(self) -> None:
+        self.query_one("#sv-text", Static).update(summary_text(self.session, self.lang))
+
+    def action_decide(self) -> None:
+        current = self.session.decision() or {}
+
+        def decided(result: DecisionResult | None) -> None:
+            if result is None:
+                return
+            from reviewer.review.errors import ReviewError
+
+            try:
+                self.session.decide(result.decision, result.comment or None)
+            except ReviewError as exc:
+                self.notify(exc.msg(self.lang), severity="error", timeout=8)
+                return
+            self.notify(t("tui.summary.recorded", self.lang,
+                          decision=t(f"tui.decision.{result.decision}", self.lang)))
+            self.fill()
+            self.post_message(ReviewChanged())
+
+        self.app.push_screen(DecisionModal(self.lang, current.get("decision"),
+                                           current.get("comment") or ""), decided)
+
+    def action_note(self) -> None:
+        def noted(text: str | None) -> None:
+            if text:
+                self.session.add_note(text)
+                self.notify(t("tui.summary.noted", self.lang))
+
+        self.app.push_screen(TextPrompt(t("tui.summary.note_title", self.lang), lang=self.lang),
+                             noted)
