@@ -20,6 +20,7 @@ CHECK_MODULES = [
     "reviewer.checks.lexicon",
     "reviewer.checks.pii",
     "reviewer.checks.outdated",
+    "reviewer.checks.completeness",
 ]
 
 _REGISTRY: dict[str, CheckFn] = {}

@@ -180,9 +180,9 @@ def test_not_a_mapping_is_refused():
 
 
 def test_the_check_is_registered():
-    from reviewer.checks.registry import all_checks
+    from reviewer.checks.registry import CHECK_MODULES, all_checks
 
-    assert "outdated" in all_checks()
+    assert "reviewer.checks.outdated" in CHECK_MODULES and "outdated" in all_checks()
 
 
 def test_errors_name_the_line_when_loaded_through_the_rule_file_loader():

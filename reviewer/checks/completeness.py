@@ -1,0 +1,233 @@
+"""Check ``completeness``: is the package whole? — room ``checks``.
+
+What a reviewer needs before judging content at all:
+
+* every file the manifest lists (``files[].path``, ``integrity_pledge``) is in
+  the package — ``file-missing``, error;
+* a syllabus (error when absent: nothing to review the teaching against,
+  article 5), transcripts and slides (warnings: a course may legitimately
+  ship only some of them, but a reviewer must know) — ``no-syllabus``,
+  ``no-transcripts``, ``no-slides``;
+* transcripts that have no cues or text — ``transcript-empty``, warning — and
+  long silences between consecutive cues — ``transcript-gap``, warning, one
+  per gap at the cue after it (option ``max_cue_gap_minutes``, default 5);
+* slides and pages without any text — ``empty-slides``, info, one per file
+  (PDFs whose empty pages ingest already reported are left to ingest);
+* a responsible teacher (课程责任教师) named in the manifest — article 3 —
+  ``no-responsible-teacher``, error.  A package without a manifest is already
+  reported by ingest (``manifest-missing``) and is not reported again here.
+
+Roles and file lists are data of the package; this check holds no terms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewer.checks.model import CheckContext, CheckResult, Finding, file_finding
+from reviewer.checks.registry import register
+from reviewer.ingest.digest import normalize_relpath
+from reviewer.ingest.model import FileRecord, Locator, Package, format_ms
+
+CHECK = "completeness"
+CATEGORY = "completeness"
+
+#: Default longest silence between two cues, in minutes (option ``max_cue_gap_minutes``).
+DEFAULT_GAP_MINUTES = 5.0
+#: At most this many gap findings per transcript; the last one says how many more.
+MAX_GAPS_PER_FILE = 20
+#: Ingest rules that already report pages without text.
+_INGEST_EMPTY_PAGE_RULES = ("pdf-pages-without-text", "pdf-no-text")
+
+
+def _finding(rule: str, severity: str, zh: str, en: str, file: str | None = None,
+             match: str = "", locator: Locator | None = None,
+             extra: dict[str, Any] | None = None) -> Finding:
+    return file_finding(file, check=CHECK, rule=rule, category=CATEGORY, severity=severity,
+                        message={"zh": zh, "en": en}, match=match, locator=locator, extra=extra)
+
+
+# ------------------------------------------------------------------ manifest
+
+def _listed_paths(manifest: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(path, where)`` for every file the manifest names."""
+    out = []
+    for i, entry in enumerate(manifest.get("files") or []):
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str) and entry["path"].strip():
+            out.append((entry["path"], f"files[{i}]"))
+        elif isinstance(entry, str) and entry.strip():
+            out.append((entry, f"files[{i}]"))
+    pledge = manifest.get("integrity_pledge")
+    if isinstance(pledge, str) and pledge.strip():
+        out.append((pledge, "integrity_pledge"))
+    return out
+
+
+def missing_files(package: Package) -> list[Finding]:
+    """Files the manifest lists that the package lacks."""
+    if not package.manifest:
+        return []
+    present = {normalize_relpath(f.path) for f in package.files}
+    present_folded = {p.casefold() for p in present}
+    findings = []
+    for path, where in _listed_paths(package.manifest):
+        norm = normalize_relpath(path.strip())
+        if norm in present:
+            continue
+        hint_zh = hint_en = ""
+        if norm.casefold() in present_folded:
+            hint_zh, hint_en = "（包内有仅大小写不同的同名文件）", " (a file differing only in letter case exists)"
+        findings.append(_finding(
+            "file-missing", "error",
+            f"清单（{where}）列出的文件在课程包中不存在：{path}{hint_zh}",
+            f"The manifest ({where}) lists a file the package lacks: {path}{hint_en}",
+            file=norm, match=path, extra={"listed_in": where}))
+    return findings
+
+
+def _named(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict):
+        return any(_named(value.get(k)) for k in ("name", "zh", "en"))
+    if isinstance(value, list):
+        return any(_named(v) for v in value)
+    return False
+
+
+def responsible_teacher(package: Package) -> list[Finding]:
+    """Article 3: each adopted course has a responsible teacher (课程责任教师)."""
+    if package.manifest is None or _named(package.manifest.get("responsible_teacher")):
+        return []
+    manifest = next((f.path for f in package.files if f.role == "manifest"), None)
+    return [_finding(
+        "no-responsible-teacher", "error",
+        "清单未写明课程责任教师（responsible_teacher）。依据教高〔2022〕1号第三条，每门引进课程须明确课程责任教师。",
+        "The manifest names no responsible teacher (responsible_teacher); article 3 of "
+        "教高〔2022〕1号 requires one for every adopted course.",
+        file=manifest)]
+
+
+# ------------------------------------------------------------------ roles
+
+def missing_roles(package: Package) -> list[Finding]:
+    """No syllabus (error), no transcripts or no slides (warnings)."""
+    roles = {f.role for f in package.files}
+    media = [f.path for f in package.files if f.format == "media"]
+    findings = []
+    if "syllabus" not in roles:
+        findings.append(_finding(
+            "no-syllabus", "error",
+            "课程包中没有教学大纲：无法核对教学内容是否按大纲完成（第五条）。",
+            "The package has no syllabus: whether teaching follows it (article 5) can't be checked."))
+    if "transcript" not in roles:
+        zh_more = f"（包内有 {len(media)} 个音视频文件但没有字幕）" if media else ""
+        en_more = f" ({len(media)} media files have no subtitles)" if media else ""
+        findings.append(_finding(
+            "no-transcripts", "warning",
+            f"课程包中没有讲课字幕或文字稿，无法审查授课内容{zh_more}。",
+            f"The package has no transcripts or subtitles; lecture content can't be reviewed{en_more}."))
+    if "slides" not in roles:
+        findings.append(_finding(
+            "no-slides", "warning", "课程包中没有课件（幻灯片）。",
+            "The package has no slides."))
+    return findings
+
+
+# ------------------------------------------------------------------ transcripts
+
+def _gap_limit_ms(ctx: CheckContext) -> int:
+    value = ctx.options.get("max_cue_gap_minutes", DEFAULT_GAP_MINUTES)
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        minutes = DEFAULT_GAP_MINUTES
+    return int(max(minutes, 0.0) * 60_000)
+
+
+def transcript_problems(record: FileRecord, gap_ms: int) -> list[Finding]:
+    """No cues/text, or silences longer than ``gap_ms`` between consecutive cues."""
+    if record.role != "transcript" or record.status != "ok":
+        return []
+    cues = [s for s in record.segments if s.locator.cue is not None]
+    if not cues:
+        if any(s.text.strip() for s in record.segments):
+            return []  # a plain-text transcript: no timing to check
+        timed = record.format in ("srt", "vtt")
+        return [_finding(
+            "transcript-empty", "warning",
+            "字幕文件中没有任何字幕条目。" if timed else "文字稿中没有任何文字。",
+            "The subtitle file has no cues." if timed else "The transcript has no text.",
+            file=record.path)]
+    cues.sort(key=lambda s: (s.locator.start_ms or 0, s.locator.cue or 0))
+    findings: list[Finding] = []
+    gaps = 0
+    latest_end = cues[0].locator.end_ms or cues[0].locator.start_ms or 0
+    for cue in cues[1:]:
+        start = cue.locator.start_ms or 0
+        gap = start - latest_end
+        if gap > gap_ms:
+            gaps += 1
+            if gaps <= MAX_GAPS_PER_FILE:
+                minutes = gap / 60_000
+                findings.append(_finding(
+                    "transcript-gap", "warning",
+                    f"字幕在 {format_ms(latest_end)} 到 {format_ms(start)} 之间中断了 {minutes:.1f} 分钟，"
+                    "该段讲课内容无法审查。",
+                    f"No subtitles for {minutes:.1f} minutes between {format_ms(latest_end)} and "
+                    f"{format_ms(start)}; that part of the lecture can't be reviewed.",
+                    file=record.path, locator=cue.locator, match=format_ms(start),
+                    extra={"gap_ms": gap, "from": format_ms(latest_end), "to": format_ms(start)}))
+        latest_end = max(latest_end, cue.locator.end_ms or start)
+    if gaps > MAX_GAPS_PER_FILE:
+        more = gaps - MAX_GAPS_PER_FILE
+        findings.append(_finding(
+            "transcript-gap", "warning",
+            f"另有 {more} 处字幕中断未逐一列出（共 {gaps} 处）。",
+            f"{more} more subtitle gaps not listed one by one ({gaps} in all).",
+            file=record.path, match=f"+{more}", extra={"gaps": gaps}))
+    return findings
+
+
+# ------------------------------------------------------------------ slides and pages
+
+def empty_units(record: FileRecord) -> list[int]:
+    """Slide or page numbers of a PPTX/PDF that carry no text (speaker notes don't count)."""
+    if record.status != "ok" or record.format not in ("pptx", "pdf") or record.units <= 0:
+        return []
+    kind = "slide" if record.format == "pptx" else "page"
+    with_text = {getattr(s.locator, kind) for s in record.segments
+                 if not s.locator.notes and s.text.strip()}
+    return [n for n in range(1, record.units + 1) if n not in with_text]
+
+
+def empty_slides(record: FileRecord) -> list[Finding]:
+    """One info finding per file listing its slides/pages without text."""
+    if any(i.rule in _INGEST_EMPTY_PAGE_RULES for i in record.issues):
+        return []
+    empty = empty_units(record)
+    if not empty:
+        return []
+    shown = ", ".join(map(str, empty[:15])) + (" …" if len(empty) > 15 else "")
+    if record.format == "pptx":
+        zh, en = f"{len(empty)} 张幻灯片没有文字：第 {shown} 张", f"{len(empty)} slides have no text: {shown}"
+    else:
+        zh, en = f"{len(empty)} 页没有文字：第 {shown} 页", f"{len(empty)} pages have no text: {shown}"
+    return [_finding(
+        "empty-slides", "info",
+        zh + "（可能是纯图片页，请人工查看）。", en + " (perhaps image-only: look at them).",
+        file=record.path, match=shown, extra={"units": empty, "total": record.units})]
+
+
+# ------------------------------------------------------------------ the check
+
+@register(CHECK)
+def check_completeness(ctx: CheckContext) -> CheckResult:
+    """Missing files, roles, teacher; empty or gappy transcripts; empty slides."""
+    package = ctx.package
+    findings = missing_files(package) + responsible_teacher(package) + missing_roles(package)
+    gap_ms = _gap_limit_ms(ctx)
+    for record in package.files:
+        findings += transcript_problems(record, gap_ms)
+        findings += empty_slides(record)
+    return CheckResult(findings)
