@@ -28,8 +28,12 @@ from reviewer.ingest.formats.base import Extracted, issue
 from reviewer.ingest.formats.text import decode_or_fail, lines_to_segments
 from reviewer.ingest.model import Locator, Segment, format_ms
 
-_TS = r"(?:\d{1,3}\s*:\s*)?\d{1,2}\s*:\s*\d{1,2}(?:\s*[,.]\s*\d{1,9})?"
-TIMING = re.compile(rf"^\s*(?P<start>{_TS})\s*-{{1,2}}>\s*(?P<end>{_TS})(?P<settings>(?:\s.*)?)$")
+def _ts(p: str) -> str:
+    return (rf"(?:(?P<{p}h>\d{{1,3}})\s*:\s*)?(?P<{p}m>\d{{1,2}})\s*:\s*(?P<{p}s>\d{{1,2}})"
+            rf"(?:\s*[,.]\s*(?P<{p}f>\d{{1,9}}))?")
+
+
+TIMING = re.compile(rf"^\s*(?P<start>{_ts('a')})\s*-{{1,2}}>\s*(?P<end>{_ts('b')})(?P<settings>(?:\s.*)?)$")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>|<\d{1,2}:\d{2}[^<>]{0,20}>|\{\\[^{}]{0,100}\}")
 _INDEX = re.compile(r"^\s*\d{1,9}\s*$")
 _VTT_BLOCKS = ("NOTE", "STYLE", "REGION")
@@ -66,6 +70,12 @@ def parse_timestamp(stamp: str) -> int:
     hours, minutes, seconds = parts[-3:]
     millis = int((frac + "000")[:3]) if frac else 0
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
+def _ms(m: re.Match, p: str) -> int:
+    frac = m[p + "f"]
+    millis = int((frac + "00")[:3]) if frac else 0
+    return ((int(m[p + "h"] or 0) * 60 + int(m[p + "m"])) * 60 + int(m[p + "s"])) * 1000 + millis
 
 
 def clean_cue_text(lines: list[str], vtt: bool) -> str:
@@ -155,10 +165,13 @@ def parse_cues(text: str, vtt: bool = False) -> tuple[list[_Cue], _Defects, bool
     lines = text.splitlines()
     defects = _Defects()
     timings: list[int] = []
+    matches: list[re.Match] = []
     for k, line in enumerate(lines):
-        if "-->" in line or "->" in line:
-            if TIMING.match(line):
+        if "->" in line:
+            m = TIMING.match(line)
+            if m:
                 timings.append(k)
+                matches.append(m)
             elif "-->" in line:
                 defects.add("bad-timing", None)
     has_header = bool(lines) and lines[0].lstrip("\ufeff").startswith("WEBVTT")
@@ -166,10 +179,9 @@ def parse_cues(text: str, vtt: bool = False) -> tuple[list[_Cue], _Defects, bool
     cues: list[_Cue] = []
     orphan: list[str] = []  # stray text before the first cue
     for j, t in enumerate(timings):
-        m = TIMING.match(lines[t])
-        assert m is not None
+        m = matches[j]
         ident = ids[j]
-        cue = _Cue(j + 1, parse_timestamp(m["start"]), parse_timestamp(m["end"]),
+        cue = _Cue(j + 1, _ms(m, "a"), _ms(m, "b"),
                    lines[ident].strip() if ident is not None else None)
         if j == 0:
             head_stop = ident if ident is not None else t
