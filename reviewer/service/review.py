@@ -398,7 +398,7 @@ def _create_review(db, pkg, scan, cls: ChecklistSet, who: str, current: dict[str
                                                        for r in current.values()])
         rstore.audit(db, review_id, pkg["id"], who, "open", scan["digest"], None,
                      {"digest": scan["digest"], "scan_id": scan["id"],
-                      "checklists": cls.digests})
+                      "checklists_digest": cls.digest})
         return ReviewState(review_id, pkg["id"], pkg["path"], scan["digest"], scan["id"],
                            True, None, plan)
     old_answers = rstore.answers(db, prev["id"])

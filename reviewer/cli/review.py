@@ -1,0 +1,427 @@
+"""``reviewer review …``: checklist answers, dispositions and decisions from the command line.
+
+A thin shell over :mod:`reviewer.service.review` (each command is one service
+call).  Text output is Simplified Chinese by default (``--lang en`` here or on
+``reviewer``, or ``REVIEWER_LANG``); ``status`` and ``log`` also speak JSON.
+Exit status: 0 done, 1 refused by the review rules (a missing comment, blockers
+for ``decide recommend``, bad entries on import), 2 bad arguments, an unknown
+item or finding, a package never scanned, or a malformed checklist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reviewer.cli.common import EXIT_PROBLEMS, EXIT_USAGE, db_option, fail, open_store, resolve_lang
+
+#: Strings shown by these commands, zh first.
+TEXT: dict[str, dict[str, str]] = {
+    "decision": {"zh": "结论", "en": "Decision"},
+    "none": {"zh": "尚未作出", "en": "not yet made"},
+    "outdated": {"zh": "（此后又有修改，请重新确认）", "en": " (changed since; decide again)"},
+    "progress": {"zh": "进度", "en": "Progress"},
+    "blocking": {"zh": "必过", "en": "essential"},
+    "answer": {"zh": "回答", "en": "Answer"},
+    "question": {"zh": "问题", "en": "Question"},
+    "evidence": {"zh": "依据", "en": "Evidence"},
+    "comment": {"zh": "说明", "en": "Comment"},
+    "findings": {"zh": "发现", "en": "Findings"},
+    "severity": {"zh": "级别", "en": "Severity"},
+    "check": {"zh": "检查", "en": "Check"},
+    "file": {"zh": "文件", "en": "File"},
+    "disposition": {"zh": "处置", "en": "Disposition"},
+    "blockers": {"zh": "阻止推荐的事项", "en": "Blocking a recommendation"},
+    "no_blockers": {"zh": "没有阻止推荐的事项。", "en": "Nothing blocks a recommendation."},
+    "recheck": {"zh": "须复核", "en": "recheck"},
+    "new": {"zh": "新", "en": "new"},
+    "more": {"zh": "另有 {n} 条（用 --all 或 --format json 查看全部）",
+             "en": "{n} more (use --all or --format json)"},
+    "counts": {"zh": "共 {total} 条：错误 {error}，警告 {warning}，提示 {info}；未处置 {open}",
+               "en": "{total} in all: {error} errors, {warning} warnings, {info} infos; {open} not disposed of"},
+    "answered": {"zh": "{item}：{answer}", "en": "{item}: {answer}"},
+    "disposed": {"zh": "{finding}：{disposition}", "en": "{finding}: {disposition}"},
+    "decided": {"zh": "结论已记录：{decision}", "en": "Decision recorded: {decision}"},
+    "exported": {"zh": "已导出 {answers} 个回答、{dispositions} 个处置到 {file}",
+                 "en": "Exported {answers} answers and {dispositions} dispositions to {file}"},
+    "imported": {"zh": "已应用 {applied} 项，未变 {unchanged} 项，拒绝 {errors} 项",
+                 "en": "Applied {applied}, unchanged {unchanged}, refused {errors}"},
+    "refused": {"zh": "拒绝", "en": "refused"},
+    "carried": {"zh": "已从上一版本的审查继承：{n} 个检查项须复核，新发现 {new} 条",
+                "en": "Carried over from the previous version: {n} item(s) to recheck, {new} new finding(s)"},
+    "log_empty": {"zh": "没有审查记录。", "en": "No review activity yet."},
+    "at": {"zh": "时间", "en": "At"},
+    "actor": {"zh": "操作人", "en": "Actor"},
+    "action": {"zh": "操作", "en": "Action"},
+    "target": {"zh": "对象", "en": "Target"},
+    "change": {"zh": "变化", "en": "Change"},
+}
+ANSWER = {"pass": {"zh": "通过", "en": "pass"}, "fail": {"zh": "不通过", "en": "fail"},
+          "na": {"zh": "不适用", "en": "n/a"}}
+DISPOSITION = {"confirmed": {"zh": "确认问题", "en": "confirmed"},
+               "false-alarm": {"zh": "误报", "en": "false alarm"},
+               "accepted": {"zh": "可接受", "en": "accepted"}}
+DECISION = {"recommend": {"zh": "推荐", "en": "recommend"},
+            "revise": {"zh": "修改后重新提交", "en": "revise and resubmit"},
+            "reject": {"zh": "不推荐", "en": "reject"}}
+SEVERITY = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
+            "info": {"zh": "提示", "en": "info"}}
+
+
+def _t(key: str, lang: str, **values: Any) -> str:
+    entry = TEXT[key]
+    return (entry.get(lang) or entry["zh"]).format(**values)
+
+
+def _label(table: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
+    if value is None:
+        return "—"
+    return table.get(value, {}).get(lang) or value
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _service():
+    from reviewer.service import review as service
+
+    return service
+
+
+def _guard(lang: str):
+    """Turn the service's refusals into one stderr line and the right exit status."""
+    from reviewer.review.errors import ChecklistError, ReviewError
+
+    class Guard:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, exc_type, exc, tb):
+            if exc is None:
+                return False
+            if isinstance(exc, ReviewError):
+                click.echo(f"reviewer: {exc.msg(lang)}", err=True)
+                for detail in exc.details:
+                    if isinstance(detail, dict) and "message" in detail:
+                        msg = detail["message"].get(lang) or detail["message"].get("zh")
+                        click.echo(f"  - [{detail.get('kind')}] {msg}", err=True)
+                sys.exit(EXIT_USAGE if exc.usage else EXIT_PROBLEMS)
+            if isinstance(exc, ChecklistError):
+                fail(f"invalid checklists:\n{exc}", EXIT_USAGE)
+            return False
+
+    return Guard()
+
+
+@click.group()
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of text output (default zh, or $REVIEWER_LANG).")
+@click.pass_context
+def review(ctx: click.Context, lang: str | None) -> None:
+    """Checklist answers, finding dispositions and the decision for a scanned package.
+
+    Every change is saved at once (no save step) and written to the audit trail
+    with the actor ($REVIEWER_NAME or the OS user).
+    """
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if lang:
+        root.obj["lang"] = lang
+
+
+# ---------------------------------------------------------------- status
+
+def _print_status(status, lang: str, show_all: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    con = _console()
+    title = status.title or status.course_id or status.path
+    con.print(Text(f"{title}  ({status.course_id})", style="bold"))
+    con.print(Text(f"{status.path}  {status.digest[:19]}…", style="dim"))
+    d = status.decision
+    line = f"{_t('decision', lang)}：" if lang == "zh" else f"{_t('decision', lang)}: "
+    if d:
+        line += _label(DECISION, d.decision, lang)
+        if d.comment:
+            line += f" — {d.comment}"
+        if status.decision_outdated:
+            line += _t("outdated", lang)
+    else:
+        line += _t("none", lang)
+    con.print(line)
+    sep = "：" if lang == "zh" else ": "
+    con.print(_t("progress", lang) + sep + " · ".join(
+        f"{p.name.get(lang) or p.name['zh']} {p.answered}/{p.total}" for p in status.progress))
+    if status.carried_from:
+        con.print(_t("carried", lang, n=sum(1 for i in status.items if i.needs_recheck),
+                     new=sum(1 for f in status.findings if f.new)), style="magenta")
+
+    for progress in status.progress:
+        table = Table(title=progress.name.get(lang) or progress.name["zh"], title_justify="left",
+                      expand=False, show_lines=False)
+        table.add_column("ID", no_wrap=True)
+        table.add_column(_t("blocking", lang), no_wrap=True)
+        table.add_column(_t("answer", lang), no_wrap=True)
+        table.add_column(_t("evidence", lang), justify="right", no_wrap=True)
+        table.add_column(_t("question", lang), overflow="fold")
+        for item in status.items:
+            if item.checklist != progress.checklist:
+                continue
+            answer = Text(_label(ANSWER, item.answer, lang),
+                          style={"pass": "green", "fail": "red", "na": "yellow"}.get(item.answer or "", "dim"))
+            if item.needs_recheck:
+                answer.append(f" ({_t('recheck', lang)})", style="bold magenta")
+            question = item.question.get(lang) or item.question["zh"]
+            if item.comment:
+                question += f"\n  ↳ {item.comment}"
+            table.add_row(item.id, "●" if item.blocking else "", answer, str(len(item.evidence)),
+                          question)
+        con.print(table)
+
+    counts = Counter(f.severity for f in status.findings)
+    open_ = sum(1 for f in status.findings if f.disposition is None)
+    con.print(Text(_t("findings", lang), style="bold") + Text(sep + _t(
+        "counts", lang, total=len(status.findings), error=counts["error"],
+        warning=counts["warning"], info=counts["info"], open=open_)))
+    listed = [f for f in status.findings if show_all or f.severity in ("error", "warning")]
+    limit = None if show_all else 40
+    if listed:
+        table = Table(expand=False)
+        for col in ("ID", _t("severity", lang), _t("check", lang), _t("file", lang), _t("disposition", lang)):
+            table.add_column(col, overflow="fold")
+        for f in listed[:limit]:
+            disp = _label(DISPOSITION, f.disposition, lang)
+            if f.needs_recheck:
+                disp += f" ({_t('recheck', lang)})"
+            if f.new:
+                disp += f" [{_t('new', lang)}]"
+            table.add_row(f.id, _label(SEVERITY, f.severity, lang), f"{f.check}/{f.category}",
+                          f.file or "—", disp)
+        con.print(table)
+        if limit is not None and len(listed) > limit:
+            con.print(_t("more", lang, n=len(listed) - limit), style="dim")
+
+    if status.blockers:
+        con.print(Text(f"{_t('blockers', lang)} ({len(status.blockers)})", style="bold red"))
+        for b in status.blockers:
+            con.print(f"  - {b.message.get(lang) or b.message['zh']}")
+    else:
+        con.print(Text(_t("no_blockers", lang), style="green"))
+
+
+@review.command()
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--all", "show_all", is_flag=True, help="List every finding in text output.")
+@db_option
+def status(path: str, fmt: str, show_all: bool, db_path: str | None) -> None:
+    """Show answers, findings with dispositions, the decision and the blockers.
+
+    JSON: items (id, checklist, blocking, answer, comment …), findings (id,
+    severity, disposition …), decision, blockers, progress.
+    """
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        state = _service().review_status(db, path)
+    if fmt == "json":
+        click.echo(json.dumps(state.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_status(state, lang, show_all)
+
+
+# ---------------------------------------------------------------- actions
+
+@review.command()
+@click.argument("path", type=click.Path())
+@click.argument("item")
+@click.argument("answer", type=click.Choice(["pass", "fail", "na"], case_sensitive=False))
+@click.option("--comment", "-m", default=None, help="Comment (required for fail and na).")
+@db_option
+def answer(path: str, item: str, answer: str, comment: str | None, db_path: str | None) -> None:
+    """Answer checklist ITEM with pass, fail or na (fail and na need --comment)."""
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        state = _service().answer_item(db, path, item, answer, comment)
+    click.echo(_t("answered", lang, item=state.item_id, answer=_label(ANSWER, state.answer, lang)))
+
+
+@review.command()
+@click.argument("path", type=click.Path())
+@click.argument("finding")
+@click.argument("disposition", type=click.Choice(["confirmed", "false-alarm", "accepted"],
+                                                 case_sensitive=False))
+@click.option("--reason", "-r", default=None,
+              help="Why (required for false-alarm; the justification for accepted).")
+@db_option
+def dispose(path: str, finding: str, disposition: str, reason: str | None,
+            db_path: str | None) -> None:
+    """Record what FINDING is: confirmed, false-alarm (--reason) or accepted (--reason).
+
+    FINDING is a finding id from `review status` (a unique prefix of 4+ characters will do).
+    """
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        state = _service().dispose_finding(db, path, finding, disposition, reason)
+    click.echo(_t("disposed", lang, finding=state.finding_id,
+                  disposition=_label(DISPOSITION, state.disposition, lang)))
+
+
+@review.command()
+@click.argument("path", type=click.Path())
+@click.argument("decision", type=click.Choice(["recommend", "revise", "reject"],
+                                              case_sensitive=False))
+@click.option("--comment", "-m", default=None, help="Comment (required for revise and reject).")
+@db_option
+def decide(path: str, decision: str, comment: str | None, db_path: str | None) -> None:
+    """Record the decision. `recommend` is refused (exit 1) while anything blocks it."""
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        result = _service().decide(db, path, decision, comment)
+    click.echo(_t("decided", lang, decision=_label(DECISION, result.decision, lang)))
+
+
+@review.command()
+@click.argument("path", type=click.Path())
+@click.argument("text")
+@click.option("--target", default=None, help="An item or finding id the note is about.")
+@db_option
+def note(path: str, text: str, target: str | None, db_path: str | None) -> None:
+    """Add a free note to the review."""
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        note_id = _service().add_note(db, path, text, target)
+    click.echo(f"note {note_id}")
+
+
+# ---------------------------------------------------------------- export / import / log
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@review.command("export")
+@click.argument("path", type=click.Path())
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def export_(path: str, file: str, db_path: str | None) -> None:
+    """Write the answers, dispositions and notes to FILE.yaml ('-' for stdout)."""
+    import yaml
+
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        data = _service().export_answers(db, path)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    if file == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        _write_atomic(Path(file), text)
+    except OSError as exc:
+        fail(f"cannot write {file}: {exc}")
+    click.echo(_t("exported", lang, answers=len(data["answers"]),
+                  dispositions=len(data["dispositions"]), file=file))
+
+
+@review.command("import")
+@click.argument("path", type=click.Path())
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def import_(path: str, file: str, db_path: str | None) -> None:
+    """Apply answers, dispositions and notes from FILE.yaml (e.g. one written by export).
+
+    Bad entries are listed on stderr and the rest applied (exit 1 if any was refused).
+    """
+    import yaml
+
+    lang = resolve_lang()
+    try:
+        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        data = yaml.safe_load(raw)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {file}: {exc}")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark else file
+        fail(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}")
+    db = open_store(db_path)
+    with _guard(lang):
+        report = _service().import_answers(db, path, data)
+    for warning in report.warnings:
+        click.echo(f"reviewer: {warning.get(lang) or warning['zh']}", err=True)
+    for error in report.errors:
+        click.echo(f"  - {_t('refused', lang)} {error['entry']}: "
+                   f"{error['message'].get(lang) or error['message']['zh']}", err=True)
+    click.echo(_t("imported", lang, applied=len(report.applied),
+                  unchanged=len(report.unchanged), errors=len(report.errors)))
+    if report.errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _brief(value: Any, width: int = 40) -> str:
+    """A compact one-line form of an audit value (long digests and texts shortened)."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_brief(v, 24)}" for k, v in value.items()
+                         if v not in (None, "", [], {}))
+    if isinstance(value, list):
+        return "[" + ", ".join(_brief(v, 24) for v in value[:5]) + (", …" if len(value) > 5 else "") + "]"
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@review.command("log")
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@db_option
+def log(path: str, fmt: str, db_path: str | None) -> None:
+    """Show the audit trail: who changed what and when, across all versions."""
+    from rich.table import Table
+
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        entries = _service().audit_log(db, path)
+    if fmt == "json":
+        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        click.echo(_t("log_empty", lang))
+        return
+    table = Table(expand=False)
+    for key in ("at", "actor", "action", "target", "change"):
+        table.add_column(_t(key, lang), overflow="fold")
+    for e in entries:
+        change = f"{_brief(e.old)} → {_brief(e.new)}" if e.old is not None else _brief(e.new)
+        table.add_row(e.at.replace("T", " ")[:19], e.actor, e.action, _brief(e.target or "", 19),
+                      change)
+    _console().print(table)
