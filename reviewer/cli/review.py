@@ -114,7 +114,7 @@ def _guard(lang: str):
                 for detail in exc.details:
                     if isinstance(detail, dict) and "message" in detail:
                         msg = detail["message"].get(lang) or detail["message"].get("zh")
-                        click.echo(f"  - [{detail.get('kind')}] {msg}", err=True)
+                        click.echo(f"  - [{detail.get('kind')} {detail.get('id')}] {msg}", err=True)
                 sys.exit(EXIT_USAGE if exc.usage else EXIT_PROBLEMS)
             if isinstance(exc, ChecklistError):
                 fail(f"invalid checklists:\n{exc}", EXIT_USAGE)
@@ -159,7 +159,7 @@ def _print_status(status, lang: str, show_all: bool) -> None:
             line += _t("outdated", lang)
     else:
         line += _t("none", lang)
-    con.print(line)
+    con.print(line, markup=False)
     sep = "：" if lang == "zh" else ": "
     con.print(_t("progress", lang) + sep + " · ".join(
         f"{p.name.get(lang) or p.name['zh']} {p.answered}/{p.total}" for p in status.progress))
@@ -186,7 +186,7 @@ def _print_status(status, lang: str, show_all: bool) -> None:
             if item.comment:
                 question += f"\n  ↳ {item.comment}"
             table.add_row(item.id, "●" if item.blocking else "", answer, str(len(item.evidence)),
-                          question)
+                          Text(question))
         con.print(table)
 
     counts = Counter(f.severity for f in status.findings)
@@ -206,8 +206,8 @@ def _print_status(status, lang: str, show_all: bool) -> None:
                 disp += f" ({_t('recheck', lang)})"
             if f.new:
                 disp += f" [{_t('new', lang)}]"
-            table.add_row(f.id, _label(SEVERITY, f.severity, lang), f"{f.check}/{f.category}",
-                          f.file or "—", disp)
+            table.add_row(f.id, _label(SEVERITY, f.severity, lang), Text(f"{f.check}/{f.category}"),
+                          Text(f.file or "—"), disp)
         con.print(table)
         if limit is not None and len(listed) > limit:
             con.print(_t("more", lang, n=len(listed) - limit), style="dim")
@@ -215,7 +215,7 @@ def _print_status(status, lang: str, show_all: bool) -> None:
     if status.blockers:
         con.print(Text(f"{_t('blockers', lang)} ({len(status.blockers)})", style="bold red"))
         for b in status.blockers:
-            con.print(f"  - {b.message.get(lang) or b.message['zh']}")
+            con.print(f"  - [{b.id}] {b.message.get(lang) or b.message['zh']}", markup=False)
     else:
         con.print(Text(_t("no_blockers", lang), style="green"))
 
@@ -406,6 +406,7 @@ def _brief(value: Any, width: int = 40) -> str:
 def log(path: str, fmt: str, db_path: str | None) -> None:
     """Show the audit trail: who changed what and when, across all versions."""
     from rich.table import Table
+    from rich.text import Text
 
     lang = resolve_lang()
     db = open_store(db_path)
@@ -422,6 +423,6 @@ def log(path: str, fmt: str, db_path: str | None) -> None:
         table.add_column(_t(key, lang), overflow="fold")
     for e in entries:
         change = f"{_brief(e.old)} → {_brief(e.new)}" if e.old is not None else _brief(e.new)
-        table.add_row(e.at.replace("T", " ")[:19], e.actor, e.action, _brief(e.target or "", 19),
-                      change)
+        table.add_row(e.at.replace("T", " ")[:19], Text(e.actor), e.action,
+                      Text(_brief(e.target or "", 19)), Text(change))
     _console().print(table)
