@@ -58,7 +58,7 @@ def digest_lines(entries: Iterable[tuple[str, str]]) -> list[str]:
     """The sorted ``"<sha256>  <path>\\n"`` lines that :func:`package_digest` hashes."""
     lines = [(normalize_relpath(p).encode("utf-8"), f"{sha.lower()}  {normalize_relpath(p)}\n")
              for p, sha in entries]
-    lines.sort(key=lambda item: item[0])
+    lines.sort()  # by path bytes (paths are unique in a package; the line breaks ties)
     return [line for _, line in lines]
 
 

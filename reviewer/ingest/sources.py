@@ -95,9 +95,19 @@ def _file_opener(path: str) -> Callable[[], IO[bytes]]:
 
 def _open_dir(root: Path) -> Source:
     root_real = os.path.realpath(root)
+    try:
+        os.listdir(root_real)
+    except OSError as exc:
+        raise PackageError(f"cannot read folder {root}: {exc.strerror}") from None
     entries: list[Entry] = []
     issues: list[IngestIssue] = []
-    for dirpath, dirnames, filenames in os.walk(root_real, followlinks=False):
+
+    def walk_error(exc: OSError) -> None:
+        rel = normalize_relpath(os.path.relpath(exc.filename or root_real, root_real))
+        issues.append(issue("file-unreadable", "error", f"无法读取文件夹：{exc.strerror}",
+                            f"cannot read folder: {exc.strerror}", file=rel))
+
+    for dirpath, dirnames, filenames in os.walk(root_real, followlinks=False, onerror=walk_error):
         rel_dir = os.path.relpath(dirpath, root_real)
         rel_dir = "" if rel_dir == "." else rel_dir
         keep = []

@@ -153,3 +153,9 @@ def test_legacy_formats_are_refused_with_advice():
         assert record.error.startswith("unsupported legacy format")
         assert "convert to .docx/.pptx/.pdf" in record.error
         assert record.issues[0].rule == "unsupported-format"
+
+
+def test_password_protected_office_file():
+    record = read_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "secret.docx")
+    assert record.status == "error"
+    assert record.error.startswith("password-protected Office file or legacy binary format")

@@ -37,6 +37,10 @@ def _check_ooxml(data: bytes, path: str, kind: str) -> None:
     if name.startswith("~$") and not data.startswith(_ZIP_MAGIC):
         raise ExtractError("Office lock file, not a document", rule="office-lock-file",
                            zh="这是 Office 的锁定临时文件（~$ 开头），不是文档")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ExtractError(f"password-protected Office file or legacy binary format saved as .{kind}",
+                           rule="office-corrupt",
+                           zh=f"受密码保护的 Office 文件，或以 .{kind} 命名的旧二进制格式，无法读取")
     if not data.startswith(_ZIP_MAGIC):
         raise ExtractError(f"not a valid .{kind} file (not a zip archive)", rule="office-corrupt",
                            zh=f"不是有效的 .{kind} 文件（不是 zip 压缩包）")
