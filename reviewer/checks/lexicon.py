@@ -112,6 +112,7 @@ class ContextRule:
     window: int = DEFAULT_WINDOW
     near_patterns: tuple[re.Pattern, ...] = ()
     terms: frozenset[str] | None = None  # normalised terms it applies to (None: all)
+    when_alone: bool = False  # lower rules: the match has no lure and no other term nearby
 
 
 @dataclass(slots=True)
@@ -503,8 +504,10 @@ class _ScanState:
         rules = [(i, r) for i, r in enumerate(lex.context)
                  if r.terms is None or (norm_term is not None and norm_term in r.terms)]
         for i, rule in rules:
-            if rule.action == "lower" and self.alone(si, hit, hits, rule.window) and \
-                    SEVERITY_RANK[severity] > SEVERITY_RANK[rule.severity]:
+            if rule.action != "lower" or SEVERITY_RANK[severity] <= SEVERITY_RANK[rule.severity]:
+                continue
+            if (rule.when_alone and self.alone(si, hit, hits, rule.window)) or \
+                    self.lure_near(si, hit, i, rule):
                 severity = rule.severity
         for i, rule in rules:
             if rule.action == "raise" and self.lure_near(si, hit, i, rule) and \
@@ -624,6 +627,7 @@ def parse_terms(data: dict[str, Any], source: str, *, run_tests: bool = True,
                                 for j, p in enumerate(item.get("near_patterns") or [])),
             terms=frozenset(strip(t, path + ["terms", j]) for j, t in enumerate(only))
             if only else None,
+            when_alone=bool(item.get("when_alone", False)),
         )
         context.append(rule)
         for j, phrase in enumerate(item.get("near") or []):
