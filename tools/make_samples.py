@@ -772,18 +772,19 @@ DS_NOTES_MD = f"""# 数据结构 课程笔记（2025秋）
 3. 哈夫曼树带权路径长度最小。
 """
 
+PLEDGE_PROMISE = "不参与任何形式的刷课、替课、替考活动"
 PLEDGE_ZH = """# 课程学习诚信承诺书
 
 本人承诺在本课程学习期间：
 
 1. 本人亲自观看课程视频、完成作业和测验，不委托他人代为学习，不出借个人账号；
-2. 不参与任何形式的刷课、替课、替考活动，不传播考试答案；
+2. {PLEDGE_PROMISE}，不传播考试答案；
 3. 期末考试接受人脸识别与双机位监考，遵守学校考试纪律。
 
 如有违反，本人愿按学校相关规定接受处理。
 
 承诺人（签名）：__________    日期：__________
-"""
+""".replace("{PLEDGE_PROMISE}", PLEDGE_PROMISE)
 
 
 def ds_course() -> Course:
@@ -857,6 +858,8 @@ def ds_course() -> Course:
         Decoy(DS_NOTES, DS_ORDER, "18 位订单号，校验位不对 / an 18-digit order number failing the check digit"),
         Decoy(DS_SYL, DS_ISBN, "教材 ISBN / a book's ISBN"),
         Decoy(DS_NOTES, DS_ISBN, "教材 ISBN / a book's ISBN"),
+        Decoy(DS_PLEDGE, PLEDGE_PROMISE, "诚信承诺书禁止刷课替考，不是广告；每个课程包都要有承诺书 / "
+              "the integrity pledge forbids cheating: naming the offence is not an advert", ["lexicon"]),
     ]
     return Course(DS, manifest, [write], seeds, decoys)
 
@@ -1176,7 +1179,7 @@ def ml_course() -> Course:
         write_text(pkg / ML_PLEDGE, PLEDGE_EN)
 
     seeds = [
-        Seed("outdated", ML_NOTES, "Python 2.7",
+        Seed("outdated", ML_NOTES, "Python 2",
              why="lab image on Python 2, end of life since 2020-01-01 / 实验环境仍是已停止维护的 Python 2"),
         Seed("outdated", ML_T3, "2016",
              why="a currency claim ('as of', 'latest') with a year nine years before the 2025 term / 过时的“最新”说法"),
@@ -1527,7 +1530,7 @@ def cn_course() -> Course:
              why="规避写法的刷课广告：字间加空格、繁体字、私信加 V / an evasive advert: spaces, traditional characters, a contact lure"),
         Seed("outdated", CN_T1, "2015",
              why="2025 年的课程里“截至2015年最新数据” / a ten-year-old 'latest data' claim in a 2025 course"),
-        Seed("outdated", CN_T7, CN_LAW,
+        Seed("outdated", CN_T7, CN_LAW.strip("《》"),
              why="《合同法》已于 2021-01-01 随《民法典》施行废止 / the Contract Law was repealed when the Civil Code took effect"),
         Seed("lexicon", CN_NOTES, "第一品牌", category="advertising",
              why="实验指导书里推销路由器，使用绝对化用语 / promotion with an absolute claim in the lab guide"),
@@ -1544,6 +1547,8 @@ def cn_course() -> Course:
         Decoy(CN_T7, "包过滤规则根据", "包过滤 again, in running text", ["lexicon"]),
         Decoy(CN_NOTES, "用 iptables 编写包过滤规则", "包过滤 in the lab guide", ["lexicon"]),
         Decoy(CN_T7, "《网络安全法》", "a law in force, not superseded / 现行有效的法律", ["outdated"]),
+        Decoy(CN_PLEDGE, PLEDGE_PROMISE, "诚信承诺书禁止刷课替考，不是广告；每个课程包都要有承诺书 / "
+              "the integrity pledge forbids cheating: naming the offence is not an advert", ["lexicon"]),
     ]
     return Course(CN, manifest, [write], seeds, decoys)
 

@@ -236,10 +236,10 @@ def test_seeded_problems_cover_what_the_issue_asks_for():
     assert any(" " in e["match"] for e in cheating)  # the evasive variant
     assert any(e.get("category") == "advertising" for _, e in seeds)
     matches = " ".join(e["match"] for _, e in seeds)
-    for needle in ("《合同法》", "GB/T 7714-2005", "Python 2", "Windows XP", "2015"):
+    for needle in ("合同法", "GB/T 7714-2005", "Python 2", "Windows XP", "2015"):
         assert needle in matches
     texts = " ".join(d["text"] for d in decoys)
-    for needle in ("替代考虑", "包过滤", "1969年", "Class", "Assessment"):
+    for needle in ("替代考虑", "包过滤", "1969年", "Class", "Assessment", "替考活动"):
         assert needle in texts
 
 
