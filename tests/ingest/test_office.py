@@ -159,3 +159,40 @@ def test_password_protected_office_file():
     record = read_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "secret.docx")
     assert record.status == "error"
     assert record.error.startswith("password-protected Office file or legacy binary format")
+
+
+def test_docx_headers_and_footers_after_the_body(make_docx):
+    def fill(doc):
+        doc.add_paragraph("正文第一段")
+        section = doc.sections[0]
+        section.header.paragraphs[0].text = "北京大学 开源软件开发"
+        section.footer.paragraphs[0].text = "联系电话 010-12345678"
+        doc.add_section()  # its header is linked to the first: read once
+
+    record = read_file(make_docx(fill), "a.docx")
+    got = [(s.locator.paragraph, s.locator.heading, s.text) for s in record.segments]
+    assert got == [(1, None, "正文第一段"), (2, "页眉", "北京大学 开源软件开发"),
+                   (3, "页脚", "联系电话 010-12345678")]
+
+
+def test_docx_footnotes_read():
+    """Footnotes live in their own part; the separator notes are skipped."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    doc = docx.Document()
+    doc.add_paragraph("见脚注")
+    xml = ('<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+           '<w:footnote w:id="1"><w:p><w:r><w:t>引自教育部文件</w:t></w:r></w:p></w:footnote>'
+           '</w:footnotes>').encode()
+    part = Part(PackURI("/word/footnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                xml, doc.part.package)
+    doc.part.relate_to(part, RT.FOOTNOTES)
+    buf = io.BytesIO()
+    doc.save(buf)
+    record = read_file(buf.getvalue(), "n.docx")
+    assert [(s.locator.heading, s.text) for s in record.segments] == [(None, "见脚注"), ("脚注", "引自教育部文件")]

@@ -11,8 +11,10 @@ too), content controls and text boxes, located ``Locator(paragraph=n,
 heading="H1 > H2")``: ``n`` counts non-empty paragraphs from 1 and the heading
 path holds the headings above it (from Heading/标题 styles or an outline
 level).  Text boxes are stored twice in Word files (``mc:Choice`` and the VML
-``mc:Fallback`` copy): only the Choice copy is read.  Units: the number of
-non-empty paragraphs.
+``mc:Fallback`` copy): only the Choice copy is read.  After the body come
+headers, footers, footnotes and endnotes (each part once), their heading
+being ``页眉``, ``页脚``, ``脚注`` or ``尾注``.  Units: the number of non-empty
+paragraphs.
 
 Both: core properties (title, author, created, modified as ISO 8601) go into
 ``meta``.  An Office lock file (``~$name.docx``, a few bytes, not a zip) is
@@ -141,6 +143,7 @@ class _DocxWalker:
         self._style_levels(doc)
         self.headings: list[tuple[int, str]] = []
         self.segments: list[Segment] = []
+        self.fixed_heading: str | None = None  # set while reading headers, footers, notes
 
     def _style_levels(self, doc: Any) -> None:
         """Style id → outline level (0-based) for heading styles."""
@@ -249,17 +252,59 @@ class _DocxWalker:
     def paragraph(self, p: Any) -> None:
         text = self._own_text(p).strip()
         level = self._level(p)
-        heading = " > ".join(t for _, t in self.headings) or None
+        heading = self.fixed_heading or " > ".join(t for _, t in self.headings) or None
         if text:
             number = len(self.segments) + 1
             self.segments.append(Segment(self.path, number - 1,
                                          Locator(paragraph=number, heading=heading), text))
-            if level is not None:
+            if level is not None and self.fixed_heading is None:
                 self.headings = [(lv, t) for lv, t in self.headings if lv < level]
                 self.headings.append((level, " ".join(text.split())))
         for box in self._text_boxes(p):
             for child in box.iterchildren():
                 self.block(child)
+
+
+_HF = (("header", "页眉"), ("first_page_header", "页眉"), ("even_page_header", "页眉"),
+       ("footer", "页脚"), ("first_page_footer", "页脚"), ("even_page_footer", "页脚"))
+_NOTES = (("/footnotes", "脚注"), ("/endnotes", "尾注"))
+
+
+def _extra_parts(doc: Any) -> list[tuple[str, list[Any]]]:
+    """``(label, block elements)`` of headers, footers, footnotes and endnotes, each part once."""
+    from lxml import etree
+
+    out: list[tuple[str, list[Any]]] = []
+    seen: set[str] = set()
+    for section in doc.sections:
+        for attr, label in _HF:
+            try:
+                hf = getattr(section, attr)
+                if not hf._has_definition:
+                    continue
+                part = hf._definition
+            except Exception:  # noqa: BLE001 - a dangling reference is not fatal
+                continue
+            name = str(part.partname)
+            if name in seen:
+                continue
+            seen.add(name)
+            out.append((label, list(part.element.iterchildren())))
+    for rel in doc.part.rels.values():
+        if rel.is_external:
+            continue
+        for suffix, label in _NOTES:
+            if rel.reltype.endswith(suffix):
+                try:
+                    root = etree.fromstring(rel.target_part.blob)
+                except Exception:  # noqa: BLE001
+                    continue
+                blocks = []
+                for note in root.iterchildren(f"{{{_W}}}footnote", f"{{{_W}}}endnote"):
+                    if note.get(f"{{{_W}}}type") in (None, "normal"):
+                        blocks.extend(note.iterchildren())
+                out.append((label, blocks))
+    return out
 
 
 def read_docx(data: bytes, path: str) -> Extracted:
@@ -274,6 +319,10 @@ def read_docx(data: bytes, path: str) -> Extracted:
     walker = _DocxWalker(doc, path)
     for child in doc.element.body.iterchildren():
         walker.block(child)
+    for label, blocks in _extra_parts(doc):
+        walker.fixed_heading = label
+        for child in blocks:
+            walker.block(child)
     out = Extracted(segments=walker.segments, units=len(walker.segments),
                     meta=_core(doc.core_properties))
     return out
