@@ -22,7 +22,8 @@ platform: 学堂在线
 platform_security_level: 3
 term: 2025秋
 date: 2025-09-01
-credit_hours: 32
+credit_hours: 2
+hours: 32
 language: bilingual
 topics:
   - 开源许可证
@@ -127,3 +128,13 @@ def test_broken_manifest_does_not_stop_the_package(tmp_path):
     assert [i.rule for i in package.issues] == ["manifest-invalid"]
     assert package.file("course.yaml").status == "error"
     assert package.file("syllabus.md").role == "syllabus"
+
+
+def test_shipped_sample_manifests_are_clean(samples_dir):
+    manifests = sorted(samples_dir.glob("*/course.yaml"))
+    if not manifests:
+        pytest.skip("no sample courses in this checkout")
+    for path in manifests:
+        manifest, issues = parse_manifest(path.read_bytes())
+        assert manifest is not None, path
+        assert issues == [], (path, [i.message["en"] for i in issues])
