@@ -1,7 +1,9 @@
 """Reading the sample courses' seeded-problem expectations (room: tests).
 
 ``sample_courses/expected/<pkg>.yaml`` lists the problems the checks must find
-(``findings``) and innocent text they must not flag (``decoys``).  This module
+(``findings``) and innocent text they must not flag (``decoys``, each naming the
+checks that must leave it alone and optionally ``tolerate_severity``: severities
+that don't count, e.g. an ``info`` note where context lowered a term).  This module
 validates that file's shape and says whether a reported finding satisfies an
 expectation, so the end-to-end test over the scan service can reuse it.
 """
@@ -15,6 +17,7 @@ import yaml
 
 CHECKS = ("ingest", "lexicon", "pii", "outdated", "coverage", "completeness")
 LOCATION_KINDS = ("page", "slide", "cue", "paragraph", "line")
+SEVERITIES = ("error", "warning", "info")
 
 
 class ExpectationError(ValueError):
@@ -48,6 +51,9 @@ def validate(doc: Any, source: str = "expectations") -> list[str]:
                 checks = entry.get("checks")
                 if not isinstance(checks, list) or not checks or any(c not in CHECKS for c in checks):
                     errors.append(f"{where}: 'checks' must be a non-empty list of check names")
+            tolerate = entry.get("tolerate_severity", [])
+            if not isinstance(tolerate, list) or any(t not in SEVERITIES for t in tolerate):
+                errors.append(f"{where}: 'tolerate_severity' must be a list of {', '.join(SEVERITIES)}")
             loc = entry.get("location")
             if section == "decoys" and loc is None:
                 errors.append(f"{where}: a decoy needs a 'location'")
@@ -110,10 +116,31 @@ def satisfies(finding: dict[str, Any], expected: dict[str, Any]) -> bool:
 
 
 def flags_decoy(finding: dict[str, Any], decoy: dict[str, Any]) -> bool:
-    """Whether a finding covers a decoy's text that no listed check may flag."""
+    """Whether a finding covers a decoy's text that no listed check may flag.
+
+    Findings whose severity the decoy lists under ``tolerate_severity`` (e.g. an
+    ``info`` note where context lowered the severity) don't count.
+    """
     if finding.get("check") not in decoy["checks"] or finding.get("file") != decoy["file"]:
+        return False
+    if finding.get("severity") in decoy.get("tolerate_severity", []):
         return False
     if not _location_matches(decoy["location"], finding.get("location") or {}):
         return False
     match = finding.get("match") or ""
     return bool(match) and (match in decoy["text"] or decoy["text"] in match)
+
+
+def evaluate(findings: list[dict[str, Any]], doc: dict[str, Any]
+             ) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
+    """``(seeded problems no finding satisfies, [(decoy, findings flagging it)])`` for one package.
+
+    ``findings`` are in the JSON report's form (``reviewer scan --format json``).
+    """
+    missed = [e for e in doc["findings"] if not any(satisfies(f, e) for f in findings)]
+    flagged = []
+    for decoy in doc["decoys"]:
+        hits = [f for f in findings if flags_decoy(f, decoy)]
+        if hits:
+            flagged.append((decoy, hits))
+    return missed, flagged

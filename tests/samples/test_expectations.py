@@ -33,6 +33,8 @@ def test_a_good_document_validates():
     (lambda d: d["decoys"][0].__setitem__("checks", []), "'checks'"),
     (lambda d: d["decoys"][0].__setitem__("checks", ["nope"]), "'checks'"),
     (lambda d: d["decoys"].append("text"), "must be a mapping"),
+    (lambda d: d["decoys"][0].__setitem__("tolerate_severity", ["low"]), "'tolerate_severity'"),
+    (lambda d: d["decoys"][0].__setitem__("tolerate_severity", "info"), "'tolerate_severity'"),
 ])
 def test_malformed_documents_are_named(mutate, fragment):
     import copy
@@ -91,3 +93,17 @@ def test_flags_decoy():
     assert not ex.flags_decoy(dict(hit, location={"cue": 10}), decoy)
     assert not ex.flags_decoy(dict(hit, match="刷课"), decoy)
     assert not ex.flags_decoy(dict(hit, match=""), decoy)
+    tolerant = dict(decoy, tolerate_severity=["info"])
+    assert ex.flags_decoy(dict(hit, severity="warning"), tolerant)
+    assert not ex.flags_decoy(dict(hit, severity="info"), tolerant)
+
+
+def test_evaluate_reports_missed_seeds_and_flagged_decoys():
+    found = finding()
+    decoy_hit = {"check": "lexicon", "file": "b.srt", "location": {"cue": 9}, "match": "代考",
+                 "severity": "warning"}
+    missed, flagged = ex.evaluate([found, decoy_hit], GOOD)
+    assert [m["match"] for m in missed] == ["无线"]
+    assert len(flagged) == 1 and flagged[0][1] == [decoy_hit]
+    missed, flagged = ex.evaluate([], GOOD)
+    assert len(missed) == 2 and flagged == []
