@@ -32,7 +32,8 @@ import sqlite_utils
 from reviewer.checks.model import Finding
 from reviewer.ingest.model import Msg
 from reviewer.review.carry import (
-    Fact, SyncPlan, describe_change, fingerprint, item_facts, item_finding_ids, plan_sync,
+    Fact, FindingIndex, SyncPlan, describe_change, fingerprint, item_facts, item_finding_ids,
+    plan_sync,
 )
 from reviewer.review.checklist import ChecklistSet, Item, combine, parse_checklist
 from reviewer.review.errors import ChecklistError, ChecklistProblem, ReviewError
@@ -340,7 +341,8 @@ def _latest(db: sqlite_utils.Database, path: str | Path) -> tuple[dict, dict]:
 
 def _prints(cls: ChecklistSet, refs: list[FindingRef], manifest: Any, coverage: Any,
             files: list[dict]) -> dict[str, dict[str, Any]]:
-    return {item.id: fingerprint(item, item_finding_ids(item, refs), manifest, coverage, files)
+    index = FindingIndex(refs)
+    return {item.id: fingerprint(item, item_finding_ids(item, index), manifest, coverage, files)
             for item in cls.items()}
 
 
@@ -478,6 +480,7 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
     files = pstore.file_rows(db, state.package_id)
     review = rstore.review_row(db, state.review_id)
 
+    index = FindingIndex(refs)
     items: list[ItemStatus] = []
     for item in cls.items():
         a = answers.get(item.id)
@@ -486,7 +489,7 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
             guidance=item.guidance, blocking=item.blocking,
             answer=a.answer if a else None, comment=a.comment if a else None,
             needs_recheck=bool(a and a.needs_recheck),
-            evidence=item_finding_ids(item, refs),
+            evidence=item_finding_ids(item, index),
             facts=item_facts(item, manifest, coverage, files),
             comment_required=sorted(item.comment_required), regulation=item.regulation,
             updated_at=a.updated_at if a else None, actor=a.actor if a else None,

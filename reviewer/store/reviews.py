@@ -312,18 +312,29 @@ def replace_item_prints(db: sqlite_utils.Database, review_id: int,
          for item_id, fp in prints.items()), batch_size=500)
 
 
+_REF_COLUMNS = ('id, "check", rule, category, severity, file, location, match, message_zh, '
+                'message_en, context')
+
+
+def _ref(row: tuple) -> FindingRef:
+    fid, check, rule, category, severity, file, location, match, zh, en, context = row
+    return FindingRef(
+        id=fid, check=check, rule=rule, category=category, severity=severity, file=file,
+        location=json.loads(location) if location and location != "{}" else {},
+        match=match or "", message={"zh": zh or "", "en": en or ""}, context=context or "",
+    )
+
+
 def finding_refs(db: sqlite_utils.Database, scan_id: int) -> list[FindingRef]:
-    """The findings of a scan, light: what the review needs (no JSON extras)."""
-    return [FindingRef(
-        id=r["id"], check=r["check"], rule=r["rule"], category=r["category"],
-        severity=r["severity"], file=r["file"], location=json.loads(r["location"] or "{}"),
-        match=r["match"] or "", message={"zh": r["message_zh"] or "", "en": r["message_en"] or ""},
-        context=r["context"] or "",
-    ) for r in db.query(
-        'SELECT id, "check", rule, category, severity, file, location, match, message_zh, '
-        "message_en, context FROM findings WHERE scan_id = ? "
+    """The findings of a scan, light: what the review needs (no JSON extras).
+
+    Ordered by severity (errors first), check, file and id.
+    """
+    rows = db.execute(
+        f"SELECT {_REF_COLUMNS} FROM findings WHERE scan_id = ? "
         "ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, "
-        '"check", file, id', [scan_id])]
+        '"check", file, id', [scan_id]).fetchall()
+    return [_ref(r) for r in rows]
 
 
 # ---------------------------------------------------------------- notes, decisions
@@ -418,15 +429,6 @@ def find_finding_ids(db: sqlite_utils.Database, scan_id: int, id_or_prefix: str)
 
 
 def finding_ref(db: sqlite_utils.Database, scan_id: int, finding_id: str) -> FindingRef | None:
-    rows = list(db.query(
-        'SELECT id, "check", rule, category, severity, file, location, match, message_zh, '
-        "message_en, context FROM findings WHERE scan_id = ? AND id = ?", [scan_id, finding_id]))
-    if not rows:
-        return None
-    r = rows[0]
-    return FindingRef(
-        id=r["id"], check=r["check"], rule=r["rule"], category=r["category"],
-        severity=r["severity"], file=r["file"], location=json.loads(r["location"] or "{}"),
-        match=r["match"] or "", message={"zh": r["message_zh"] or "", "en": r["message_en"] or ""},
-        context=r["context"] or "",
-    )
+    row = db.execute(f"SELECT {_REF_COLUMNS} FROM findings WHERE scan_id = ? AND id = ?",
+                     [scan_id, finding_id]).fetchone()
+    return _ref(row) if row else None
