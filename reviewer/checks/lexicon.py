@@ -183,6 +183,7 @@ class _Segmenter:
 
         import jieba
 
+        jieba.setLogLevel(60)  # its "Building prefix dict" chatter is not our output
         base = jieba.dt
         base.check_initialized()
         tokenizer = copy.copy(base)

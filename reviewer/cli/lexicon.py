@@ -1,0 +1,160 @@
+"""``reviewer lexicon``: import word lists, test and check rule files (room: cli).
+
+A thin shell over :mod:`reviewer.service.lexicons` and
+:mod:`reviewer.checks.lexicon`.  stdout carries the command's output (the
+generated rule file, test results, matches); warnings go to stderr.
+Exit status: 0 fine, 1 a failing rule file or test, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reviewer.cli.common import EXIT_PROBLEMS, fail, resolve_lang
+
+
+def _t(zh: str, en: str) -> str:
+    return zh if resolve_lang() == "zh" else en
+
+
+@click.group("lexicon")
+def lexicon() -> None:
+    """Import, test and check lexicon rule files (lexicons/*.yaml)."""
+
+
+@lexicon.command("import")
+@click.argument("wordlist", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "rule_id", required=True, help="Id of the new rule file (a-z, 0-9, . _ -).")
+@click.option("--category", required=True, help="Category of its findings (e.g. political).")
+@click.option("--severity", required=True, type=click.Choice(["error", "warning", "info"]))
+@click.option("--name", default=None, help="Display name (default: the id).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the rule file here (default: stdout).")
+@click.option("--keep-common", is_flag=True,
+              help="Keep entries that would flood ordinary text (single characters, common words).")
+def import_(wordlist: Path, rule_id: str, category: str, severity: str, name: str | None,
+            out: Path | None, keep_common: bool) -> None:
+    """Turn a one-term-per-line word list (UTF-8 or GBK) into a rule file."""
+    import re
+
+    from reviewer.checks.rulefile import RuleFileError
+    from reviewer.ingest.encoding import DecodeError
+    from reviewer.service.lexicons import LEFT_OUT_REASONS, import_wordlist
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", rule_id):
+        fail(_t(f"--id {rule_id!r} 无效：只能使用小写字母、数字和 . _ -",
+                f"--id {rule_id!r} is not valid: use a-z, 0-9 and . _ -"))
+    try:
+        result = import_wordlist(wordlist.read_bytes(), rule_id=rule_id, category=category,
+                                 severity=severity, name=name, keep_common=keep_common,
+                                 source=wordlist.name)
+    except DecodeError as exc:
+        fail(f"{wordlist}: {exc}")
+    except (RuleFileError, OSError) as exc:
+        fail(str(exc))
+    lang = resolve_lang()
+    if result.flooding:
+        verb = _t("已保留（--keep-common）", "kept (--keep-common)") if keep_common else \
+            _t("已略去（用 --keep-common 保留）", "left out (use --keep-common to keep them)")
+        click.echo(_t(f"警告：{len(result.flooding)} 个词条会在普通课程文本中大量误报，{verb}：",
+                      f"warning: {len(result.flooding)} entries would flood ordinary course text, "
+                      f"{verb}:"), err=True)
+        for entry, reason in result.flooding:
+            click.echo(f"  {entry}\t{LEFT_OUT_REASONS[reason][lang]}", err=True)
+    other = [(e, r) for e, r in result.left_out if r in ("empty", "duplicate")]
+    if other:
+        click.echo(_t(f"另有 {len(other)} 个词条被略去（空或重复）。",
+                      f"{len(other)} more entries left out (empty or duplicate)."), err=True)
+    if not result.kept:
+        fail(_t("没有可用的词条", "no usable entries"), code=EXIT_PROBLEMS)
+    if out is None:
+        click.echo(result.text, nl=False)
+    else:
+        out.write_text(result.text, encoding="utf-8")
+        click.echo(_t(f"已写入 {out}：{len(result.kept)} 个词条（{result.encoding}）",
+                      f"wrote {out}: {len(result.kept)} terms ({result.encoding})"), err=True)
+
+
+@lexicon.command("test")
+@click.argument("rulefile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("text", required=False)
+def test(rulefile: Path, text: str | None) -> None:
+    """Run a rule file's embedded tests, or show what it matches in TEXT."""
+    from reviewer.checks.lexicon import Lexicon, example_segment, run_embedded_tests
+    from reviewer.checks.rulefile import RuleFileError
+    from reviewer.service.lexicons import load_rule_file
+
+    try:
+        parsed = load_rule_file(rulefile, use_cache=False, run_tests=False)
+    except RuleFileError as exc:
+        fail(str(exc), code=EXIT_PROBLEMS)
+    rules = parsed.rules
+    if not isinstance(rules, Lexicon):
+        fail(_t(f"{rulefile}：kind {parsed.kind!r} 不是词表（terms），请用 reviewer lexicon check",
+                f"{rulefile}: kind {parsed.kind!r} is not a terms file; use reviewer lexicon check"))
+    if text is not None:
+        _show_matches(rules, example_segment(text))
+        return
+    failures = run_embedded_tests(rules)
+    total = len(rules.tests["match"]) + len(rules.tests["no_match"])
+    for line in failures:
+        click.echo(f"FAIL {line}")
+    if failures:
+        click.echo(_t(f"{rulefile}：{len(failures)} 项失败，共 {total} 个示例",
+                      f"{rulefile}: {len(failures)} failing, {total} examples"))
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(_t(f"{rulefile}：{total} 个示例全部通过", f"{rulefile}: all {total} examples pass"))
+
+
+def _show_matches(rules, segment) -> None:
+    hits = rules.find([segment])
+    if not hits:
+        click.echo(_t("无匹配", "no match"))
+        return
+    marked, pos = [], 0
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.start < pos:
+            continue
+        marked.append(segment.text[pos:hit.start])
+        marked.append(click.style(f"[{hit.text}]", bold=True, fg="red"))
+        pos = hit.end
+    marked.append(segment.text[pos:])
+    click.echo("".join(marked))
+    for hit in hits:
+        click.echo(f"{hit.start}-{hit.end}\t{hit.severity}\t{hit.category}\t{hit.term}\t{hit.text!r}")
+
+
+@lexicon.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate every rule file and run every embedded test (default: the shipped lexicons)."""
+    from reviewer.checks.rulefile import RuleFileError
+    from reviewer.paths import lexicons_dir
+    from reviewer.service.lexicons import load_rule_file, rule_paths
+
+    files, errors = rule_paths(paths or [lexicons_dir()])
+    ids: dict[str, Path] = {}
+    ok = 0
+    for path in files:
+        try:
+            parsed = load_rule_file(path, use_cache=False)
+        except RuleFileError as exc:
+            errors.append(exc)
+            continue
+        if parsed.id in ids:
+            errors.append(RuleFileError(str(path), f"id {parsed.id!r} is already used by {ids[parsed.id]}"))
+            continue
+        ids[parsed.id] = path
+        ok += 1
+        click.echo(f"ok\t{path}\t{parsed.id}\t{parsed.kind}")
+    for exc in errors:
+        click.echo(f"FAIL\t{exc}")
+    if not files and not errors:
+        fail(_t("没有找到规则文件", "no rule files found"))
+    click.echo(_t(f"{ok} 个规则文件通过，{len(errors)} 个失败", f"{ok} rule files pass, {len(errors)} fail"),
+               err=True)
+    if errors:
+        sys.exit(EXIT_PROBLEMS)
