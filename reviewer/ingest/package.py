@@ -16,6 +16,7 @@ gets ``status="error"``, a one-line ``error`` and an
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -145,7 +146,7 @@ def _read_entry(entry: Entry, limits: Limits) -> tuple[bytes | None, str, int]:
             return None, sha, size
         data = stream.read(limits.max_file_bytes + 1)
         if len(data) > limits.max_file_bytes:  # grew since it was listed
-            h = __import__("hashlib").sha256(data)
+            h = hashlib.sha256(data)
             size = len(data)
             while chunk := stream.read(1 << 20):
                 h.update(chunk)

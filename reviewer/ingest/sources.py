@@ -33,11 +33,14 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from reviewer.ingest.digest import normalize_relpath
 from reviewer.ingest.formats.base import issue
 from reviewer.ingest.model import IngestIssue
+
+if TYPE_CHECKING:
+    from reviewer.ingest.package import Limits
 
 #: Entries at least this large are subject to the compression-ratio cap.
 RATIO_MIN_BYTES = 1 << 20
@@ -71,7 +74,7 @@ class Source:
             self.closer()
 
 
-def open_source(path: str | os.PathLike[str], limits) -> Source:
+def open_source(path: str | os.PathLike[str], limits: "Limits") -> Source:
     """Open ``path`` as a package folder or zip; raises :class:`PackageError`."""
     p = Path(path)
     if not p.exists():
@@ -221,7 +224,7 @@ def _zip_opener(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[b
     return lambda: zf.open(info)
 
 
-def _open_zip(path: Path, limits) -> Source:
+def _open_zip(path: Path, limits: "Limits") -> Source:
     try:
         zf = zipfile.ZipFile(path)
         infos = zf.infolist()
