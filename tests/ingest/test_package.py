@@ -317,3 +317,30 @@ def test_reader_crash_becomes_file_error(tmp_path, monkeypatch):
 
 def test_filerecord_is_plain_dataclass():
     assert FileRecord(path="a", size=0, sha256="").status == "ok"
+
+
+def test_zip_encrypted_entry_refused(make_zip):
+    path = make_zip({"secret.md": b"# hidden\n", "ok.md": b"# fine\n"}, compression=zipfile.ZIP_STORED)
+    raw = bytearray(path.read_bytes())
+    # set the "encrypted" bit (0x1) of secret.md's flags in the local header and central directory
+    for sig, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (at := raw.find(sig, start)) >= 0:
+            name_at = at + (30 if sig == b"PK\x03\x04" else 46)
+            if raw[name_at:name_at + 9] == b"secret.md":
+                raw[at + flag_at] |= 0x01
+            start = at + 4
+    path.write_bytes(bytes(raw))
+    package = load_package(path)
+    assert [f.path for f in package.files] == ["ok.md"]
+    assert "zip-encrypted-entry" in {i.rule for i in package.issues}
+
+
+def test_zip_names_equal_after_nfc_are_duplicates(make_zip):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "café.md")
+    path = make_zip({"café.md": b"# one\n", nfd: b"# two\n"})
+    package = load_package(path)
+    assert [f.path for f in package.files] == ["café.md"]
+    assert "duplicate-path" in {i.rule for i in package.issues}
