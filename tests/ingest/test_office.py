@@ -196,3 +196,37 @@ def test_docx_footnotes_read():
     doc.save(buf)
     record = read_file(buf.getvalue(), "n.docx")
     assert [(s.locator.heading, s.text) for s in record.segments] == [(None, "见脚注"), ("脚注", "引自教育部文件")]
+
+
+def test_pptx_smartart_text(make_pptx):
+    """SmartArt keeps its text in a diagram-data part that python-pptx does not read."""
+    from pptx import Presentation
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.packuri import PackURI
+    from pptx.opc.package import Part
+
+    prs = Presentation(io.BytesIO(make_pptx([{"title": "课程结构"}])))
+    slide = prs.slides[0]
+    data = ('<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
+            '<dgm:pt modelId="1"><dgm:t><a:p><a:r><a:t>第一模块：</a:t></a:r><a:r><a:t>线性表</a:t></a:r></a:p></dgm:t></dgm:pt>'
+            '<dgm:pt modelId="2"><dgm:t><a:p><a:r><a:t>第二模块：树</a:t></a:r></a:p></dgm:t></dgm:pt>'
+            '</dgm:ptLst></dgm:dataModel>').encode()
+    part = Part(PackURI("/ppt/diagrams/data1.xml"), CT.DML_DIAGRAM_DATA, slide.part.package, data)
+    rid = slide.part.relate_to(part, RT.DIAGRAM_DATA)
+    frame = etree.fromstring(
+        '<p:graphicFrame xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+        '<p:nvGraphicFramePr><p:cNvPr id="99" name="Diagram 1"/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr>'
+        '<p:xfrm><a:off x="0" y="0"/><a:ext cx="100" cy="100"/></p:xfrm>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+        f'<dgm:relIds r:dm="{rid}" r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic></p:graphicFrame>')
+    slide.shapes._spTree.append(frame)
+    buf = io.BytesIO()
+    prs.save(buf)
+    record = read_file(buf.getvalue(), "s.pptx")
+    assert record.status == "ok", record.error
+    assert record.segments[0].text == "课程结构\n第一模块：线性表\n第二模块：树"

@@ -1,7 +1,7 @@
 """PPTX and DOCX through python-pptx and python-docx (room: ingest).
 
 PPTX: one segment per slide holding the text of every shape in reading
-(z-)order — text frames, table cells, shapes inside groups — located
+(z-)order — text frames, table cells, shapes inside groups, SmartArt — located
 ``Locator(slide=n)``, plus one segment for the speaker notes,
 ``Locator(slide=n, notes=True)``.  Units: the number of slides.
 
@@ -69,17 +69,44 @@ def _open_failed(kind: str, exc: Exception) -> ExtractError:
 
 # --------------------------------------------------------------------- PPTX
 
-def _shape_texts(shapes: Any) -> list[str]:
+_DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _smartart_texts(shape: Any, part: Any) -> list[str]:
+    """Text of a SmartArt graphic: its diagram-data part, one entry per paragraph."""
+    from lxml import etree
+
+    out: list[str] = []
+    for rel_ids in shape._element.iter(f"{{{_DGM}}}relIds"):
+        rid = rel_ids.get(f"{{{_R}}}dm")
+        if not rid or part is None:
+            continue
+        try:
+            root = etree.fromstring(part.related_part(rid).blob)
+        except Exception:  # noqa: BLE001 - a missing diagram part only loses that text
+            continue
+        for para in root.iter(f"{{{_A}}}p"):
+            text = "".join(t.text or "" for t in para.iter(f"{{{_A}}}t")).strip()
+            if text:
+                out.append(text)
+    return out
+
+
+def _shape_texts(shapes: Any, part: Any = None) -> list[str]:
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     out: list[str] = []
     for shape in shapes:
         try:
             if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
-                out.extend(_shape_texts(shape.shapes))
+                out.extend(_shape_texts(shape.shapes, part))
                 continue
         except Exception:  # noqa: BLE001 - unknown shape types have no shape_type
             pass
+        if shape._element.tag.endswith("}graphicFrame"):
+            out.extend(_smartart_texts(shape, part))
         if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
             text = shape.text_frame.text.strip()
             if text:
@@ -108,7 +135,7 @@ def read_pptx(data: bytes, path: str) -> Extracted:
     ordinal = 0
     slides = list(prs.slides)
     for number, slide in enumerate(slides, start=1):
-        body = "\n".join(_shape_texts(slide.shapes)).replace("\x0b", "\n")
+        body = "\n".join(_shape_texts(slide.shapes, slide.part)).replace("\x0b", "\n")
         if body.strip():
             out.segments.append(Segment(path, ordinal, Locator(slide=number), body))
             ordinal += 1
