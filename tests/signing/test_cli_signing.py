@@ -1,0 +1,200 @@
+"""The commands end to end through click: keys, sign, countersign, verify, trust, platform, report."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from reviewer.cli import cli
+from reviewer.service import review as rv
+from reviewer.service.scan import scan
+from reviewer.store import open_db
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_courses" / "zh-data-structures"
+INST = "江东理工大学"
+
+
+def invoke(args, *, env=None, input=None):
+    runner = CliRunner()
+    return runner.invoke(cli, [str(a) for a in args], env=env, input=input, obj={},
+                         catch_exceptions=False)
+
+
+@pytest.fixture()
+def setup(tmp_path, monkeypatch):
+    monkeypatch.setenv("REVIEWER_PASSPHRASE", "pw-123")
+    kd = tmp_path / "keys"
+    for name, role in (("wang", "reviewer"), ("li", "committee")):
+        r = invoke(["keys", "new", "--name", name, "--institution", INST, "--role", role, "--out", kd])
+        assert r.exit_code == 0, r.output
+    pkg = tmp_path / "course"
+    shutil.copytree(SAMPLE, pkg)
+    dbp = tmp_path / "state.db"
+    db = open_db(dbp)
+    scan(db, pkg)
+    status = rv.review_status(db, pkg)
+    for item in status.items:
+        rv.answer_item(db, pkg, item.id, "pass")
+    for f in status.findings:
+        if f.severity in ("error", "warning"):
+            rv.dispose_finding(db, pkg, f.id, "false-alarm", "示例")
+    rv.decide(db, pkg, "recommend", "同意推荐")
+    return tmp_path, kd, pkg, dbp
+
+
+def test_keys_new_prompts_for_the_passphrase(tmp_path, monkeypatch):
+    monkeypatch.delenv("REVIEWER_PASSPHRASE", raising=False)
+    r = invoke(["keys", "new", "--name", "a", "--institution", INST, "--role", "reviewer",
+                "--out", tmp_path], input="s3cret\ns3cret\n")
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE(os.stat(tmp_path / "a.key").st_mode) == 0o600
+    assert "s3cret" not in r.output
+    keyid = r.stdout.split("\t")[0]
+    assert json.loads((tmp_path / "a.pub").read_text(encoding="utf-8"))["keyid"] == keyid
+    r = invoke(["keys", "new", "--name", "b", "--institution", INST, "--role", "reviewer",
+                "--out", tmp_path], input="one\ntwo\none\none\n")
+    assert r.exit_code == 0  # mismatched confirmation asks again
+
+
+def test_keys_new_has_no_passphrase_option():
+    r = invoke(["keys", "new", "--help"])
+    assert "--passphrase" not in r.output
+
+
+def test_keys_new_refuses_to_overwrite(setup):
+    _, kd, _, _ = setup
+    r = invoke(["keys", "new", "--name", "wang", "--institution", INST, "--role", "reviewer", "--out", kd])
+    assert r.exit_code == 2 and "already exists" in r.output
+
+
+def test_full_flow(setup):
+    tmp, kd, pkg, dbp = setup
+    rec = tmp / "rec.json"
+    r = invoke(["sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp])
+    assert r.exit_code == 0, r.output
+    assert "sequence=1" in r.stdout
+    r = invoke(["countersign", rec, "--key", kd / "li.key"])
+    assert r.exit_code == 0, r.output
+    trust = tmp / "trust.yaml"
+    assert invoke(["trust", "add", trust, kd / "wang.pub", "--role", "reviewer"]).exit_code == 0
+    assert invoke(["trust", "add", trust, kd / "li.pub", "--role", "committee"]).exit_code == 0
+    assert set(yaml.safe_load(trust.read_text(encoding="utf-8"))["institutions"]) == {INST}
+    r = invoke(["verify", rec, "--trust", trust, "--package", pkg])
+    assert r.exit_code == 0, r.output
+    r = invoke(["verify", rec, "--trust", trust, "--format", "json"])
+    out = json.loads(r.stdout)
+    assert out["valid"] is True and out["reasons"] == []
+    assert out["recommendation"]["course"]["institution"] == INST
+
+    # one changed byte → exit 1 naming the file
+    target = pkg / "slides" / "第07讲-排序.pptx"
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0xFF
+    target.write_bytes(bytes(data))
+    r = invoke(["verify", rec, "--trust", trust, "--package", pkg, "--format", "json"])
+    assert r.exit_code == 1
+    reasons = json.loads(r.stdout)["reasons"]
+    assert [(x["code"], x["details"]["file"]) for x in reasons] == [
+        ("package.file_differs", "slides/第07讲-排序.pptx")]
+    assert reasons[0]["message"]["zh"] and reasons[0]["message"]["en"]
+
+    # revoke the committee key → exit 1, key.revoked
+    keyid = json.loads((kd / "li.pub").read_text(encoding="utf-8"))["keyid"]
+    assert invoke(["trust", "revoke", trust, keyid, "--reason", "离职"]).exit_code == 0
+    r = invoke(["verify", rec, "--trust", trust, "--lang", "en"])
+    assert r.exit_code == 1
+    assert "[key.revoked]" in r.stdout and "[roles.missing]" in r.stdout
+
+    # platform: import twice, list
+    pdb = tmp / "platform.db"
+    trust2 = tmp / "trust2.yaml"
+    invoke(["trust", "add", trust2, kd / "wang.pub"])
+    invoke(["trust", "add", trust2, kd / "li.pub"])
+    r = invoke(["platform", "import", rec, rec, "--trust", trust2, "--db", pdb, "--platform", "中国大学MOOC"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0].startswith("accepted") and r.stdout.splitlines()[1].startswith("unchanged")
+    r = invoke(["platform", "list", "--db", pdb, "--format", "json"])
+    listing = json.loads(r.stdout)
+    assert isinstance(listing, list) and len(listing) == 1
+    assert listing[0]["course_id"] == "jdlg-cs2101-ds-2025a"
+
+
+def test_sign_refused_lists_reasons(setup, tmp_path):
+    tmp, kd, pkg, dbp = setup
+    db = open_db(dbp)
+    blocking = next(i for i in rv.review_status(db, pkg).items if i.blocking)
+    rv.clear_answer(db, pkg, blocking.id)
+    r = invoke(["sign", pkg, "--key", kd / "wang.key", "--out", tmp / "rec.json", "--db", dbp,
+                "--lang", "en"])
+    assert r.exit_code == 1
+    assert blocking.id in r.stderr
+    assert not (tmp / "rec.json").exists()
+
+
+def test_wrong_passphrase_exit_2(setup, monkeypatch):
+    tmp, kd, pkg, dbp = setup
+    monkeypatch.setenv("REVIEWER_PASSPHRASE", "wrong")
+    r = invoke(["sign", pkg, "--key", kd / "wang.key", "--out", tmp / "rec.json", "--db", dbp])
+    assert r.exit_code == 2 and "wrong passphrase" in r.stderr
+
+
+def test_verify_unreadable_inputs_exit_2(setup):
+    tmp, kd, pkg, dbp = setup
+    trust = tmp / "trust.yaml"
+    invoke(["trust", "add", trust, kd / "wang.pub"])
+    assert invoke(["verify", tmp / "nope.json", "--trust", trust]).exit_code == 2
+    bad = tmp / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    assert invoke(["verify", bad, "--trust", trust]).exit_code == 2
+    # readable JSON that is not an envelope: a reason, exit 1
+    (tmp / "obj.json").write_text("{}", encoding="utf-8")
+    r = invoke(["verify", tmp / "obj.json", "--trust", trust, "--format", "json"])
+    assert r.exit_code == 1 and json.loads(r.stdout)["reasons"][0]["code"] == "envelope.malformed"
+    broken = tmp / "broken.yaml"
+    broken.write_text("institutions: [\n", encoding="utf-8")
+    r = invoke(["verify", tmp / "obj.json", "--trust", broken])
+    assert r.exit_code == 2 and "not valid YAML" in r.stderr
+    r = invoke(["verify", tmp / "obj.json", "--trust", trust, "--at", "someday"])
+    assert r.exit_code == 2
+
+
+def test_trust_commands(setup):
+    tmp, kd, pkg, dbp = setup
+    trust = tmp / "t.yaml"
+    r = invoke(["trust", "add", trust, kd / "li.pub", "--role", "reviewer", "--not-after", "2030-01-01"])
+    assert r.exit_code == 0 and "trusted as reviewer" in r.stderr
+    data = yaml.safe_load(trust.read_text(encoding="utf-8"))
+    [entry] = data["institutions"][INST]["keys"]
+    assert entry["role"] == "reviewer" and entry["not_after"].startswith("2030-01-01T23:59:59")
+    r = invoke(["trust", "add", trust, kd / "li.pub", "--role", "committee"])
+    assert r.stdout.startswith("updated")
+    r = invoke(["trust", "revoke", trust, "ed25519:" + "0" * 32])
+    assert r.exit_code == 0 and "not in" in r.stderr
+    assert invoke(["trust", "revoke", tmp / "none.yaml", "x"]).exit_code == 2
+    r = invoke(["trust", "list", trust])
+    assert INST in r.stdout
+    (tmp / "garbage.pub").write_text("[]", encoding="utf-8")
+    assert invoke(["trust", "add", trust, tmp / "garbage.pub"]).exit_code == 2
+
+
+def test_platform_list_missing_db(tmp_path):
+    assert invoke(["platform", "list", "--db", tmp_path / "nope.db"]).exit_code == 2
+
+
+def test_report_command(setup):
+    tmp, kd, pkg, dbp = setup
+    rec = tmp / "rec.json"
+    invoke(["sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp])
+    r = invoke(["report", rec, "--format", "md"])
+    assert r.exit_code == 0 and "# 课程审核推荐报告" in r.stdout and "数据结构" in r.stdout
+    r = invoke(["report", rec, "--format", "md", "--lang", "en", "--out", tmp / "r.md"])
+    assert r.exit_code == 0 and "Course review recommendation" in (tmp / "r.md").read_text(encoding="utf-8")
+    (tmp / "junk.json").write_text("[]", encoding="utf-8")
+    assert invoke(["report", tmp / "junk.json"]).exit_code == 2
