@@ -97,7 +97,7 @@ def read_file(data: bytes, path: str, fmt: str | None = None, role: str | None =
         ext = extension(path)
         bundle = bundle_of(path)
         if ext in LEGACY_EXT or bundle:
-            what = ext or os.path.splitext(bundle or "")[1]
+            what = os.path.splitext(bundle)[1] if bundle else ext
             return _error_record(record, f"unsupported legacy format ({what}), convert to .docx/.pptx/.pdf",
                                  "unsupported-format",
                                  f"不支持的旧格式（{what}），请转换为 .docx、.pptx 或 .pdf")
@@ -194,24 +194,24 @@ def _ingest(source, path: str, limits: Limits, cached: CachedFn | None) -> Gener
             if manifest is None:
                 manifest_record.status = "error"
                 manifest_record.error = manifest_issues[0].message["en"] if manifest_issues else "invalid manifest"
+        else:
+            manifest_record.status = "error"
+            manifest_record.error = "manifest not read (too large or unreadable)"
+            if sha:
+                issues.append(issue("manifest-invalid", "error", "清单文件过大，未读取",
+                                    "manifest too large; not read", file=manifest_entry.path))
     else:
         issues.append(issue("manifest-missing", "warning",
                             "课程包没有清单文件 course.yaml：文件角色按文件名和格式推断",
                             "the package has no course.yaml manifest: file roles were inferred from names and formats"))
     roles = _manifest_roles(manifest)
     records: list[FileRecord] = []
-    bundles_reported: set[str] = set()
     for done, entry in enumerate(entries, start=1):
         if entry is manifest_entry and manifest_record is not None:
             records.append(manifest_record)
             yield IngestProgress(entry.path, done, total, "read")
             continue
         record, stage = _one_file(entry, roles, limits, cached)
-        bundle = bundle_of(entry.path)
-        if bundle and record.status == "error":
-            if bundle in bundles_reported:
-                record.issues = []  # one issue per .pages/.key bundle is enough
-            bundles_reported.add(bundle)
         records.append(record)
         yield IngestProgress(entry.path, done, total, stage)
     digest = package_digest([(r.path, r.sha256) for r in records if r.sha256])

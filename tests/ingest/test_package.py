@@ -344,3 +344,20 @@ def test_zip_names_equal_after_nfc_are_duplicates(make_zip):
     package = load_package(path)
     assert [f.path for f in package.files] == ["café.md"]
     assert "duplicate-path" in {i.rule for i in package.issues}
+
+
+def test_pages_bundle_folder_is_unsupported(tmp_path):
+    root = _tree(tmp_path / "p", {"syllabus.pages/Index.zip": b"PK\x03\x04x", "syllabus.pages/preview.jpg": b"\xff\xd8"})
+    package = load_package(root)
+    for record in package.files:
+        assert record.status == "error"
+        assert record.error == "unsupported legacy format (.pages), convert to .docx/.pptx/.pdf"
+        assert record.issues[0].rule == "unsupported-format"
+
+
+def test_oversize_manifest_is_reported(tmp_path):
+    root = _tree(tmp_path / "p", {"course.yaml": b"id: x\ntitle: t\n" + b"#" * 5000 + b"\n"})
+    package = load_package(root, limits=Limits(max_file_bytes=1000))
+    assert package.manifest is None
+    assert package.file("course.yaml").status == "error"
+    assert "manifest-invalid" in {i.rule for i in package.issues}

@@ -48,11 +48,13 @@ def bundle_of(path: str) -> str | None:
 def detect_format(path: str, head: bytes = b"") -> str:
     """Format name for ``path``; ``head`` (first bytes) helps files without a known extension."""
     ext = extension(path)
+    if bundle_of(path):
+        return "unknown"  # the inside of a .pages/.key/.numbers bundle
     if ext in _EXT:
         return _EXT[ext]
     if ext in MEDIA_EXT:
         return "media"
-    if ext in LEGACY_EXT or bundle_of(path):
+    if ext in LEGACY_EXT:
         return "unknown"
     if head.startswith(b"%PDF-"):
         return "pdf"
