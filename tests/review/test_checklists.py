@@ -82,6 +82,27 @@ def test_shipped_checklists_point_at_checks_that_exist():
             assert ev.check in known, (item.id, ev.check)
 
 
+def test_shipped_selectors_name_categories_and_rules_the_checks_emit():
+    """Catch drift between checklists and checks: every category/rule a selector names exists."""
+    root = Path(__file__).resolve().parents[2]
+    lexicon_categories, rule_ids = set(), set()
+    for path in (root / "lexicons").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        rule_ids.add(str(data.get("id")))
+        lexicon_categories.add(str(data.get("category")))
+        for term in data.get("terms") or []:
+            if isinstance(term, dict) and term.get("category"):
+                lexicon_categories.add(str(term["category"]))
+    check_sources = "\n".join(p.read_text(encoding="utf-8")
+                              for p in (root / "reviewer" / "checks").glob("*.py"))
+    for item in load_checklists().items():
+        for ev in item.finding_selectors():
+            if ev.check == "lexicon":
+                assert set(ev.categories) <= lexicon_categories, (item.id, ev.categories)
+            for rule in ev.rules:
+                assert rule in rule_ids or f'"{rule}"' in check_sources, (item.id, rule)
+
+
 def test_a_good_checklist_parses_with_defaults():
     cl = parse_checklist(GOOD, "demo.yaml")
     d1, d2 = cl.items
