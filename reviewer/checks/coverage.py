@@ -1,0 +1,608 @@
+"""Check ``coverage``: does the teaching cover the syllabus? — room ``checks``.
+
+Article 5 of 教高〔2022〕1号: teaching is completed according to the syllabus.
+For each syllabus topic (see :mod:`reviewer.checks.coverage_topics`) the check
+decides whether the transcripts and slides (notes count a little less) teach
+it:
+
+1. **Key terms** — the topic title (and its manifest ``keywords``) tokenised
+   with spaCy (blank ``zh`` + jieba / blank ``en``), stop words dropped, Latin
+   words stemmed (:mod:`reviewer.checks.coverage_text`).
+2. **Index first** — every key term of every topic goes into one Aho-Corasick
+   automaton that scans all content once; the hits give an inverted index
+   (term → segments) and document frequencies.
+3. **Term weighting** — IDF over content segments, times ``generic_weight``
+   for generic words (网络, learning …) and ``keyword_boost`` for keywords.
+4. **Windows** — only segments holding a key term are candidates; a window is
+   the segment and its neighbours (a few cues, the slide and its notes).  Its
+   key-term share is the weighted share of the topic's terms present.
+5. **Fuzzy scoring on candidates only** — rapidfuzz ``partial_ratio`` of the
+   title against the best few windows (never an all-pairs matrix).
+
+A topic is covered when its best window scores at least the threshold and
+holds a non-generic key term.  The result is a :class:`CoverageReport` and a
+warning per uncovered topic, located where the syllabus states it; declared
+class hours that the transcripts' total duration can't support give one
+more finding.  All words, weights and thresholds are in
+``lexicons/coverage.yaml`` (kind ``coverage``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.checks.coverage_text import Stemmer, Term, fold_title, latin_hit, term_of, tokens
+from reviewer.checks.coverage_topics import (
+    Topic, TopicRules, clean_title, manifest_topics, syllabus_topics,
+)
+from reviewer.checks.model import (
+    CheckContext, CheckResult, CoverageReport, Finding, TopicCoverage, file_finding, finding_at,
+)
+from reviewer.checks.registry import register
+from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.ingest.model import Msg, Package, Segment
+
+CHECK = "coverage"
+
+
+# ------------------------------------------------------------------ rule data
+
+@dataclass(slots=True)
+class HoursRules:
+    minutes_per_class_hour: float = 45.0
+    class_hours_per_credit: float = 16.0
+    credits_max: float = 10.0
+    min_ratio: float = 0.5
+    severity: str = "warning"
+
+
+@dataclass(slots=True)
+class CoverageRules:
+    """A parsed ``kind: coverage`` rule file."""
+
+    id: str
+    source: str
+    category: str = "coverage"
+    threshold: float = 0.5
+    fuzzy_weight: float = 0.3
+    generic_weight: float = 0.1
+    keyword_boost: float = 2.0
+    generic_fuzzy: float = 0.9
+    description_weight: float = 0.5
+    file_factor: float = 0.85
+    role_weights: dict[str, float] = field(default_factory=lambda: {
+        "transcript": 1.0, "slides": 1.0, "notes": 0.8})
+    window: dict[str, int] = field(default_factory=lambda: {
+        "cue": 3, "line": 2, "paragraph": 1, "page": 0, "slide": 1})
+    candidates: int = 8
+    evidence: int = 3
+    hours: HoursRules = field(default_factory=HoursRules)
+    messages: dict[str, Msg] = field(default_factory=dict)
+    stopwords: set[str] = field(default_factory=set)
+    generic: set[str] = field(default_factory=set)  # CJK words and Latin stems
+    stemmer: Stemmer = field(default_factory=lambda: Stemmer(["s"]))
+    topics: TopicRules = field(default_factory=TopicRules)
+
+
+_DEFAULT_MESSAGES: dict[str, Msg] = {
+    "uncovered": {"zh": "教学大纲主题“{title}”未被讲授（得分 {score:.2f}）。",
+                  "en": "Syllabus topic “{title}” is not taught (score {score:.2f})."},
+    "no_topics": {"zh": "未能从教学大纲中提取出教学主题。",
+                  "en": "No topics could be extracted from the syllabus."},
+    "hours": {"zh": "声明学时 {hours:g}，字幕总时长只有 {have_min:.0f} 分钟。",
+              "en": "{hours:g} class hours declared; transcripts last {have_min:.0f} minutes."},
+    "hours_unknown": {"zh": "字幕没有时间轴，无法核对学时。",
+                      "en": "No transcript has timing; hours can't be checked."},
+}
+
+
+def _fail(source: str, message: str, data: Any = None, path: list[Any] | None = None
+          ) -> RuleFileError:
+    from reviewer.checks import rulefile
+
+    line_of = getattr(rulefile, "line_of", None)
+    line = line_of(data, path or []) if line_of and isinstance(data, dict) else None
+    return RuleFileError(source, message, line)
+
+
+def _number(data: dict[str, Any], key: str, default: float, source: str, root: Any,
+            path: list[Any], lo: float = 0.0, hi: float | None = None) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < lo or (
+            hi is not None and value > hi):
+        bound = f" between {lo:g} and {hi:g}" if hi is not None else f" ≥ {lo:g}"
+        raise _fail(source, f"{'.'.join(map(str, path + [key]))}: a number{bound} is required",
+                    root, path + [key])
+    return float(value)
+
+
+def _words(data: dict[str, Any], key: str, source: str, root: Any, path: list[Any]) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise _fail(source, f"{'.'.join(map(str, path + [key]))}: a list of strings is required",
+                    root, path + [key])
+    return [str(v).strip().lower() for v in value if str(v).strip()]
+
+
+def _regex(pattern: Any, source: str, root: Any, path: list[Any]) -> re.Pattern[str]:
+    try:
+        return re.compile(str(pattern))
+    except re.error as exc:
+        raise _fail(source, f"{'.'.join(map(str, path))}: invalid regular expression: {exc}",
+                    root, path) from None
+
+
+def _messages(data: Any, source: str) -> dict[str, Msg]:
+    out = dict(_DEFAULT_MESSAGES)
+    raw = data.get("messages") or {}
+    if not isinstance(raw, dict):
+        raise _fail(source, "messages: a mapping is required", data, ["messages"])
+    for key, value in raw.items():
+        if not isinstance(value, dict) or not (value.get("zh") or value.get("en")):
+            raise _fail(source, f"messages.{key}: a message needs zh and/or en text",
+                        data, ["messages", key])
+        zh = str(value.get("zh") or value.get("en"))
+        out[key] = {"zh": zh, "en": str(value.get("en") or zh)}
+    return out
+
+
+def _topic_rules(data: Any, source: str) -> TopicRules:
+    sec = data.get("topics") or {}
+    if not isinstance(sec, dict):
+        raise _fail(source, "topics: a mapping is required", data, ["topics"])
+    numbered = []
+    for i, item in enumerate(sec.get("numbered") or []):
+        if not isinstance(item, dict) or "pattern" not in item:
+            raise _fail(source, f"topics.numbered[{i}]: needs pattern and level",
+                        data, ["topics", "numbered", i])
+        level = item.get("level", 2)
+        if not isinstance(level, int) or isinstance(level, bool) or level < 0:
+            raise _fail(source, f"topics.numbered[{i}].level: a whole number is required",
+                        data, ["topics", "numbered", i, "level"])
+        numbered.append((_regex(item["pattern"], source, data,
+                                ["topics", "numbered", i, "pattern"]), level))
+    strip = [_regex(p, source, data, ["topics", "strip", i])
+             for i, p in enumerate(sec.get("strip") or [])]
+    path = ["topics"]
+    return TopicRules(
+        numbered=numbered,
+        objectives=_words(sec, "objectives", source, data, path),
+        admin=_words(sec, "admin", source, data, path),
+        containers=_words(sec, "containers", source, data, path),
+        skip=_words(sec, "skip", source, data, path),
+        strip=strip,
+        min_chars=int(_number(sec, "min_chars", 1, source, data, path)),
+        max_chars=int(_number(sec, "max_chars", 60, source, data, path)),
+        max_description=int(_number(sec, "max_description", 400, source, data, path)),
+    )
+
+
+@register_kind("coverage")
+def parse_coverage(data: dict[str, Any], source: str) -> CoverageRules:
+    """Parse and validate a ``kind: coverage`` rule file; run its embedded tests."""
+    if not isinstance(data, dict):
+        raise _fail(source, "a coverage rule file must be a mapping")
+    stemmer = Stemmer(_words(data, "en_suffixes", source, data, []) or ["s"])
+    generic = set()
+    for word in _words(data, "generic", source, data, []):
+        generic.add(stemmer.stem(word) if word.isascii() else word)
+    hours_sec = data.get("hours") or {}
+    if not isinstance(hours_sec, dict):
+        raise _fail(source, "hours: a mapping is required", data, ["hours"])
+    severity = str(hours_sec.get("severity", "warning"))
+    if severity not in ("error", "warning", "info"):
+        raise _fail(source, f"hours.severity: {severity!r} is not error, warning or info",
+                    data, ["hours", "severity"])
+    weights = data.get("role_weights") or {}
+    window = data.get("window") or {}
+    if not isinstance(weights, dict) or not isinstance(window, dict):
+        raise _fail(source, "role_weights and window: mappings are required", data,
+                    ["role_weights" if not isinstance(weights, dict) else "window"])
+    rules = CoverageRules(
+        id=str(data.get("id", "coverage")), source=source,
+        category=str(data.get("category", "coverage")),
+        threshold=_number(data, "threshold", 0.5, source, data, [], 0, 1),
+        fuzzy_weight=_number(data, "fuzzy_weight", 0.3, source, data, [], 0, 1),
+        generic_weight=_number(data, "generic_weight", 0.1, source, data, [], 0, 1),
+        keyword_boost=_number(data, "keyword_boost", 2.0, source, data, []),
+        generic_fuzzy=_number(data, "generic_fuzzy", 0.9, source, data, [], 0, 1),
+        description_weight=_number(data, "description_weight", 0.5, source, data, [], 0, 1),
+        file_factor=_number(data, "file_factor", 0.85, source, data, [], 0, 1),
+        role_weights={str(k): _number(weights, k, 1.0, source, data, ["role_weights"], 0, 1)
+                      for k in weights},
+        window={str(k): int(_number(window, k, 0, source, data, ["window"])) for k in window},
+        candidates=max(1, int(_number(data, "candidates", 8, source, data, []))),
+        evidence=int(_number(data, "evidence", 3, source, data, [])),
+        hours=HoursRules(
+            minutes_per_class_hour=_number(hours_sec, "minutes_per_class_hour", 45, source,
+                                           data, ["hours"]),
+            class_hours_per_credit=_number(hours_sec, "class_hours_per_credit", 16, source,
+                                           data, ["hours"]),
+            credits_max=_number(hours_sec, "credits_max", 10, source, data, ["hours"]),
+            min_ratio=_number(hours_sec, "min_ratio", 0.5, source, data, ["hours"], 0, 1),
+            severity=severity),
+        messages=_messages(data, source),
+        stopwords=set(_words(data, "stopwords", source, data, [])),
+        generic=generic,
+        stemmer=stemmer,
+        topics=_topic_rules(data, source),
+    )
+    _run_embedded_tests(rules, data.get("tests") or {}, data)
+    return rules
+
+
+def _run_embedded_tests(rules: CoverageRules, tests: dict[str, Any], data: Any) -> None:
+    from reviewer.checks.coverage_topics import _starts_with_any
+
+    failures = []
+    for item in tests.get("titles") or []:
+        raw, want = item[0], item[1]
+        got = clean_title(str(raw), rules.topics)
+        if got != str(want):
+            failures.append(f"title {raw!r} → {got!r}, expected {want!r}")
+    for text in tests.get("admin") or []:
+        if not _starts_with_any(str(text), rules.topics.admin):
+            failures.append(f"{text!r} should be an administrative section")
+    for text in tests.get("not_admin") or []:
+        if _starts_with_any(str(text), rules.topics.admin):
+            failures.append(f"{text!r} should not be an administrative section")
+    if failures:
+        raise _fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures),
+                    data, ["tests"])
+
+
+# ------------------------------------------------------------------ content index
+
+class ContentIndex:
+    """Content segments, scanned once for every key term (Aho-Corasick)."""
+
+    def __init__(self, package: Package, rules: CoverageRules):
+        self.rules = rules
+        self.segments: list[Segment] = []
+        self.role_weight: list[float] = []
+        self.bounds: list[tuple[int, int]] = []  # window [lo, hi) of each segment
+        self.file_of: list[int] = []  # index of the segment's file
+        for record in package.files:
+            weight = rules.role_weights.get(record.role)
+            if not weight or record.status != "ok" or not record.segments:
+                continue
+            first = len(self.segments)
+            file_no = len({*self.file_of})
+            self.segments.extend(record.segments)
+            last = len(self.segments)
+            for i, seg in enumerate(record.segments, start=first):
+                radius = rules.window.get(seg.locator.kind, 0)
+                self.bounds.append((max(first, i - radius), min(last, i + radius + 1)))
+                self.role_weight.append(weight)
+                self.file_of.append(file_no)
+        self.lowered = [s.norm.lower() for s in self.segments]
+        self.postings: dict[Term, list[int]] = {}
+        self.seg_terms: dict[int, set[Term]] = defaultdict(set)
+        self.file_terms: dict[int, set[Term]] = defaultdict(set)
+
+    @property
+    def size(self) -> int:
+        return len(self.segments)
+
+    def scan(self, terms: set[Term]) -> None:
+        """Find every term in every segment; fill :attr:`postings` and :attr:`seg_terms`."""
+        import ahocorasick_rs
+
+        todo = sorted(t for t in terms if t not in self.postings)
+        if not todo or not self.segments:
+            for term in todo:
+                self.postings[term] = []
+            return
+        keys = sorted({t.key for t in todo})
+        by_key: dict[str, list[Term]] = defaultdict(list)
+        for term in todo:
+            by_key[term.key].append(term)
+        automaton = ahocorasick_rs.AhoCorasick(keys)
+        text = "\x00".join(self.lowered)
+        starts, pos = [], 0
+        for part in self.lowered:
+            starts.append(pos)
+            pos += len(part) + 1
+        found: dict[Term, set[int]] = defaultdict(set)
+        stem = self.rules.stemmer
+        for idx, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+            seg = bisect_right(starts, start) - 1
+            for term in by_key[keys[idx]]:
+                if term.latin and not latin_hit(text, start, end, term, stem):
+                    continue
+                found[term].add(seg)
+        for term in todo:
+            segs = sorted(found.get(term, ()))
+            self.postings[term] = segs
+            for seg in segs:
+                self.seg_terms[seg].add(term)
+                self.file_terms[self.file_of[seg]].add(term)
+
+    def idf(self, term: Term) -> float:
+        n = self.size
+        return math.log((n + 1) / (len(self.postings.get(term, ())) + 1)) + 1.0
+
+    def window_text(self, center: int, limit: int = 1500) -> str:
+        lo, hi = self.bounds[center]
+        return " ".join(self.lowered[lo:hi])[:limit]
+
+
+# ------------------------------------------------------------------ topics → terms
+
+@dataclass(slots=True)
+class KeyTerm:
+    term: Term
+    weight: float
+    generic: bool
+    described: bool = False  # from the prose under the topic, not its title
+
+
+def key_terms(topic: Topic, rules: CoverageRules) -> list[tuple[Term, bool, bool, bool]]:
+    """``(term, generic, keyword, described)`` for a topic, de-duplicated (title first)."""
+    out: dict[Term, tuple[bool, bool, bool]] = {}
+    parts = [(topic.title, False, False)] + [(k, True, False) for k in topic.keywords]
+    if topic.description:
+        parts.append((topic.description, False, True))
+    for text, is_keyword, described in parts:
+        for tok in tokens(text):
+            low = tok.lower()
+            if low in rules.stopwords:
+                continue
+            term = term_of(tok, rules.stemmer)
+            if term is None or len(term.key) < 2 or term.key in rules.stopwords:
+                continue
+            generic = not is_keyword and (term.key in rules.generic or low in rules.generic)
+            prev = out.get(term)
+            if prev is None:
+                out[term] = (generic, is_keyword, described)
+            elif prev[2] and not described:  # also in the title: a title term
+                out[term] = (prev[0] and generic, prev[1] or is_keyword, False)
+    if not any(not d for _, _, d in out.values()):  # a one-character title (图, 树) is its own term
+        key = re.sub(r"\s+", "", topic.title.lower())
+        if key:
+            out[Term(key, key.isascii())] = (False, False, False)
+    return [(t, g, k, d) for t, (g, k, d) in out.items()]
+
+
+# ------------------------------------------------------------------ scoring
+
+@dataclass(slots=True)
+class Scored:
+    score: float
+    center: int
+    strong: bool
+    fuzzy: float = 0.0
+
+
+class _Share:
+    """Key-term share of a set of present terms (a bit mask), memoised."""
+
+    def __init__(self, terms: list[KeyTerm], description_weight: float):
+        self.terms = terms
+        self.title_total = sum(k.weight for k in terms if not k.described)
+        self.desc_total = sum(k.weight for k in terms if k.described)
+        self.d = description_weight if self.desc_total > 0 else 0.0
+        self.cache: dict[int, float] = {}
+
+    def __call__(self, mask: int) -> float:
+        value = self.cache.get(mask)
+        if value is None:
+            title = desc = 0.0
+            for i, k in enumerate(self.terms):
+                if mask >> i & 1:
+                    if k.described:
+                        desc += k.weight
+                    else:
+                        title += k.weight
+            t_share = title / self.title_total if self.title_total else 0.0
+            d_share = desc / self.desc_total if self.desc_total else 0.0
+            value = (1 - self.d) * t_share + self.d * d_share
+            self.cache[mask] = value
+        return value
+
+
+def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
+                 rules: CoverageRules) -> list[Scored]:
+    """Candidate windows (and whole files) of one topic, best first, fuzzy-scored."""
+    if not terms or not index.size:
+        return []
+    share = _Share(terms, rules.description_weight)
+    strong_idx = [i for i, k in enumerate(terms) if not k.generic]
+    enum_idx = strong_idx or list(range(len(terms)))
+    lazy_idx = [i for i in range(len(terms)) if i not in enum_idx]
+    strong_bits = sum(1 << i for i in strong_idx)
+    masks: dict[int, int] = defaultdict(int)
+    for i in enum_idx:
+        bit = 1 << i
+        for seg in index.postings.get(terms[i].term, ()):
+            masks[seg] |= bit
+    scored: list[tuple[float, int, int]] = []
+    best_in_file: dict[int, tuple[float, int]] = {}
+    for center in masks:
+        lo, hi = index.bounds[center]
+        wmask = 0
+        for j in range(lo, hi):
+            wmask |= masks.get(j, 0)
+        for i in lazy_idx:
+            term = terms[i].term
+            if any(term in index.seg_terms.get(j, ()) for j in range(lo, hi)):
+                wmask |= 1 << i
+        value = share(wmask) * index.role_weight[center]
+        scored.append((value, center, wmask))
+        f = index.file_of[center]
+        if value > best_in_file.get(f, (-1.0, 0))[0]:
+            best_in_file[f] = (value, center)
+    for f, (_, center) in best_in_file.items():
+        present = index.file_terms.get(f, set())
+        fmask = sum(1 << i for i, k in enumerate(terms) if k.term in present)
+        value = share(fmask) * rules.file_factor * index.role_weight[center]
+        scored.append((value, center, fmask))
+    best = heapq.nlargest(rules.candidates * 4, scored)
+    from rapidfuzz import fuzz
+
+    title = fold_title(topic.title)
+    out: list[Scored] = []
+    seen: set[int] = set()
+    for value, center, wmask in best:
+        if center in seen:
+            continue
+        seen.add(center)
+        fuzzy = fuzz.partial_ratio(title, index.window_text(center)) / 100.0
+        weight = index.role_weight[center]
+        final = (1 - rules.fuzzy_weight) * value + rules.fuzzy_weight * fuzzy * weight
+        out.append(Scored(final, center, bool(wmask & strong_bits), fuzzy))
+        if len(out) >= rules.candidates:
+            break
+    out.sort(key=lambda x: -x.score)
+    return out
+
+
+def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
+           threshold: float) -> list[tuple[Topic, TopicCoverage, list[KeyTerm]]]:
+    """Score every topic against the content."""
+    raw_terms = [key_terms(t, rules) for t in topics]
+    index.scan({term for terms in raw_terms for term, _, _, _ in terms})
+    results = []
+    for topic, raw in zip(topics, raw_terms):
+        terms = [KeyTerm(term, index.idf(term) * (rules.generic_weight if generic else 1.0)
+                         * (rules.keyword_boost if keyword else 1.0), generic, described)
+                 for term, generic, keyword, described in raw]
+        windows = _score_topic(topic, terms, index, rules)
+        has_strong = any(not k.generic for k in terms)
+        best = windows[0] if windows else None
+        if best is None:
+            covered = False
+        elif has_strong:
+            covered = best.score >= threshold and best.strong
+        else:
+            covered = max(w.fuzzy for w in windows) >= rules.generic_fuzzy
+        evidence = [_evidence(index.segments[w.center]) for w in windows[:rules.evidence]]
+        results.append((topic, TopicCoverage(
+            title=topic.title, covered=covered, score=round(best.score if best else 0.0, 4),
+            evidence=evidence, source=dict(topic.source)), terms))
+    return results
+
+
+def _evidence(segment: Segment) -> dict[str, Any]:
+    text = " ".join(segment.text.split())
+    return {"file": segment.file, "location": segment.locator.to_dict(),
+            "text": text[:200] + ("…" if len(text) > 200 else "")}
+
+
+# ------------------------------------------------------------------ hours
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and value > 0:
+        return float(value)
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return number if number > 0 else None
+    return None
+
+
+def declared_class_hours(manifest: dict[str, Any] | None, rules: HoursRules) -> float | None:
+    """Class hours (学时) from ``hours``, else from ``credit_hours`` (credits when small)."""
+    manifest = manifest or {}
+    hours = _num(manifest.get("hours"))
+    if hours is not None:
+        return hours
+    credit = _num(manifest.get("credit_hours"))
+    if credit is None:
+        return None
+    return credit * rules.class_hours_per_credit if credit <= rules.credits_max else credit
+
+
+def hours_findings(ctx: CheckContext, rules: CoverageRules) -> list[Finding]:
+    """Declared class hours that the transcripts' total duration can't support."""
+    package = ctx.package
+    hours = declared_class_hours(package.manifest, rules.hours)
+    transcripts = [f for f in package.files if f.role == "transcript" and f.status == "ok"]
+    if hours is None or not transcripts:
+        return []
+    manifest_file = next((f.path for f in package.files if f.role == "manifest"), None)
+    total_ms = sum(f.duration_ms for f in transcripts)
+    if total_ms <= 0:
+        msg = rules.messages["hours_unknown"]
+        return [file_finding(manifest_file, check=CHECK, rule="hours-unknown",
+                             category=rules.category, severity="info", message=dict(msg),
+                             match=f"{hours:g}", extra={"class_hours": hours})]
+    ratio = ctx.options.get("hours_min_ratio", rules.hours.min_ratio)
+    try:
+        ratio = float(ratio)
+    except (TypeError, ValueError):
+        ratio = rules.hours.min_ratio
+    need_min = hours * rules.hours.minutes_per_class_hour
+    have_min = total_ms / 60_000
+    if have_min >= ratio * need_min:
+        return []
+    values = {"hours": hours, "need_min": need_min, "have_min": have_min, "ratio": ratio}
+    message = {k: v.format(**values) for k, v in rules.messages["hours"].items()}
+    return [file_finding(manifest_file, check=CHECK, rule="hours-unsupported",
+                         category=rules.category, severity=rules.hours.severity,
+                         message=message, match=f"{hours:g}",
+                         extra={"class_hours": hours, "declared_minutes": round(need_min, 1),
+                                "transcript_minutes": round(have_min, 1), "min_ratio": ratio})]
+
+
+# ------------------------------------------------------------------ the check
+
+def _uncovered_finding(topic: Topic, result: TopicCoverage, terms: list[KeyTerm],
+                       rules: CoverageRules, threshold: float, package: Package) -> Finding:
+    values = {"title": topic.title, "score": result.score, "threshold": threshold}
+    message = {k: v.format(**values) for k, v in rules.messages["uncovered"].items()}
+    extra = {"score": result.score, "terms": [k.term.key for k in terms],
+             "evidence": result.evidence[:1]}
+    if topic.segment is not None:
+        return finding_at(topic.segment, topic.start, topic.end, check=CHECK,
+                          rule="topic-uncovered", category=rules.category, severity="warning",
+                          message=message, extra=extra)
+    manifest_file = next((f.path for f in package.files if f.role == "manifest"), None)
+    return file_finding(manifest_file, check=CHECK, rule="topic-uncovered",
+                        category=rules.category, severity="warning", message=message,
+                        match=topic.title, extra=dict(extra, **topic.source))
+
+
+def topics_of(package: Package, rules: CoverageRules) -> list[Topic]:
+    """Manifest topics when present, else those extracted from the syllabus."""
+    return manifest_topics(package.manifest) or syllabus_topics(package, rules.topics)
+
+
+@register(CHECK)
+def check_coverage(ctx: CheckContext) -> CheckResult:
+    """Per-topic coverage of the syllabus by transcripts and slides; declared hours."""
+    rulesets = [r for r in ctx.rules.get("coverage", []) if isinstance(r, CoverageRules)]
+    if not rulesets:
+        return CheckResult()
+    rules = rulesets[-1]  # a later (institution's) coverage file overrides the shipped one
+    package = ctx.package
+    findings = hours_findings(ctx, rules)
+    topics = topics_of(package, rules)
+    if not topics:
+        if any(f.role == "syllabus" and f.status == "ok" for f in package.files):
+            syllabus = next(f.path for f in package.files if f.role == "syllabus")
+            findings.append(file_finding(
+                syllabus, check=CHECK, rule="no-topics", category=rules.category,
+                severity="info", message=dict(rules.messages["no_topics"])))
+        return CheckResult(findings)
+    try:
+        threshold = float(ctx.options.get("coverage_threshold", rules.threshold))
+    except (TypeError, ValueError):
+        threshold = rules.threshold
+    index = ContentIndex(package, rules)
+    report = CoverageReport()
+    for topic, result, terms in assess(topics, index, rules, threshold):
+        report.topics.append(result)
+        if not result.covered:
+            findings.append(_uncovered_finding(topic, result, terms, rules, threshold, package))
+    return CheckResult(findings, coverage=report)

@@ -1,0 +1,273 @@
+"""Syllabus topics for the ``coverage`` check — room ``checks``.
+
+Topics come from ``topics`` in the manifest when it has them (strings or
+``{title, keywords}``); otherwise from the segments of the syllabus-role
+files, line by line:
+
+* Markdown headings (``#`` … ``######``) and DOCX heading paragraphs (a
+  paragraph is a heading when the next paragraph's heading path ends with it);
+* numbered items — 第一章, 第1周, 第3次课, Week 3:, Lecture 2, 一、, （一）,
+  1., 1.1, (1) … (patterns and levels are rule data);
+* the items of a learning-objectives list (bullets or numbers after a line
+  such as 学习目标 / Learning objectives).
+
+Administrative sections (考核方式, grading, office hours, 参考书 …) are skipped
+with everything under them; container headings (教学内容, Course schedule …)
+are not topics themselves but their items are.  Titles are cleaned (numbering,
+trailing dates, hours and parentheses removed) and de-duplicated.  All words
+and patterns are in ``lexicons/coverage.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.ingest.model import Package, Segment
+
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*+•·▪◦●○■□➢►✓√]|\d+[.)、]|[a-z][.)])\s*", re.IGNORECASE)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"\*\*|__|`|<[^>]+>")
+
+
+@dataclass(slots=True)
+class TopicRules:
+    """Topic-extraction rule data (the ``topics`` section of a coverage rule file)."""
+
+    numbered: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    admin: list[str] = field(default_factory=list)
+    containers: list[str] = field(default_factory=list)
+    skip: list[str] = field(default_factory=list)
+    strip: list[re.Pattern[str]] = field(default_factory=list)
+    min_chars: int = 1
+    max_chars: int = 60
+    max_description: int = 400
+
+
+@dataclass(slots=True)
+class Topic:
+    """A syllabus topic, where it was stated, and any keywords the manifest gives."""
+
+    title: str
+    keywords: list[str] = field(default_factory=list)
+    description: str = ""  # the syllabus text right under it (its contents, in prose)
+    segment: Segment | None = None  # the syllabus segment stating it
+    start: int = 0  # span of the title in segment.text
+    end: int = 0
+    source: dict[str, Any] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ manifest
+
+def manifest_topics(manifest: dict[str, Any] | None) -> list[Topic]:
+    """``topics`` of the manifest: strings or ``{title, keywords}`` mappings."""
+    out: list[Topic] = []
+    for i, item in enumerate((manifest or {}).get("topics") or []):
+        if isinstance(item, str) and item.strip():
+            out.append(Topic(item.strip(), source={"manifest": f"topics[{i}]"}))
+        elif isinstance(item, dict):
+            title = item.get("title")
+            if isinstance(title, dict):
+                title = title.get("zh") or title.get("en")
+            if not isinstance(title, str) or not title.strip():
+                continue
+            keywords = item.get("keywords") or []
+            if isinstance(keywords, str):
+                keywords = [keywords]
+            out.append(Topic(title.strip(), [str(k) for k in keywords if str(k).strip()],
+                             source={"manifest": f"topics[{i}]"}))
+    return _dedupe(out)
+
+
+# ------------------------------------------------------------------ syllabus
+
+def _contains_any(text: str, words: list[str]) -> bool:
+    low = text.lower()
+    return any(w in low for w in words)
+
+
+def _starts_with_any(text: str, words: list[str]) -> bool:
+    low = text.lower().lstrip("*_# ")
+    return any(low.startswith(w) for w in words)
+
+
+def clean_title(raw: str, rules: TopicRules) -> str:
+    """Numbering, markup, trailing dates/hours/parentheses removed."""
+    text = _MD_LINK.sub(r"\1", re.sub(r"^\s{0,3}#{1,6}\s+", "", raw))
+    text = _MD_MARK.sub("", text).strip()
+    for _ in range(4):  # numbering can be stacked: "1. Lecture 1: …"
+        before = text
+        for pattern, _level in rules.numbered:
+            m = pattern.match(text)
+            if m:
+                text = text[m.end():].lstrip(" \t:：.、-–—)）")
+        if text == before:
+            text = _BULLET.sub("", text, count=1)
+        if text == before:
+            break
+    for _ in range(4):
+        before = text
+        for pattern in rules.strip:
+            text = pattern.sub("", text).strip()
+        if text == before:
+            break
+    return text.strip(" \t:：;；,，.。-–—")
+
+
+def _numbered_level(line: str, rules: TopicRules) -> int | None:
+    for pattern, level in rules.numbered:
+        if pattern.match(line):
+            return level
+    return None
+
+
+def _docx_heading_levels(segments: list[Segment]) -> dict[int, int]:
+    """Ordinal → heading level, for DOCX paragraphs that head the ones after them."""
+    levels: dict[int, int] = {}
+    for seg, nxt in zip(segments, segments[1:]):
+        if seg.locator.paragraph is None or not nxt.locator.heading:
+            continue
+        path = nxt.locator.heading.split(" > ")
+        if path and path[-1] == " ".join(seg.text.split()):
+            levels[seg.ordinal] = len(path)
+    return levels
+
+
+@dataclass(slots=True)
+class _State:
+    skip_level: int | None = None  # inside an admin section of this level
+    objectives_level: int | None = None  # inside an objectives list under this level
+    pending: bool = False  # a bare "第1周": its title is on the next line
+
+
+def _lines(segment: Segment) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in segment.text.splitlines(keepends=True):
+        out.append((pos, line.rstrip("\r\n")))
+        pos += len(line)
+    return out
+
+
+def syllabus_topics(package: Package, rules: TopicRules) -> list[Topic]:
+    """Topics from the headings, numbered items and objectives of the syllabus files."""
+    out: list[Topic] = []
+    for record in package.files:
+        if record.role != "syllabus" or record.status != "ok":
+            continue
+        out += _file_topics(record.segments, record.path, rules)
+    return _dedupe(out)
+
+
+def _file_topics(segments: list[Segment], path: str, rules: TopicRules) -> list[Topic]:
+    docx_levels = _docx_heading_levels(segments)
+    # Files with real headings (Markdown, DOCX styles) don't need guessing; in
+    # others (PDF, plain text) a short line without final punctuation is a
+    # "soft" heading: it opens and closes sections but is never a topic itself.
+    structured = bool(docx_levels) or any(
+        _MD_HEADING.match(line) for seg in segments for _, line in _lines(seg))
+    state = _State()
+    topics: list[Topic] = []
+    current: Topic | None = None  # the topic whose description is being read
+    for seg in segments:
+        for offset, line in _lines(seg):
+            if not line.strip():
+                continue
+            before = (state.skip_level, state.objectives_level, state.pending)
+            topic = _line_topic(seg, offset, line, docx_levels.get(seg.ordinal), structured,
+                                state, rules)
+            if topic is not None:
+                topic.source = {"file": path, "location": seg.locator.to_dict()}
+                topics.append(topic)
+                current = None if state.objectives_level is not None else topic
+            elif _is_section_line(line, docx_levels.get(seg.ordinal), structured, rules) or \
+                    before != (state.skip_level, state.objectives_level, state.pending):
+                current = None
+            elif current is not None and len(current.description) < rules.max_description:
+                current.description = (current.description + " " + line.strip()).strip()
+    return topics
+
+
+def _is_section_line(line: str, docx_level: int | None, structured: bool,
+                     rules: TopicRules) -> bool:
+    if docx_level is not None or _MD_HEADING.match(line) or _numbered_level(line.strip(), rules):
+        return True
+    return not structured and _looks_like_heading(line)
+
+
+def _line_topic(seg: Segment, offset: int, line: str, docx_level: int | None,
+                structured: bool, state: _State, rules: TopicRules) -> Topic | None:
+    md = _MD_HEADING.match(line)
+    heading_level = len(md.group(1)) if md else docx_level
+    number_level = _numbered_level(line.strip(), rules)
+    level = heading_level if heading_level is not None else number_level
+    soft = level is None and not structured and _looks_like_heading(line)
+    section_level = level if level is not None else (1 if soft else None)
+    body = md.group(2) if md else line
+    title = clean_title(body, rules)
+    label = title or body
+
+    if state.pending and level is None and title:
+        state.pending = False
+        return _topic(title, seg, offset, line, rules)
+    state.pending = False
+
+    if section_level is not None:
+        # A heading or numbered item closes sections at its level or deeper.
+        if state.skip_level is not None and section_level <= state.skip_level:
+            state.skip_level = None
+        if state.objectives_level is not None and section_level <= state.objectives_level:
+            state.objectives_level = None
+    if state.skip_level is not None:
+        return None
+    if section_level is not None and _starts_with_any(label, rules.admin):
+        state.skip_level = section_level
+        state.objectives_level = None
+        return None
+    if _contains_any(label, rules.objectives) and len(title) <= rules.max_chars:
+        state.objectives_level = section_level if section_level is not None else (
+            state.objectives_level or 1)
+        return None
+    if level is not None:
+        if not title:
+            state.pending = True
+            return None
+        if _contains_any(title, rules.skip) or _is_container(title, rules):
+            return None
+        return _topic(title, seg, offset, line, rules)
+    if state.objectives_level is not None and _BULLET.match(line):
+        return _topic(title, seg, offset, line, rules)
+    return None
+
+
+def _is_container(title: str, rules: TopicRules) -> bool:
+    low = title.lower()
+    return any(low == c or low.startswith(c) and len(low) <= len(c) + 6 for c in rules.containers)
+
+
+def _looks_like_heading(line: str) -> bool:
+    text = line.strip()
+    return 0 < len(text) <= 40 and not re.search(r"[。．.;；:：,，]$", text) \
+        and not _BULLET.match(text)
+
+
+def _topic(title: str, seg: Segment, offset: int, line: str, rules: TopicRules) -> Topic | None:
+    if not (rules.min_chars <= len(title) <= rules.max_chars):
+        return None
+    at = line.find(title)
+    start = offset + (at if at >= 0 else len(line) - len(line.lstrip()))
+    end = start + (len(title) if at >= 0 else len(line.strip()))
+    return Topic(title, segment=seg, start=start, end=end)
+
+
+def _dedupe(topics: list[Topic]) -> list[Topic]:
+    seen: set[str] = set()
+    out = []
+    for topic in topics:
+        key = re.sub(r"[\s\W_]+", "", topic.title.lower())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(topic)
+    return out
