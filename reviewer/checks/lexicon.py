@@ -376,6 +376,7 @@ class _ScanState:
         self.lures: dict[int, list[tuple[int, int, tuple[int, ...]]]] = defaultdict(list)
         self._boundaries: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
         self._folded: dict[int, str] = {}
+        self._plain: dict[int, str] = {}
 
     # -- helpers ---------------------------------------------------------------
     def folded(self, si: int) -> str:
@@ -433,32 +434,34 @@ class _ScanState:
         pos = s if at_start else e
         return not any(a < pos < b for a, b in words)
 
+    def plain(self, si: int) -> str:
+        """The segment folded without digit folding: 一 stays a Han character here."""
+        if si not in self._plain:
+            self._plain[si] = self.lex._jieba_fold(self.batch.segments[si].text)
+        return self._plain[si]
+
     def edge_ok(self, si: int, s: int, e: int, entry: TermEntry, left: bool) -> tuple[bool, int]:
-        """Check one edge; returns (ok, possibly extended end for inflections)."""
-        folded = self.folded(si)
-        edge_char = folded[s] if left else folded[e - 1]
-        cls = char_class(edge_char)
+        """Check one edge of a candidate; returns (ok, end — extended over an inflection)."""
+        text = self.plain(si)
+        cls = char_class(text[s] if left else text[e - 1])
         if cls in ("latin", "digit"):
             if entry.latin == "none":
                 return True, e
             if left:
-                if s > 0 and char_class(folded[s - 1]) in ("latin", "digit"):
-                    return False, e
-                return True, e
-            if e < len(folded) and char_class(folded[e]) in ("latin", "digit"):
+                return not (s > 0 and char_class(text[s - 1]) in ("latin", "digit")), e
+            if e < len(text) and char_class(text[e]) in ("latin", "digit"):
                 if entry.latin == "inflected" and cls == "latin":
                     j = e
-                    while j < len(folded) and char_class(folded[j]) == "latin":
+                    while j < len(text) and char_class(text[j]) == "latin":
                         j += 1
-                    if folded[e:j].lower() in INFLECTIONS and (
-                            j >= len(folded) or char_class(folded[j]) != "digit"):
+                    if text[e:j].lower() in INFLECTIONS and (
+                            j >= len(text) or char_class(text[j]) != "digit"):
                         return True, j
                 return False, e
             return True, e
         if cls == "cjkdigit":  # 一九六四 is one number: 六四 is not a word inside it
-            original = self.batch.segments[si].text
-            neighbour = (original[s - 1] if s > 0 else "") if left else \
-                (original[e] if e < len(original) else "")
+            neighbour = (text[s - 1] if s > 0 else "") if left else \
+                (text[e] if e < len(text) else "")
             if neighbour and char_class(neighbour) == "cjkdigit":
                 return False, e
         if cls in ("han", "cjkdigit") and entry.cjk == "segment":
