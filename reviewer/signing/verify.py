@@ -176,6 +176,9 @@ def _check_statement(statement: Any, result: Verification) -> bool:
     if len(set(names)) != len(names):
         result.reasons.append(reason("predicate.invalid", detail="subject: a file is listed twice"))
         return False
+    if statement["predicate"]["file_count"] != len(names):
+        result.reasons.append(reason("predicate.invalid", detail="file_count differs from the subjects"))
+        return False
     return True
 
 

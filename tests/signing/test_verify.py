@@ -413,3 +413,16 @@ def test_every_reason_listed_at_once(package, keys):
             "decision.not_recommend", "package.file_differs"} <= codes(result)
     for r in result.reasons:
         assert r.message("zh") and r.message("en") and "?" not in r.message("en")
+
+
+@pytest.mark.parametrize("field,value", [("file_count", 99), ("subject", "dup")])
+def test_subject_list_consistency(package, keys, trust, field, value):
+    statement = build_statement(make_input(package, keys["reviewer"]))
+    if value == "dup":
+        statement["subject"].append(statement["subject"][0])
+        statement["predicate"]["file_count"] += 1
+    else:
+        statement["predicate"][field] = value
+    env = sign_statement(statement, keys["reviewer"].signer)
+    result = verify_envelope(as_data(env), trust, at=AT)
+    assert result.codes == ["predicate.invalid"]
