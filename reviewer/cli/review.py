@@ -198,7 +198,8 @@ def _print_status(status, lang: str, show_all: bool) -> None:
     limit = None if show_all else 40
     if listed:
         table = Table(expand=False)
-        for col in ("ID", _t("severity", lang), _t("check", lang), _t("file", lang), _t("disposition", lang)):
+        table.add_column("ID", no_wrap=True, min_width=16)
+        for col in (_t("severity", lang), _t("check", lang), _t("file", lang), _t("disposition", lang)):
             table.add_column(col, overflow="fold")
         for f in listed[:limit]:
             disp = _label(DISPOSITION, f.disposition, lang)

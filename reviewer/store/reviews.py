@@ -165,10 +165,14 @@ def review_row(db: sqlite_utils.Database, review_id: int) -> dict[str, Any] | No
 
 def previous_review(db: sqlite_utils.Database, package_id: int, digest: str
                     ) -> dict[str, Any] | None:
-    """The most recent review of another version of the same package."""
+    """The review of another version of the same package that was synced to the latest scan.
+
+    (Scan ids grow with time, so after A → B → A → C the state carried to C
+    is A's, the version looked at last.)
+    """
     rows = list(db.query(
-        "SELECT * FROM reviews WHERE package_id = ? AND digest != ? ORDER BY id DESC LIMIT 1",
-        [package_id, digest]))
+        "SELECT * FROM reviews WHERE package_id = ? AND digest != ? "
+        "ORDER BY coalesce(scan_id, 0) DESC, id DESC LIMIT 1", [package_id, digest]))
     return rows[0] if rows else None
 
 

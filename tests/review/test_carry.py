@@ -142,6 +142,12 @@ def test_returning_to_an_earlier_version_resumes_its_review(db, course):
     again = R.review_status(db, course.path)
     assert again.review_id == first.review_id != second.review_id
     assert again.item("P1").answer == "pass"
+    # a third version carries over from the version looked at last (the first), not the second
+    files = dict(FILES, **{"slides.pdf": ("slides", "slides v3")})
+    course.version(files=files, findings=[a, b, c], cov=coverage({"绪论": True, "线性表": True}))
+    third = R.review_status(db, course.path)
+    assert third.carried_from == first.review_id
+    assert third.item("P1").answer == "pass"
 
 
 def test_changed_checklist_item_needs_a_recheck(db, course, tmp_path: Path):
