@@ -407,6 +407,26 @@ class _Share:
         return value
 
 
+#: Terms found in more segments than this share (and at least FREQUENT_MIN) are
+#: not used to enumerate candidate windows, only looked up inside them.
+FREQUENT_SHARE = 0.02
+FREQUENT_MIN = 200
+
+
+def _enumerated(terms: list[KeyTerm], pool: list[int], index: ContentIndex) -> list[int]:
+    """The terms whose postings give the candidate windows: the not-too-frequent ones.
+
+    Frequent terms would make thousands of candidates that score low anyway;
+    they are checked inside the windows the rarer terms open.  When every term
+    is frequent, the rarest one opens the windows.
+    """
+    cap = max(FREQUENT_MIN, int(FREQUENT_SHARE * index.size))
+    chosen = [i for i in pool if len(index.postings.get(terms[i].term, ())) <= cap]
+    if chosen:
+        return chosen
+    return [min(pool, key=lambda i: len(index.postings.get(terms[i].term, ())))]
+
+
 def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
                  rules: CoverageRules) -> list[Scored]:
     """Candidate windows (and whole files) of one topic, best first, fuzzy-scored."""
@@ -414,7 +434,7 @@ def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
         return []
     share = _Share(terms, rules.description_weight)
     strong_idx = [i for i, k in enumerate(terms) if not k.generic]
-    enum_idx = strong_idx or list(range(len(terms)))
+    enum_idx = _enumerated(terms, strong_idx or list(range(len(terms))), index)
     lazy_idx = [i for i in range(len(terms)) if i not in enum_idx]
     strong_bits = sum(1 << i for i in strong_idx)
     masks: dict[int, int] = defaultdict(int)

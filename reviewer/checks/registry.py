@@ -21,6 +21,7 @@ CHECK_MODULES = [
     "reviewer.checks.pii",
     "reviewer.checks.outdated",
     "reviewer.checks.completeness",
+    "reviewer.checks.coverage",
 ]
 
 _REGISTRY: dict[str, CheckFn] = {}
