@@ -1,0 +1,146 @@
+"""``reviewer scan`` from the command line, end to end, on the shipped sample courses.
+
+Every seeded problem listed in ``sample_courses/expected/`` must be found at its
+place, no decoy may be flagged, the report must match its schema, and a second
+scan must reuse every file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from reviewer.paths import schemas_dir
+from reviewer.service.scan import scan
+from reviewer.store import open_db
+from tests.samples import expectations
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted(p.name for p in (ROOT / "sample_courses").iterdir()
+                 if p.is_dir() and (p / "course.yaml").exists())
+
+
+def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reviewer", *args, "--db", str(db)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e") / "state.db"
+    out = {}
+    for name in SAMPLES:
+        proc = run_cli("scan", f"sample_courses/{name}", "--format", "json", db=db)
+        out[name] = proc
+    return out
+
+
+def test_there_are_three_samples():
+    assert {"zh-data-structures", "en-intro-ml", "bi-computer-networks"} <= set(SAMPLES)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_seeded_problem_found_and_no_decoy_flagged(reports, name):
+    proc = reports[name]
+    assert proc.returncode == 1, proc.stderr  # each sample is seeded with error-level problems
+    doc = json.loads(proc.stdout)
+    jsonschema.validate(doc, json.loads((schemas_dir() / "report.schema.json").read_text()))
+    expected = expectations.load(ROOT / "sample_courses" / "expected" / f"{name}.yaml")
+    missed, flagged = expectations.evaluate(doc["findings"], expected)
+    assert missed == [], f"seeded problems not found: {missed}"
+    assert flagged == [], f"decoys flagged: {flagged}"
+    assert all(f["location"] or f["file"] is None or f["check"] in ("ingest", "completeness", "outdated")
+               for f in doc["findings"])
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_finding_has_context_or_is_about_a_whole_file(reports, name):
+    doc = json.loads(reports[name].stdout)
+    for f in doc["findings"]:
+        if f["location"]:
+            assert f["file"], f
+        if f["match"] and f["location"] and f["check"] not in ("coverage", "completeness"):
+            assert f["match"] in f["context"], f
+
+
+def test_rescan_reuses_every_file_and_keeps_finding_ids(tmp_path):
+    pkg = tmp_path / "pkg"
+    shutil.copytree(ROOT / "sample_courses" / "zh-data-structures", pkg)
+    db = open_db(tmp_path / "s.db")
+    first = scan(db, pkg)
+    assert first.extracted == len(first.package.files) and first.reused == 0
+    second = scan(db, pkg)
+    assert second.reused == len(second.package.files) and second.extracted == 0
+    assert [f.id for f in second.findings] == [f.id for f in first.findings]
+    # change one transcript: only that file is extracted again
+    srt = next(pkg.glob("transcripts/*.srt"))
+    srt.write_text(srt.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    third = scan(db, pkg)
+    assert third.extracted == 1 and third.reused == len(third.package.files) - 1
+    assert third.package.digest != first.package.digest
+
+
+def test_a_zipped_package_has_the_same_digest_as_the_folder(tmp_path):
+    src = ROOT / "sample_courses" / "en-intro-ml"
+    archive = tmp_path / "en-intro-ml.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(src.rglob("*")):
+            if p.is_file():
+                zf.write(p, "en-intro-ml/" + p.relative_to(src).as_posix())
+    db = open_db(tmp_path / "s.db")
+    a, b = scan(db, src), scan(db, archive)
+    assert a.package.digest == b.package.digest
+    assert sorted(f.id for f in a.findings) == sorted(f.id for f in b.findings)
+
+
+def test_text_output_and_search(tmp_path):
+    db = tmp_path / "s.db"
+    proc = run_cli("scan", "sample_courses/zh-data-structures", "--lang", "en", db=db)
+    assert proc.returncode == 1
+    assert "personal data (pii)" in proc.stdout and "digest sha256:" in proc.stdout
+    hit = run_cli("search", "sample_courses/zh-data-structures", "身份证", "--format", "json", db=db)
+    assert hit.returncode == 0, hit.stderr
+    hits = json.loads(hit.stdout)
+    assert any(h["location"].get("page") == 11 and "身份证" in h["context"] for h in hits)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("scan", "does/not/exist"), "does/not/exist"),
+    (("scan", "sample_courses/zh-data-structures", "--format", "xml"), "xml"),
+    (("search", "sample_courses/en-intro-ml", "x"), "scan"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, args, needle):
+    proc = run_cli(*args, db=tmp_path / "s.db")
+    assert proc.returncode == 2
+    assert needle in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_a_broken_extra_lexicon_is_reported_and_the_scan_goes_on(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: broken\nterms: [unclosed\n", encoding="utf-8")
+    proc = run_cli("scan", "sample_courses/en-intro-ml", "--lexicon", str(bad), "--format", "json",
+                   db=tmp_path / "s.db")
+    assert proc.returncode == 1
+    assert "bad.yaml" in proc.stderr
+    assert json.loads(proc.stdout)["findings"]
+
+
+@pytest.mark.corpus
+def test_every_corpus_folder_scans_through_the_service(tmp_path, corpus_dir):
+    db = open_db(tmp_path / "s.db")
+    for folder in ("zh-pku-oss-development", "en-usc-csce585-ml-systems",
+                   "subtitles/mit-6.824-2020-thor"):
+        outcome = scan(db, corpus_dir / folder)
+        assert outcome.package.files
+        for record in outcome.package.files:
+            if record.status == "error":
+                assert record.error
+        assert any(f.rule == "manifest-missing" for f in outcome.findings)
