@@ -273,6 +273,12 @@ class SyncPlan:
     dropped: list[str] = field(default_factory=list)
     new_findings: list[str] = field(default_factory=list)
 
+    @property
+    def changed(self) -> bool:
+        """Whether the move changes anything a reviewer should see."""
+        return bool(self.recheck_items or self.recheck_findings or self.dropped
+                    or self.new_findings)
+
     def summary(self) -> dict[str, Any]:
         return {"recheck_items": sorted(self.recheck_items), "carried": len(self.carried),
                 "recheck_findings": len(self.recheck_findings), "dropped": len(self.dropped),

@@ -454,9 +454,10 @@ def _resync_review(db, review, pkg, scan, who: str, current: dict[str, FindingRe
     new = set(plan.new_findings) | still_new
     rstore.replace_review_findings(db, review_id, [(r.id, r.sig, r.id in new)
                                                    for r in current.values()])
-    rstore.audit(db, review_id, pkg["id"], who, "sync", scan["digest"],
-                 {"scan_id": review.get("scan_id")},
-                 dict(plan.summary(), scan_id=scan["id"]))
+    if plan.changed:  # a re-scan that changed nothing is not a change to the review
+        rstore.audit(db, review_id, pkg["id"], who, "sync", scan["digest"],
+                     {"scan_id": review.get("scan_id")},
+                     dict(plan.summary(), scan_id=scan["id"]))
     return ReviewState(review_id, pkg["id"], pkg["path"], scan["digest"], scan["id"], False,
                        review["carried_from"], plan)
 

@@ -128,6 +128,17 @@ def test_rescan_of_the_same_version_syncs_in_place(db, course):
     assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == n
 
 
+def test_rescan_with_nothing_changed_leaves_the_review_alone(db, course):
+    a, b, c = _v1(db, course)
+    n = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    course.version(findings=[a, b, c], cov=coverage({"绪论": True, "线性表": True}))
+    status = R.review_status(db, course.path)
+    assert status.scan_id == db.execute("SELECT max(id) FROM scans").fetchone()[0]
+    assert not status.decision_outdated and status.blockers == []
+    assert not any(i.needs_recheck for i in status.items)
+    assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == n
+
+
 def test_returning_to_an_earlier_version_resumes_its_review(db, course):
     _v1(db, course)
     first = R.review_status(db, course.path)
