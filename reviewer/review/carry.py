@@ -307,11 +307,12 @@ def plan_sync(answers: Mapping[str, AnswerState],
     for finding_id, disp in dispositions.items():
         ref = current.get(finding_id)
         if ref is None:
-            plan.dropped.append(finding_id)
+            if known is None or finding_id in known:  # gone since last time (not before)
+                plan.dropped.append(finding_id)
             continue
         plan.carried.append(finding_id)
         before = disp.finding_sig or (known or {}).get(finding_id)
-        if before and before != ref.sig:
+        if before and before != ref.sig and not disp.needs_recheck:
             plan.recheck_findings.append(finding_id)
     if known is not None:
         plan.new_findings = [fid for fid in current if fid not in known]

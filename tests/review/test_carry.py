@@ -139,6 +139,20 @@ def test_rescan_with_nothing_changed_leaves_the_review_alone(db, course):
     assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == n
 
 
+def test_a_vanished_finding_is_reported_once_not_at_every_rescan(db, course):
+    a, b, c = _v1(db, course)
+    course.version(findings=[a, c], cov=coverage({"绪论": True, "线性表": True}))
+    status = R.review_status(db, course.path)
+    assert [i.id for i in status.items if i.needs_recheck] == ["Q5"]
+    R.answer_item(db, course.path, "Q5", "pass")
+    R.decide(db, course.path, "recommend")
+    n = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    course.version(findings=[a, c], cov=coverage({"绪论": True, "线性表": True}))
+    status = R.review_status(db, course.path)
+    assert not status.decision_outdated and not any(i.needs_recheck for i in status.items)
+    assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == n
+
+
 def test_returning_to_an_earlier_version_resumes_its_review(db, course):
     _v1(db, course)
     first = R.review_status(db, course.path)

@@ -120,3 +120,14 @@ def test_plan_sync_marks_changed_items_new_findings_and_changed_dispositions():
     assert plan.dropped == [b.id] and plan.new_findings == [c.id]
     first = plan_sync({}, {}, new, {}, None, {a.id: a, c.id: c})
     assert first.new_findings == [] and first.recheck_items == {}
+
+
+def test_plan_sync_reports_each_change_once():
+    a = _ref(finding("lexicon", "cheating-ads", line=1))
+    b = _ref(finding("pii", "personal-data", line=2))
+    disps = {a.id: DispositionState(a.id, "false-alarm", "r", finding_sig="old-signature",
+                                    needs_recheck=True),
+             b.id: DispositionState(b.id, "confirmed", finding_sig=b.sig)}
+    # b vanished at an earlier sync (not in ``known``), a was already flagged
+    plan = plan_sync({}, {}, {}, disps, {a.id: a.sig}, {a.id: a})
+    assert plan.dropped == [] and plan.recheck_findings == [] and not plan.changed
