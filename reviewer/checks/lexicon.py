@@ -51,6 +51,8 @@ COMPILED_FORMAT = 3
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 DEFAULT_WINDOW = 20
 DEFAULT_MAX_GAP = 8
+#: Characters searched beyond a context window so a lure pattern reaching into it is whole.
+LURE_MARGIN = 40
 #: Characters of context each side of a Chinese candidate given to the segmenter.
 SEGMENT_WINDOW = 12
 #: English inflections accepted after a term with ``boundary.latin: inflected``.
@@ -525,13 +527,15 @@ class _ScanState:
             if rule_index in rules and b > lo and a < hi and not (hit.start <= a and b <= hit.end):
                 return True
         if rule.near_patterns:
+            # A lure counts when it reaches into the window; search a margin around it so
+            # a phone number that starts inside the window is seen whole.
             folded = self.folded(si)
-            wlo = max(0, lo)
-            window = folded[wlo:max(wlo, hi)]
+            wlo = max(0, lo - LURE_MARGIN)
+            window = folded[wlo:max(wlo, hi + LURE_MARGIN)]
             for regex in rule.near_patterns:
                 for m in regex.finditer(window):
                     a, b = wlo + m.start(), wlo + m.end()
-                    if b > a and not (hit.start <= a and b <= hit.end):
+                    if b > a and b > lo and a < hi and not (hit.start <= a and b <= hit.end):
                         return True
         return False
 

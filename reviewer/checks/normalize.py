@@ -276,9 +276,10 @@ def char_class(ch: str) -> str:
         return "digit"
     if ch.isalpha():
         cp = ord(ch)
-        if 0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF:
+        if (0x2E80 <= cp <= 0x2FFF or 0x3005 <= cp <= 0x3007 or 0x3400 <= cp <= 0x9FFF
+                or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF):
             return "han"
-        if 0x3040 <= cp <= 0x30FF or 0xAC00 <= cp <= 0xD7AF:
+        if 0x3040 <= cp <= 0x31FF or 0xAC00 <= cp <= 0xD7AF:
             return "other"  # kana, hangul: no Latin-style word boundary
         return "latin"
     return "other"
