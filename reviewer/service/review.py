@@ -166,7 +166,7 @@ class ItemStatus:
         return {
             "id": self.id, "checklist": self.checklist, "blocking": self.blocking,
             "answer": self.answer, "comment": self.comment, "needs_recheck": self.needs_recheck,
-            "question": self.question, "evidence": self.evidence,
+            "question": self.question, "guidance": self.guidance, "evidence": self.evidence,
             "facts": [f.to_dict() for f in self.facts],
             "comment_required": self.comment_required, "regulation": self.regulation,
             "updated_at": self.updated_at, "actor": self.actor, "carried": self.carried,
