@@ -75,7 +75,7 @@ class Stemmer:
                 if suffix == "s" and word[-2:-1] in self.keep_after:
                     continue
                 stem = word[: -len(suffix)]
-                if len(stem) > self.min_stem and stem[-1] == stem[-2] and stem[-1] not in "ls":
+                if len(stem) > self.min_stem and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
                     stem = stem[:-1]  # running → run, planned → plan
                 return stem
         return word

@@ -65,7 +65,10 @@ class Topic:
 def manifest_topics(manifest: dict[str, Any] | None) -> list[Topic]:
     """``topics`` of the manifest: strings or ``{title, keywords}`` mappings."""
     out: list[Topic] = []
-    for i, item in enumerate((manifest or {}).get("topics") or []):
+    items = (manifest or {}).get("topics") or []
+    if not isinstance(items, list):
+        return out
+    for i, item in enumerate(items):
         if isinstance(item, str) and item.strip():
             out.append(Topic(item.strip(), source={"manifest": f"topics[{i}]"}))
         elif isinstance(item, dict):
