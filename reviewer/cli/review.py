@@ -62,6 +62,8 @@ TEXT: dict[str, dict[str, str]] = {
     "action": {"zh": "操作", "en": "Action"},
     "target": {"zh": "对象", "en": "Target"},
     "change": {"zh": "变化", "en": "Change"},
+    "checklists_ok": {"zh": "{lists} 个检查表、{items} 个检查项，全部有效（{digest}）",
+                      "en": "{lists} checklists, {items} items, all valid ({digest})"},
 }
 ANSWER = {"pass": {"zh": "通过", "en": "pass"}, "fail": {"zh": "不通过", "en": "fail"},
           "na": {"zh": "不适用", "en": "n/a"}}
@@ -427,3 +429,47 @@ def log(path: str, fmt: str, db_path: str | None) -> None:
         table.add_row(e.at.replace("T", " ")[:19], Text(e.actor), e.action,
                       Text(_brief(e.target or "", 19)), Text(change))
     _console().print(table)
+
+
+@review.command("checklists")
+@click.argument("dirs", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def checklists_(dirs: tuple[str, ...], fmt: str) -> None:
+    """Validate and list the checklists in force (or those in DIRS).
+
+    For institutions editing checklists: every problem is reported as
+    file:line: message (exit 2).
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    lang = resolve_lang()
+    with _guard(lang):
+        cls = _service().load_checklists([Path(d) for d in dirs] if dirs else None)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "digest": cls.digest,
+            "checklists": [{"id": c.id, "name": c.name, "source": c.source, "digest": c.digest,
+                            "items": [{"id": i.id, "question": i.question, "blocking": i.blocking,
+                                       "evidence": [e.to_dict() for e in i.evidence],
+                                       "comment_required": sorted(i.comment_required),
+                                       "regulation": i.regulation} for i in c.items]}
+                           for c in cls.checklists]}, ensure_ascii=False, indent=2))
+        return
+    con = _console()
+    for cl in cls.checklists:
+        table = Table(title=f"{cl.name.get(lang) or cl.name['zh']} ({cl.source})",
+                      title_justify="left")
+        table.add_column("ID", no_wrap=True)
+        table.add_column(_t("blocking", lang), no_wrap=True)
+        table.add_column(_t("question", lang), overflow="fold")
+        table.add_column(_t("evidence", lang), overflow="fold")
+        for item in cl.items:
+            evidence = "; ".join(_brief(e.to_dict(), 60) for e in item.evidence)
+            table.add_row(item.id, "●" if item.blocking else "",
+                          Text(item.question.get(lang) or item.question["zh"]), Text(evidence))
+        con.print(table)
+    n = sum(len(c.items) for c in cls.checklists)
+    click.echo(_t("checklists_ok", lang, lists=len(cls.checklists), items=n,
+                  digest=cls.digest[:19] + "…"))

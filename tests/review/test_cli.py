@@ -169,3 +169,14 @@ def test_every_review_command_has_help(run):
     for name in review.commands:
         r = run(name, "--help")
         assert r.exit_code == 0 and len(r.stdout.strip().splitlines()) > 3, name
+
+
+def test_checklists_command_validates_and_lists(run, tmp_path):
+    r = run("checklists")
+    assert r.exit_code == 0 and "24" in r.stdout and "Q11" in r.stdout
+    data = json.loads(run("checklists", "--format", "json").stdout)
+    assert [c["id"] for c in data["checklists"]] == ["political", "academic", "quality"]
+    (tmp_path / "bad.yaml").write_text("id: b\nname: {zh: 乙, en: B}\nitems:\n  - id: 1\n",
+                                       encoding="utf-8")
+    r = run("checklists", str(tmp_path))
+    assert r.exit_code == 2 and "bad.yaml:4" in r.stderr

@@ -67,7 +67,6 @@ def _run_and_kill(dbfile: Path, path: str, after: int) -> list[tuple[str, int]]:
     return reported
 
 
-@pytest.mark.slow
 def test_killed_mid_review_loses_nothing_reported(tmp_path):
     dbfile = tmp_path / "state.db"
     db = open_db(dbfile)
