@@ -43,10 +43,18 @@ class SignRefused(RuntimeError):
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write via a temporary file and a rename; :class:`InputError` when the place is unusable."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise InputError(f"cannot write {path}: {exc}") from exc
 
 
 # ---------------------------------------------------------------- keys
@@ -319,6 +327,10 @@ def verify_file(rec_path: str | Path, trust_path: str | Path, *, package: str | 
 
 # ---------------------------------------------------------------- trust store
 
+def _save_trust(store: TrustStore, path: str | Path) -> None:
+    _write_text_atomic(Path(path), store.dump())
+
+
 def trust_add(trust_path: str | Path, pub_path: str | Path, *, role: str | None = None,
               not_before: str | None = None, not_after: str | None = None) -> tuple[PublicKeyInfo, bool]:
     """``reviewer trust add``: trust a key for a role (creates the file)."""
@@ -333,7 +345,7 @@ def trust_add(trust_path: str | Path, pub_path: str | Path, *, role: str | None 
         fresh = store.add(info, role or info.role, not_before=nb, not_after=na)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    store.save(trust_path)
+    _save_trust(store, trust_path)
     return info, fresh
 
 
@@ -346,7 +358,7 @@ def trust_revoke(trust_path: str | Path, keyid: str, *, reason: str = "",
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     store.revoke(keyid, when, reason)
-    store.save(trust_path)
+    _save_trust(store, trust_path)
     return store.key(keyid) is not None
 
 

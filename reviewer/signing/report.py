@@ -106,6 +106,11 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
     statement = parse_payload(env.payload)
     if not isinstance(statement, dict) or not isinstance(statement.get("predicate"), dict):
         raise ValueError("the payload is not a recommendation statement")
+    from reviewer.signing.verify import schema_problems
+
+    problems = schema_problems(statement)
+    if problems:
+        raise ValueError("not a valid recommendation: " + "; ".join(problems[:5]))
     p = statement["predicate"]
     L = labels(lang)
     course = dict(p.get("course") or {})

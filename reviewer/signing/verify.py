@@ -114,6 +114,12 @@ def _statement_validator():
     return Draft202012Validator(load_schema("recommendation-statement"))
 
 
+def schema_problems(statement: Any) -> list[str]:
+    """Where ``statement`` breaks ``recommendation-statement.schema.json`` (empty: it fits)."""
+    errors = sorted(_statement_validator().iter_errors(statement), key=lambda e: list(e.path))
+    return [f"{'/'.join(str(p) for p in e.path) or '(top)'}: {e.message}" for e in errors]
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
@@ -166,10 +172,9 @@ def _check_statement(statement: Any, result: Verification) -> bool:
         result.reasons.append(reason("statement.bad_predicate_type",
                                      predicate_type=statement.get("predicateType")))
         return False
-    errors = sorted(_statement_validator().iter_errors(statement), key=lambda e: list(e.path))
+    errors = schema_problems(statement)
     for err in errors[:MAX_SCHEMA_ERRORS]:
-        where = "/".join(str(p) for p in err.path) or "(top)"
-        result.reasons.append(reason("predicate.invalid", detail=f"{where}: {err.message}"))
+        result.reasons.append(reason("predicate.invalid", detail=err))
     if errors:
         return False
     names = [s["name"] for s in statement["subject"]]

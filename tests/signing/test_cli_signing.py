@@ -198,3 +198,12 @@ def test_report_command(setup):
     assert r.exit_code == 0 and "Course review recommendation" in (tmp / "r.md").read_text(encoding="utf-8")
     (tmp / "junk.json").write_text("[]", encoding="utf-8")
     assert invoke(["report", tmp / "junk.json"]).exit_code == 2
+
+
+def test_unwritable_outputs_exit_2(setup):
+    tmp, kd, pkg, dbp = setup
+    (tmp / "afile").write_text("x", encoding="utf-8")
+    r = invoke(["sign", pkg, "--key", kd / "wang.key", "--out", tmp / "afile" / "rec.json", "--db", dbp])
+    assert r.exit_code == 2 and "cannot write" in r.stderr
+    r = invoke(["trust", "add", tmp / "afile" / "t.yaml", kd / "wang.pub"])
+    assert r.exit_code == 2 and "cannot write" in r.stderr

@@ -121,3 +121,19 @@ def test_chromium_prints_the_report_to_pdf(env, trust, tmp_path, lang, heading, 
     assert title in text
     assert "ds-2026" in text
     assert env.signatures[0].keyid[:20] in text.replace("\r", "").replace("\n", "")
+
+
+def test_report_refuses_a_statement_that_breaks_the_schema(package, keys):
+    import json as _json
+
+    from reviewer.signing.sign import sign_statement
+    from reviewer.signing.statement import build_statement
+
+    from signing_helpers import make_input
+
+    statement = build_statement(make_input(package, keys["reviewer"]))
+    del statement["predicate"]["findings"]
+    env = sign_statement(statement, keys["reviewer"].signer)
+    with pytest.raises(ValueError, match="findings"):
+        render_report(env, "html")
+    assert _json.loads(env.payload)["predicate"]["course"]["id"] == "ds-2026"
