@@ -180,3 +180,30 @@ def test_checklists_command_validates_and_lists(run, tmp_path):
                                        encoding="utf-8")
     r = run("checklists", str(tmp_path))
     assert r.exit_code == 2 and "bad.yaml:4" in r.stderr
+
+
+def test_status_json_validates_against_its_published_schema(run, course, db):
+    from jsonschema import Draft202012Validator
+
+    from reviewer.paths import schemas_dir
+
+    schema = json.loads((schemas_dir() / "review-status.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    a = finding("lexicon", "cheating-ads")
+    course.version(findings=[a, finding("pii", "personal-data", "warning", line=2)])
+    first = json.loads(run("status", course.path, "--format", "json").stdout)
+    assert list(validator.iter_errors(first)) == []
+    run("answer", course.path, "P1", "fail", "-m", "问题")
+    run("answer", course.path, "P4", "pass")
+    run("dispose", course.path, a.id, "confirmed")
+    run("decide", course.path, "revise", "-m", "请修改")
+    from review_helpers import FILES
+
+    course.version(files=dict(FILES, **{"slides.pdf": ("slides", "v2")}), findings=[a])
+    later = json.loads(run("status", course.path, "--format", "json").stdout)
+    assert list(validator.iter_errors(later)) == []
+    assert later["carried_from"] == first["review_id"]
+    assert any(i["changes"] for i in later["items"])
+    broken = dict(later, decision="approve")
+    assert list(validator.iter_errors(broken))
