@@ -131,8 +131,11 @@ def _words(data: dict[str, Any], key: str, source: str, root: Any, path: list[An
 
 
 def _regex(pattern: Any, source: str, root: Any, path: list[Any]) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise _fail(source, f"{'.'.join(map(str, path))}: a regular expression (string) is "
+                            "required", root, path)
     try:
-        return re.compile(str(pattern))
+        return re.compile(pattern)
     except re.error as exc:
         raise _fail(source, f"{'.'.join(map(str, path))}: invalid regular expression: {exc}",
                     root, path) from None
@@ -157,6 +160,9 @@ def _topic_rules(data: Any, source: str) -> TopicRules:
     if not isinstance(sec, dict):
         raise _fail(source, "topics: a mapping is required", data, ["topics"])
     numbered = []
+    for key in ("numbered", "strip"):
+        if not isinstance(sec.get(key) or [], list):
+            raise _fail(source, f"topics.{key}: a list is required", data, ["topics", key])
     for i, item in enumerate(sec.get("numbered") or []):
         if not isinstance(item, dict) or "pattern" not in item:
             raise _fail(source, f"topics.numbered[{i}]: needs pattern and level",
@@ -237,11 +243,23 @@ def parse_coverage(data: dict[str, Any], source: str) -> CoverageRules:
     return rules
 
 
-def _run_embedded_tests(rules: CoverageRules, tests: dict[str, Any], data: Any) -> None:
+def _run_embedded_tests(rules: CoverageRules, tests: Any, data: Any) -> None:
     from reviewer.checks.coverage_topics import _starts_with_any
 
+    if not isinstance(tests, dict):
+        raise _fail(rules.source, "tests: a mapping is required", data, ["tests"])
+    titles = tests.get("titles") or []
+    if not isinstance(titles, list) or not all(
+            isinstance(i, list) and len(i) == 2 for i in titles):
+        raise _fail(rules.source, "tests.titles: a list of [raw title, cleaned title] pairs "
+                                  "is required", data, ["tests", "titles"])
+    for key in ("admin", "not_admin"):
+        items = tests.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise _fail(rules.source, f"tests.{key}: a list of strings is required",
+                        data, ["tests", key])
     failures = []
-    for item in tests.get("titles") or []:
+    for item in titles:
         raw, want = item[0], item[1]
         got = clean_title(str(raw), rules.topics)
         if got != str(want):

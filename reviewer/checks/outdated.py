@@ -123,8 +123,10 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
 def _regex(value: Any, source: str, where: str) -> re.Pattern[str] | None:
     if value in (None, ""):
         return None
+    if not isinstance(value, str):
+        raise _fail(source, f"{where}: a regular expression (string) is required")
     try:
-        return re.compile(str(value))
+        return re.compile(value)
     except re.error as exc:
         raise _fail(source, f"{where}: invalid regular expression: {exc}") from exc
 
@@ -191,15 +193,33 @@ def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
                                 max_age),
         file_severity=_severity(file_sec.get("severity"), source, "file.severity", "info"),
         file_message=_msg(file_sec.get("message"), source, "file.message"),
-        tests=dict(data.get("tests") or {}),
+        tests=_tests(data.get("tests"), source),
     )
     _run_embedded_tests(rules)
     return rules
 
 
+def _tests(value: Any, source: str) -> dict[str, Any]:
+    """``tests: {term_date, match: [text], no_match: [text]}``."""
+    value = value or {}
+    if not isinstance(value, dict):
+        raise _fail(source, "tests: a mapping with match and no_match lists is required")
+    out: dict[str, Any] = {}
+    for key in ("match", "no_match"):
+        items = value.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise _fail(source, f"tests.{key}: a list of example texts is required")
+        out[key] = items
+    try:
+        out["term_date"] = date.fromisoformat(str(value.get("term_date", "2025-09-01")))
+    except ValueError:
+        raise _fail(source, "tests.term_date: an ISO date (YYYY-MM-DD) is required") from None
+    return out
+
+
 def _run_embedded_tests(rules: CurrencyRules) -> None:
     """Examples are judged against ``tests.term_date`` (default 2025-09-01)."""
-    term = date.fromisoformat(str(rules.tests.get("term_date", "2025-09-01")))
+    term = rules.tests["term_date"]
     failures = [f"should match: {t!r}" for t in rules.tests.get("match") or []
                 if not claims(str(t), rules, term.year)]
     failures += [f"should not match: {t!r}" for t in rules.tests.get("no_match") or []

@@ -138,6 +138,29 @@ def _strings(value: Any, source: str, where: str) -> list[str]:
     return [str(v) for v in value if str(v).strip()]
 
 
+def _whole(value: Any, source: str, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _fail(source, f"{where}: a non-negative whole number is required")
+    return value
+
+
+def _tests(value: Any, source: str) -> dict[str, list[Any]]:
+    """``tests: {match: [text | {text, rule}], no_match: [text]}``."""
+    value = value or {}
+    if not isinstance(value, dict):
+        raise _fail(source, "tests: a mapping with match and no_match lists is required")
+    out: dict[str, list[Any]] = {}
+    for key in ("match", "no_match"):
+        items = value.get(key) or []
+        ok = isinstance(items, list) and all(
+            isinstance(i, str) or (key == "match" and isinstance(i, dict)
+                                   and isinstance(i.get("text"), str)) for i in items)
+        if not ok:
+            raise _fail(source, f"tests.{key}: a list of example texts is required")
+        out[key] = items
+    return out
+
+
 def _section(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
@@ -204,12 +227,18 @@ def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
         for word in kind.words:
             kinds[word.lower()] = kind
 
+    role_severity = data.get("role_severity") or {}
+    if not isinstance(role_severity, dict) or not all(
+            isinstance(v, dict) and all(x in ("error", "warning", "info") for x in v.values())
+            for v in role_severity.values()):
+        raise _fail(source, "role_severity: a mapping role → {detector: error|warning|info} "
+                            "is required")
     rules = PiiRules(
         id=str(data.get("id", "pii")), source=source,
         category=str(data.get("category", "personal-data")), severity=severity,
         messages=messages, enabled=enabled,
-        provinces={str(p) for p in idc.get("provinces", [])},
-        min_birth_year=int(idc.get("min_birth_year", 1900)),
+        provinces=set(_strings(idc.get("provinces"), source, "id_card.provinces")),
+        min_birth_year=_whole(idc.get("min_birth_year", 1900), source, "id_card.min_birth_year"),
         mobile=_regex(mob.get("pattern", r"1[3-9]\d{9}"), source, "mobile.pattern"),
         isbn=[_regex(p, source, "mobile.isbn_patterns", re.IGNORECASE)
               for p in _strings(mob.get("isbn_patterns"), source, "mobile.isbn_patterns")],
@@ -219,7 +248,7 @@ def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
                                                           "email.ignore_domains")},
         email_ignore_local={d.lower() for d in _strings(mail.get("ignore_local_parts"), source,
                                                         "email.ignore_local_parts")},
-        role_severity={k: dict(v) for k, v in (data.get("role_severity") or {}).items()},
+        role_severity={str(k): dict(v) for k, v in role_severity.items()},
         contact_filler=_regex(contact.get("filler", r"[\s:：]{0,3}"), source,
                               "contact_ids.filler"),
         contact_word_re=_words_re(kinds),
@@ -231,8 +260,8 @@ def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
         name_labels=_words_re(_strings(student.get("name_labels"), source,
                                        "student_id.name_labels")),
         name_re=_name_re(_strings(student.get("surnames"), source, "student_id.surnames")),
-        name_window=int(student.get("name_window", 30)),
-        tests=dict(data.get("tests") or {}),
+        name_window=_whole(student.get("name_window", 30), source, "student_id.name_window"),
+        tests=_tests(data.get("tests"), source),
     )
     _run_embedded_tests(rules)
     return rules
