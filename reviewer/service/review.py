@@ -98,9 +98,12 @@ def load_checklists(dirs: list[Path] | None = None) -> ChecklistSet:
     parsed, problems = [], []
     for path in files:
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             problems.append(ChecklistProblem(str(path), None, f"not UTF-8 text: {exc}"))
+            continue
+        except OSError as exc:
+            problems.append(ChecklistProblem(str(path), None, f"cannot read: {exc}"))
             continue
         try:
             parsed.append(parse_checklist(text, str(path)))

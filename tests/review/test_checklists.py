@@ -196,6 +196,11 @@ def test_load_checklists_reports_every_bad_file(tmp_path: Path):
         load_checklists([tmp_path / "missing"])
 
 
+def test_a_byte_order_mark_is_fine(tmp_path: Path):
+    (tmp_path / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))
+    assert [c.id for c in load_checklists([tmp_path]).checklists] == ["demo"]
+
+
 def test_env_var_selects_other_checklists(tmp_path: Path, monkeypatch):
     (tmp_path / "demo.yaml").write_text(GOOD, encoding="utf-8")
     monkeypatch.setenv("REVIEWER_CHECKLISTS", str(tmp_path))
