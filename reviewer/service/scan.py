@@ -115,12 +115,13 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
 
     report = on_progress or (lambda p: None)
     stop = cancel or (lambda: False)
-    counts = {"reused": 0}
+    # Files ingest offers to the cache: a hit is reused, a miss is extracted.
+    # (The manifest and media files are never extracted, so they are neither.)
+    counts = {"reused": 0, "extracted": 0}
 
     def cached(sha256: str, fmt: str, relpath: str):
         record = store.cached_file(db, sha256, fmt, EXTRACTOR_VERSIONS.get(fmt, ""), relpath)
-        if record is not None:
-            counts["reused"] += 1
+        counts["reused" if record is not None else "extracted"] += 1
         return record
 
     gen = iter_package(path, limits=limits or Limits(), cached=cached)
@@ -157,9 +158,9 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     scan_id = store.start_scan(db, package_id, package.digest, __version__,
                                {"lexicons": rule_files, "options": options or {}}, digest)
     store.finish_scan(db, scan_id, result.findings, result.coverage,
-                      reused=counts["reused"], extracted=len(package.files) - counts["reused"])
+                      reused=counts["reused"], extracted=counts["extracted"])
     return ScanOutcome(package_id, scan_id, package, result.findings, result.coverage,
-                       counts["reused"], len(package.files) - counts["reused"], rule_errors,
+                       counts["reused"], counts["extracted"], rule_errors,
                        rule_files, digest)
 
 
