@@ -230,7 +230,10 @@ def _verify_text(result, lang: str) -> str:
                      f"valid_until={pred['valid_until']}")
     for s in result.signatures:
         who = f"{s.key.name} · {s.key.institution} · {s.key.role}" if s.key else "?"
-        state = "ok" if s.usable else ("valid, unusable" if s.valid else "not valid")
+        if zh:
+            state = "有效" if s.usable else ("签名正确但不可用" if s.valid else "无效")
+        else:
+            state = "ok" if s.usable else ("valid, unusable" if s.valid else "not valid")
         lines.append(f"{'签名' if zh else 'signature'} {s.index}: {s.keyid} ({who}): {state}")
     if result.ok:
         lines.append("有效 / VALID" if zh else "VALID")

@@ -280,7 +280,7 @@ def countersign_file(rec_path: str | Path, *, key_path: str | Path, passphrase: 
     try:
         new, added = countersign(env, signer)
     except SigningError as exc:
-        raise SignRefused([{"zh": r, "en": r} for r in exc.reasons]) from exc
+        raise SignRefused(exc.reasons) from exc
     target = Path(out) if out else Path(rec_path)
     if added or out:
         _write_text_atomic(target, new.to_json())

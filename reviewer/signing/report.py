@@ -102,7 +102,7 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
         self_check(env)
         problem = None
     except SigningError as exc:
-        problem = "; ".join(exc.reasons)
+        problem = "; ".join(r.get(lang) or r["en"] for r in exc.reasons)
     statement = parse_payload(env.payload)
     if not isinstance(statement, dict) or not isinstance(statement.get("predicate"), dict):
         raise ValueError("the payload is not a recommendation statement")

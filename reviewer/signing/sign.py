@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reviewer.ingest.model import Msg
 from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, Signature, b64decode, b64encode
 from reviewer.signing.keys import ALGORITHMS, Signer, key_id
 from reviewer.signing.statement import PREDICATE_TYPE, STATEMENT_TYPE, statement_bytes
@@ -21,11 +22,15 @@ from reviewer.signing.verify import parse_payload
 
 
 class SigningError(ValueError):
-    """The envelope can't be (counter)signed; ``reasons`` lists why."""
+    """The envelope can't be (counter)signed; ``reasons`` lists why (bilingual)."""
 
-    def __init__(self, reasons: list[str]):
-        super().__init__("; ".join(reasons))
+    def __init__(self, reasons: list[Msg]):
+        super().__init__("; ".join(r["en"] for r in reasons))
         self.reasons = reasons
+
+
+def _m(zh: str, en: str) -> Msg:
+    return {"zh": zh, "en": en}
 
 
 def sign_statement(statement: dict[str, Any], signer: Signer) -> Envelope:
@@ -42,22 +47,24 @@ def self_check(env: Envelope) -> dict[str, Any]:
     embedded in the predicate (informational data, not trust).
     """
     if env.payload_type != PAYLOAD_TYPE:
-        raise SigningError([f"payload type {env.payload_type!r} is not {PAYLOAD_TYPE}"])
+        raise SigningError([_m(f"载荷类型 {env.payload_type!r} 不是 {PAYLOAD_TYPE}",
+                                 f"payload type {env.payload_type!r} is not {PAYLOAD_TYPE}")])
     try:
         statement = parse_payload(env.payload)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise SigningError([f"payload is not JSON: {exc}"]) from exc
+        raise SigningError([_m(f"载荷不是 JSON：{exc}", f"payload is not JSON: {exc}")]) from exc
     if (not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE
             or statement.get("predicateType") != PREDICATE_TYPE):
-        raise SigningError(["the payload is not a course recommendation statement"])
+        raise SigningError([_m("载荷不是课程推荐声明", "the payload is not a course recommendation statement")])
     reviewer = (statement.get("predicate") or {}).get("reviewer") or {}
     problems = []
     try:
         raw = b64decode(reviewer.get("public_key"))
     except ValueError:
-        raise SigningError(["the predicate carries no reviewer public key"]) from None
+        raise SigningError([_m("推荐中没有审核人公钥", "the predicate carries no reviewer public key")]) from None
     if key_id(raw) != reviewer.get("keyid"):
-        problems.append("the reviewer's key id does not match the embedded public key")
+        problems.append(_m("审核人的密钥指纹与内嵌公钥不符",
+                           "the reviewer's key id does not match the embedded public key"))
     message = env.pae()
     found = False
     for i, sig in enumerate(env.signatures, start=1):
@@ -69,9 +76,10 @@ def self_check(env: Envelope) -> dict[str, Any]:
         except ValueError:
             ok = False
         if not ok:
-            problems.append(f"signature {i} (the reviewer's) does not match the content")
+            problems.append(_m(f"第 {i} 个签名（审核人的）与内容不符",
+                               f"signature {i} (the reviewer's) does not match the content"))
     if not found:
-        problems.append("the reviewer's signature is missing")
+        problems.append(_m("缺少审核人的签名", "the reviewer's signature is missing"))
     if problems:
         raise SigningError(problems)
     return statement
@@ -89,13 +97,14 @@ def countersign(env: Envelope, signer: Signer) -> tuple[Envelope, bool]:
     predicate = statement["predicate"]
     problems = []
     if signer.info.role != "committee":
-        problems.append(f"key {signer.info.keyid} has role {signer.info.role}; countersigning needs a committee key")
+        problems.append(_m(f"密钥 {signer.info.keyid} 的角色是 {signer.info.role}，会签需要教学委员会（committee）密钥",
+                           f"key {signer.info.keyid} has role {signer.info.role}; countersigning needs a committee key"))
     institution = (predicate.get("course") or {}).get("institution")
     if signer.info.institution != institution:
-        problems.append(f"key {signer.info.keyid} belongs to {signer.info.institution}, "
-                        f"the course to {institution}")
+        problems.append(_m(f"密钥 {signer.info.keyid} 属于 {signer.info.institution}，课程属于 {institution}",
+                           f"key {signer.info.keyid} belongs to {signer.info.institution}, the course to {institution}"))
     if signer.info.keyid == (predicate.get("reviewer") or {}).get("keyid"):
-        problems.append("the reviewer cannot countersign their own recommendation")
+        problems.append(_m("审核人不能会签自己的推荐", "the reviewer cannot countersign their own recommendation"))
     if problems:
         raise SigningError(problems)
     if any(s.keyid == signer.info.keyid for s in env.signatures):

@@ -323,3 +323,10 @@ def test_policy_lists_everything_at_once():
 def test_policy_not_scanned_and_outdated_decision():
     assert any("not been scanned" in r for r in _refusals(_snap(reviewed_digest=None)))
     assert any("record it again" in r for r in _refusals(_snap(decision_outdated=True)))
+
+
+def test_countersign_refusals_are_bilingual(signed, keys):
+    with pytest.raises(SignRefused) as exc:
+        countersign_file(signed, key_path=keys["reviewer"].key_path, passphrase=PASS)
+    for r in exc.value.reasons:
+        assert r["zh"] != r["en"] and any("\u4e00" <= ch <= "\u9fff" for ch in r["zh"])
