@@ -203,3 +203,13 @@ def test_parse_time_forms():
     assert parse_time("2026-03-01T08:00:00Z").tzinfo is not None
     with pytest.raises(ValueError):
         parse_time("tomorrow")
+
+
+def test_sm3_standard_test_vectors():
+    """GB/T 32905-2016 appendix A: "abc" and "abcd" × 16."""
+    from reviewer.signing.digests import digest_bytes, sm3_hex
+
+    assert sm3_hex(b"abc") == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert sm3_hex(b"abcd" * 16) == "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
+    d = digest_bytes("a", b"abc")
+    assert d.sha256 == hashlib.sha256(b"abc").hexdigest() and d.size == 3
