@@ -125,8 +125,11 @@ def _timed_scan(course: Path, db_path: Path, trace: bool = False) -> dict[str, A
     marks: dict[str, float] = {}
 
     def progress(p) -> None:
-        if p.stage == "checks" and "checks" not in marks:
-            marks["checks"] = time.perf_counter()
+        now = time.perf_counter()
+        if p.stage == "ingest":
+            marks["ingest_end"] = now  # the last ingest event comes when every file is read
+        elif p.stage == "checks" and "checks" not in marks:
+            marks["checks"] = now
 
     db = open_db(db_path)
     if trace:
@@ -138,7 +141,9 @@ def _timed_scan(course: Path, db_path: Path, trace: bool = False) -> dict[str, A
     if trace:
         tracemalloc.stop()
     start_checks = marks.get("checks", end)
-    return {"seconds": end - t, "ingest_seconds": start_checks - t,
+    ingest_end = marks.get("ingest_end", start_checks)
+    return {"seconds": end - t, "ingest_seconds": ingest_end - t,
+            "rules_seconds": start_checks - ingest_end,
             "checks_and_store_seconds": end - start_checks, "reused": outcome.reused,
             "extracted": outcome.extracted, "findings": len(outcome.findings),
             "tracemalloc_peak_mb": peak / 2**20, "maxrss_mb": maxrss_mb()}
@@ -212,7 +217,8 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             continue
         target = "target < 5 s (ingest)" if name == "scan-cold" else "target < 0.5 s (ingest)"
         line(f"{label}: total", f"{r['seconds']:.2f} s")
-        line("  ingest phase (until the first check)", f"{r['ingest_seconds']:.2f} s", target)
+        line("  ingest phase (hash, extract or reuse)", f"{r['ingest_seconds']:.2f} s", target)
+        line("  loading rule files", f"{r['rules_seconds']:.2f} s")
         line("  checks + store", f"{r['checks_and_store_seconds']:.2f} s")
         line("  files extracted / reused", f"{r['extracted']} / {r['reused']}")
         line("  findings", f"{r['findings']:,}")

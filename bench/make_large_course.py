@@ -9,7 +9,8 @@ Writes ``bench/out/large-course/`` (gitignored), deterministically:
 * about one cue in 400 carries a problem (advert, phone number, outdated claim) to find
 * ``course.yaml``             — the manifest
 
-A few topics are never taught, so the coverage check has something to report.
+Every 25th topic (8 of 200) is never taught — its words appear nowhere in the teaching
+material — so the coverage check has something to report.
 Run ``.venv/bin/python bench/make_large_course.py [--out DIR] [--force]``.
 """
 
@@ -35,7 +36,7 @@ LECTURES = 40
 LECTURE_MS = 3_600_000
 SYLLABUS_PAGES = 20
 TOPICS_PER_PAGE = 10
-UNTAUGHT_EVERY = 25  # every 25th topic is never mentioned in the teaching material
+UNTAUGHT_EVERY = 25  # every 25th topic is one of UNTAUGHT
 
 ZH_TERMS = """进程调度 线程同步 死锁检测 虚拟内存 页面置换 文件系统 磁盘调度 中断处理 系统调用 内存分配
 哈希表 红黑树 跳表 布隆过滤器 并查集 线段树 字典树 优先队列 拓扑排序 动态规划
@@ -89,28 +90,53 @@ EN_TEMPLATES = [
 ]
 
 
-def topics() -> list[tuple[str, str, bool]]:
-    """200 topics: (Chinese title, English title, taught?)."""
+#: Topics that nothing teaches: their words appear nowhere in slides or transcripts.
+UNTAUGHT = [
+    ("量子纠错码与量子门电路", "quantum error-correcting codes and quantum gates"),
+    ("同态加密与零知识证明", "homomorphic encryption and zero-knowledge proofs"),
+    ("光线追踪与全局光照", "ray tracing and global illumination"),
+    ("形式化验证与模型检测", "formal verification and model checking"),
+    ("软件定义网络与网络功能虚拟化", "software-defined networking and network function virtualisation"),
+    ("生物信息学与序列比对", "bioinformatics and sequence alignment"),
+    ("嵌入式实时系统与看门狗定时器", "embedded real-time systems and watchdog timers"),
+    ("推荐系统与协同过滤", "recommender systems and collaborative filtering"),
+]
+
+
+def topics() -> list[tuple[str, str, tuple[int, int] | None]]:
+    """200 topics: (Chinese title, English title, indexes of its two terms or None if untaught)."""
     n = len(ZH_TERMS)
     assert n == len(EN_TERMS) == 90, (n, len(EN_TERMS))
+    assert len(UNTAUGHT) * UNTAUGHT_EVERY == SYLLABUS_PAGES * TOPICS_PER_PAGE
     out = []
     for i in range(SYLLABUS_PAGES * TOPICS_PER_PAGE):
-        a, b = i % n, (i * 7 + 3) % n
+        if (i + 1) % UNTAUGHT_EVERY == 0:
+            zh, en = UNTAUGHT[i // UNTAUGHT_EVERY]
+            out.append((zh, en, None))
+            continue
+        a, b = i % n, (i * 7 + 3 + (i // n) * 11) % n  # no pair repeats
         if a == b:
             b = (b + 1) % n
-        taught = (i + 1) % UNTAUGHT_EVERY != 0
-        out.append((f"{ZH_TERMS[a]}与{ZH_TERMS[b]}", f"{EN_TERMS[a]} and {EN_TERMS[b]}", taught))
+        out.append((f"{ZH_TERMS[a]}与{ZH_TERMS[b]}", f"{EN_TERMS[a]} and {EN_TERMS[b]}", (a, b)))
     return out
 
 
-def _taught_terms() -> tuple[list[str], list[str]]:
-    """The terms teaching may mention: those of untaught topics are left out."""
-    banned = set()
-    for zh, _en, taught in topics():
-        if not taught:
-            banned.update(zh.split("与"))
-    keep = [i for i, t in enumerate(ZH_TERMS) if t not in banned]
-    return [ZH_TERMS[i] for i in keep], [EN_TERMS[i] for i in keep]
+def _term_pair(rng: random.Random, focus: list[tuple[int, int]]) -> tuple[int, int]:
+    """Mostly the two terms of one of the lecture's own topics, sometimes any two terms."""
+    if focus and rng.random() < 0.7:
+        return rng.choice(focus)
+    return rng.randrange(len(ZH_TERMS)), rng.randrange(len(ZH_TERMS))
+
+
+def _line(rng: random.Random, focus: list[tuple[int, int]], english: float) -> str:
+    a, b = _term_pair(rng, focus)
+    if rng.random() < english:
+        return rng.choice(EN_TEMPLATES).format(a=EN_TERMS[a], b=EN_TERMS[b])
+    return rng.choice(ZH_TEMPLATES).format(a=ZH_TERMS[a], b=ZH_TERMS[b], n=rng.randint(8, 100_000))
+
+
+def _focus(first: int, count: int) -> list[tuple[int, int]]:
+    return [t[2] for t in topics()[first:first + count] if t[2] is not None]
 
 
 def _stamp(ms: int) -> str:
@@ -120,8 +146,11 @@ def _stamp(ms: int) -> str:
     return f"{h:02d}:{m:02d}:{s:02d},{milli:03d}"
 
 
-def lecture_srt(k: int, zh_terms: list[str], en_terms: list[str]) -> str:
+def lecture_srt(k: int) -> str:
+    """Lecture ``k`` (1-based): one hour of cues, teaching mostly its own five syllabus topics."""
     rng = random.Random(1000 + k)
+    per = len(topics()) // LECTURES
+    focus = _focus((k - 1) * per, per)
     blocks, t, n = [], 1_000, 0
     while True:
         dur = rng.randint(2_100, 3_300)
@@ -130,11 +159,8 @@ def lecture_srt(k: int, zh_terms: list[str], en_terms: list[str]) -> str:
         n += 1
         if n % PROBLEM_EVERY == 0:
             text = PROBLEMS[(n // PROBLEM_EVERY + k) % len(PROBLEMS)].format(n=rng.randint(0, 99_999_999))
-        elif rng.random() < 0.2:
-            text = rng.choice(EN_TEMPLATES).format(a=rng.choice(en_terms), b=rng.choice(en_terms))
         else:
-            text = rng.choice(ZH_TEMPLATES).format(a=rng.choice(zh_terms), b=rng.choice(zh_terms),
-                                                   n=rng.randint(8, 100_000))
+            text = _line(rng, focus, english=0.2)
         blocks.append(f"{n}\n{_stamp(t)} --> {_stamp(t + dur)}\n{text}\n")
         t += dur + rng.randint(40, 200)
     return "\n".join(blocks)
@@ -152,26 +178,24 @@ def _pdf(orientation: str, fmt, title: str):
     return pdf
 
 
-def slides_pdf(path: Path, zh_terms: list[str], en_terms: list[str]) -> None:
+def slides_pdf(path: Path) -> None:
+    """300 slide pages following the syllabus order (about 1.5 pages per topic)."""
     rng = random.Random(7)
     pdf = _pdf("L", (190.5, 338.7), "Lectures")
+    items = topics()
     for p in range(SLIDE_PAGES):
-        a, b = rng.choice(zh_terms), rng.choice(zh_terms)
-        ea = en_terms[zh_terms.index(a)]
+        first = p * len(items) // SLIDE_PAGES
+        focus = _focus(first, 2)
+        a, _ = focus[0] if focus else _term_pair(rng, [])
         pdf.add_page()
         pdf.set_font("body", size=24)
         pdf.set_xy(16, 14)
-        pdf.cell(300, 12, f"{p // 8 + 1}.{p % 8 + 1}  {a}  /  {ea}")
+        pdf.cell(300, 12, f"{p // 8 + 1}.{p % 8 + 1}  {ZH_TERMS[a]}  /  {EN_TERMS[a]}")
         pdf.set_font("body", size=15)
         y = 36
         for _ in range(8):
-            if rng.random() < 0.35:
-                line = rng.choice(EN_TEMPLATES).format(a=rng.choice(en_terms), b=rng.choice(en_terms))
-            else:
-                line = rng.choice(ZH_TEMPLATES).format(a=a if rng.random() < 0.5 else b,
-                                                       b=rng.choice(zh_terms), n=rng.randint(8, 9999))
             pdf.set_xy(22, y)
-            pdf.cell(300, 9, "• " + line)
+            pdf.cell(300, 9, "• " + _line(rng, focus, english=0.35))
             y += 16
         pdf.set_font("body", size=10)
         pdf.set_xy(300, 178)
@@ -195,10 +219,10 @@ def syllabus_pdf(path: Path) -> None:
             zh, en, _ = items[n]
             pdf.set_font("body", size=12)
             pdf.set_xy(20, y)
-            pdf.cell(170, 7, f"第{n + 1}讲 {zh}")
+            pdf.cell(170, 7, f"第{n + 1}讲 {zh}（{en}）")
             pdf.set_font("body", size=9.5)
             pdf.set_xy(26, y + 8)
-            pdf.cell(165, 6, f"Lecture {n + 1}: {en}. 讲授基本概念、典型算法与工程实现，配合课后练习。")
+            pdf.cell(165, 6, "教学要求：掌握基本概念、典型算法与工程实现，完成配套的课后练习。")
             y += 25 if page else 24
     path.write_bytes(bytes(pdf.output()))
 
@@ -225,11 +249,9 @@ def make(out: Path, force: bool = False) -> Path:
         shutil.rmtree(out)
     for sub in ("slides", "transcripts", "syllabus"):
         (out / sub).mkdir(parents=True)
-    zh_terms, en_terms = _taught_terms()
     for k in range(1, LECTURES + 1):
-        (out / "transcripts" / f"lec{k:02d}.srt").write_text(lecture_srt(k, zh_terms, en_terms),
-                                                             encoding="utf-8")
-    slides_pdf(out / "slides" / "lectures.pdf", zh_terms, en_terms)
+        (out / "transcripts" / f"lec{k:02d}.srt").write_text(lecture_srt(k), encoding="utf-8")
+    slides_pdf(out / "slides" / "lectures.pdf")
     syllabus_pdf(out / "syllabus" / "syllabus.pdf")
     (out / "course.yaml").write_text(yaml.safe_dump(manifest(), allow_unicode=True, sort_keys=False),
                                      encoding="utf-8")
