@@ -75,7 +75,7 @@ class ReviewerApp(App):
 
             def scanned(result) -> None:
                 if result is not None and result.status == "done":
-                    self._push_package(path)
+                    self.call_later(self._push_package, path)
                 elif result is not None and result.message:
                     self.notify(result.message, severity="warning")
 

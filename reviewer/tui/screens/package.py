@@ -51,7 +51,7 @@ class PackageScreen(Screen):
 
     def on_mount(self) -> None:
         self.update_badges()
-        self.call_after_refresh(self.current_view().focus_main)
+        self.call_after_refresh(lambda: self.current_view().focus_main())
 
     def title_text(self) -> str:
         state = self.session.state()

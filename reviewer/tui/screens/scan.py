@@ -88,6 +88,8 @@ class ScanScreen(Screen[ScanResult]):
         self.lang = lang
         self.worker: Worker | None = None
         self.finished: ScanResult | None = None
+        self.updates = 0  # progress messages shown (the tests read it)
+        self.last: dict[str, tuple[int, int]] = {}  # stage → (done, total) last shown
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -122,6 +124,8 @@ class ScanScreen(Screen[ScanResult]):
 
     # -- back on the UI thread
     def on_scan_screen_progress(self, event: Progress) -> None:
+        self.updates += 1
+        self.last[event.stage] = (event.done, event.total)
         bar_id, label_id = ("#files-bar", "#files-label") if event.stage == "ingest" \
             else ("#checks-bar", "#checks-label")
         bar = self.query_one(bar_id, ProgressBar)

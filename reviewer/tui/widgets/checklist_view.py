@@ -62,7 +62,7 @@ class ChecklistView(Vertical):
         yield Static("", id="ck-detail")
 
     def on_mount(self) -> None:
-        self.fill()
+        self.call_after_refresh(self.fill)
 
     def focus_main(self) -> None:
         self.query_one("#ck-table", DataTable).focus()

@@ -55,7 +55,7 @@ class CoverageView(Vertical):
         yield Static("", id="cv-detail")
 
     def on_mount(self) -> None:
-        self.fill()
+        self.call_after_refresh(self.fill)
 
     def focus_main(self) -> None:
         self.query_one("#cv-table", DataTable).focus()

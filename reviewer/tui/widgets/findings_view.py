@@ -67,7 +67,7 @@ class FindingsView(Vertical):
 
     def on_mount(self) -> None:
         self.table.reload()
-        self.update_bar()
+        self.call_after_refresh(self.update_bar)
 
     def on_resize(self) -> None:
         self.update_bar()
@@ -91,6 +91,8 @@ class FindingsView(Vertical):
 
     # -- bar and header
     def update_bar(self) -> None:
+        if not self.query("#fv-filters"):  # not composed yet (or already gone)
+            return
         f = self.model.filters
         every = t("tui.filter.all", self.lang)
 

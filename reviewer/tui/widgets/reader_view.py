@@ -87,8 +87,12 @@ class ReaderView(Vertical):
                 yield VerticalScroll(id="rv-text", can_focus=True)
 
     def on_mount(self) -> None:
+        # nested children may still be mounting: fill after the first refresh
+        self.call_after_refresh(self._first_fill)
+
+    def _first_fill(self) -> None:
         self.show_files()
-        self.update_where()
+        self.render_chunk()
 
     def focus_main(self) -> None:
         if self.file is None:

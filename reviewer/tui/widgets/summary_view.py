@@ -74,7 +74,7 @@ class SummaryView(VerticalScroll):
         yield Static("", id="sv-text")
 
     def on_mount(self) -> None:
-        self.fill()
+        self.call_after_refresh(self.fill)
 
     def focus_main(self) -> None:
         self.focus()

@@ -1,0 +1,65 @@
+"""Helpers for Pilot tests: waiting for screens and reading state back from the store."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual.widgets import Input
+
+
+async def wait_for(pilot, predicate, timeout: float = 20.0, step: float = 0.05) -> None:
+    """Pump the app until ``predicate()`` is true (fails the test after ``timeout`` s)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {predicate}")
+        await pilot.pause(step)
+
+
+async def wait_screen(pilot, name: str, timeout: float = 20.0) -> None:
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == name, timeout)
+
+
+async def type_into_prompt(pilot, text: str) -> None:
+    """Fill the open TextPrompt's input and press Enter."""
+    await wait_screen(pilot, "TextPrompt")
+    field = pilot.app.screen.query_one(Input)
+    field.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def fresh_status(db_path, pkg):
+    """The review status as another process would read it (a new connection)."""
+    from reviewer.service.review import review_status
+    from reviewer.store import open_db
+
+    db = open_db(db_path)
+    try:
+        return review_status(db, pkg)
+    finally:
+        db.conn.close()
+
+
+def settle():
+    return asyncio.sleep(0)
+
+
+def sync(fn):
+    """Run an async test function with ``asyncio.run`` (no async pytest plugin needed)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+async def open_package(pilot, path) -> None:
+    """Open ``path`` and wait until the package screen is up with its table focused."""
+    pilot.app.open_package(str(path))
+    await wait_screen(pilot, "PackageScreen")
+    await wait_for(pilot, lambda: pilot.app.focused is not None
+                   and pilot.app.focused.id == "fv-table")

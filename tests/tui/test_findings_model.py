@@ -1,0 +1,94 @@
+"""The UI's in-memory findings model: filters, search, sort — no widgets involved."""
+
+from __future__ import annotations
+
+from reviewer.checks.model import finding_at
+from reviewer.ingest.model import Locator, Segment
+from reviewer.tui.findings_model import UNDECIDED, FindingsModel
+
+
+def _findings(n: int):
+    seg = Segment("notes/a.md", 1, Locator(line=3), "甲乙丙丁戊己庚辛壬癸 alpha beta")
+    severities = ("error", "warning", "info")
+    out = []
+    for i in range(n):
+        out.append(finding_at(seg, i % 10, i % 10 + 1, check=("lexicon", "pii")[i % 2],
+                              rule=f"r{i % 4}", category=f"c{i % 3}",
+                              severity=severities[i % 3],
+                              message={"zh": f"第{i}条", "en": f"item {i}"}, occurrence=i))
+    return out
+
+
+def test_every_filter_narrows_the_view_and_clear_restores_it():
+    model = FindingsModel.from_findings(_findings(60))
+    assert len(model.view) == 60
+    model.filters.severity = "error"
+    model.refilter()
+    assert len(model.view) == 20
+    assert all(model.rows[i].finding.severity == "error" for i in model.view)
+    model.filters.check = "pii"
+    model.refilter()
+    assert all(model.rows[i].finding.check == "pii" for i in model.view)
+    assert 0 < len(model.view) < 20
+    model.clear()
+    assert len(model.view) == 60
+
+
+def test_cycle_walks_through_values_then_back_to_all():
+    model = FindingsModel.from_findings(_findings(30))
+    seen = [model.cycle("severity") for _ in range(4)]
+    assert seen == ["error", "warning", "info", None]
+    assert len(model.view) == 30
+
+
+def test_disposition_filter_distinguishes_undecided_from_each_disposition():
+    findings = _findings(9)
+    dispositions = {findings[0].id: {"disposition": "false-alarm", "reason": "quote"},
+                    findings[1].id: {"disposition": "confirmed"}}
+    model = FindingsModel.from_findings(findings, dispositions)
+    assert model.cycle("disposition") == UNDECIDED
+    assert len(model.view) == 7
+    assert model.cycle("disposition") == "confirmed"
+    assert [model.rows[i].finding.id for i in model.view] == [findings[1].id]
+    assert model.cycle("disposition") == "false-alarm"
+    assert model.rows[model.view[0]].reason == "quote"
+
+
+def test_search_matches_every_word_in_match_context_file_and_message():
+    model = FindingsModel.from_findings(_findings(30))
+    model.set_text("第7条")
+    assert [model.rows[i].finding.msg("zh") for i in model.view] == ["第7条"]
+    model.set_text("ALPHA notes/a.md")  # case-insensitive, all words must match
+    assert len(model.view) == 30
+    model.set_text("alpha nowhere")
+    assert model.view == []
+    model.set_text("   ")
+    assert len(model.view) == 30
+
+
+def test_sorting_orders_rows_and_reverse_flips_them():
+    model = FindingsModel.from_findings(_findings(12))
+    sev = [model.rows[i].finding.severity for i in model.view]
+    assert sev == sorted(sev, key=["error", "warning", "info"].index)
+    assert model.next_sort() == "check"
+    checks = [model.rows[i].finding.check for i in model.view]
+    assert checks == sorted(checks)
+    model.flip()
+    assert [model.rows[i].finding.check for i in model.view] == sorted(checks, reverse=True)
+
+
+def test_ten_thousand_findings_filter_in_memory():
+    model = FindingsModel.from_findings(_findings(10_000))
+    model.set_text("第9999条")
+    assert len(model.view) == 1
+    model.set_text("")
+    model.cycle("category")
+    assert len(model.view) == sum(1 for r in model.rows if r.finding.category == "c0")
+    assert model.counts() == {"total": 10_000, "shown": len(model.view), "undecided": 10_000}
+
+
+def test_empty_model_is_harmless():
+    model = FindingsModel.from_findings([])
+    assert model.cycle("severity") is None
+    assert model.view == []
+    assert model.index_of("nope") is None

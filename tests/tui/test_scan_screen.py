@@ -1,0 +1,124 @@
+"""Scanning from the UI: real progress, cancel with Escape, errors shown, progress coalesced."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.widgets import Label
+
+from reviewer.service.scan import ScanCancelled, ScanProgress
+from reviewer.service.ui_support import has_scan
+from reviewer.store import open_db
+from reviewer.tui.app import create_app
+from reviewer.tui.screens.scan import ProgressRelay
+from tests.tui.conftest import make_package
+from tests.tui.helpers import sync, wait_for, wait_screen
+
+
+@sync
+async def test_scanning_a_sample_course_shows_progress_then_its_findings(tmp_path, samples_dir):
+    db = tmp_path / "state.db"
+    pkg = samples_dir / "zh-data-structures"
+    app = create_app(db, "zh")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        app.open_package(str(pkg))
+        await wait_screen(pilot, "ScanScreen")
+        scan_screen = app.screen
+        await wait_screen(pilot, "PackageScreen", timeout=120)
+        assert scan_screen.updates > 0
+        done, total = scan_screen.last["ingest"]
+        assert total > 0 and done == total
+        assert "checks" in scan_screen.last
+        session = app.screen.session
+        check = open_db(db)
+        try:
+            stored = check.execute("SELECT count(*) FROM findings").fetchone()[0]
+        finally:
+            check.conn.close()
+        assert session.model.counts()["total"] == stored
+        assert {f["path"] for f in session.files} >= {"course.yaml", "notes/课程笔记.md"}
+
+
+def _slow_scan(started: threading.Event):
+    """A stand-in for the scan service that runs until cancelled."""
+
+    def fake(db, path, *, on_progress=None, cancel=None, **kw):
+        started.set()
+        i = 0
+        while True:
+            if cancel():
+                raise ScanCancelled()
+            i += 1
+            on_progress(ScanProgress("ingest", f"file-{i}.md", i % 1000, 1000))
+            threading.Event().wait(0.001)
+
+    return fake
+
+
+@sync
+async def test_escape_cancels_the_scan_and_records_nothing(tmp_path, monkeypatch):
+    started = threading.Event()
+    monkeypatch.setattr("reviewer.service.scan.scan", _slow_scan(started))
+    pkg = make_package(tmp_path)
+    app = create_app(tmp_path / "state.db", "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        app.open_package(str(pkg))
+        await wait_screen(pilot, "ScanScreen")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.updates >= 3)
+        # the UI stays responsive: labels keep changing while the worker runs
+        first = str(screen.query_one("#files-label", Label).content)
+        await wait_for(pilot, lambda: str(screen.query_one("#files-label", Label).content) != first)
+        await pilot.press("escape")
+        await wait_screen(pilot, "LibraryScreen")
+        assert not has_scan(app.db, pkg)
+    assert started.is_set()
+
+
+@sync
+async def test_a_path_that_is_not_a_package_shows_the_error_and_escape_goes_back(tmp_path):
+    not_a_package = tmp_path / "notes.txt"
+    not_a_package.write_text("just a file", encoding="utf-8")
+    app = create_app(tmp_path / "state.db", "en")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        app.open_package(str(not_a_package / "missing"))
+        await wait_screen(pilot, "ScanScreen")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.finished is not None, timeout=60)
+        assert screen.finished.status == "error"
+        assert "Scan failed" in str(screen.query_one("#status", Label).content)
+        await pilot.press("escape")
+        await wait_screen(pilot, "LibraryScreen")
+
+
+@sync
+async def test_scan_new_from_the_library_asks_for_a_path_and_refuses_a_missing_one(tmp_path):
+    app = create_app(tmp_path / "state.db", "zh")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        assert app.screen.query_one("#empty", Label).display
+        await pilot.press("n")
+        await wait_screen(pilot, "TextPrompt")
+        app.screen.query_one("#answer").value = str(tmp_path / "nowhere")
+        await pilot.press("enter")
+        await wait_screen(pilot, "LibraryScreen")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LibraryScreen"
+
+
+def test_progress_relay_coalesces_a_flood_but_keeps_edges_and_stage_changes():
+    sent = []
+    now = [0.0]
+    relay = ProgressRelay(sent.append, interval=0.05, clock=lambda: now[0])
+    for i in range(1, 1000):  # all within the same instant
+        relay(ScanProgress("ingest", f"f{i}", i, 1000))
+    relay(ScanProgress("ingest", "last", 1000, 1000))
+    relay(ScanProgress("checks", "lexicon", 0, 5))
+    assert relay.seen == 1001
+    assert [p.label for p in sent] == ["f1", "last", "lexicon"]
+    now[0] = 0.2
+    relay(ScanProgress("checks", "pii", 1, 5))
+    assert sent[-1].label == "pii"
