@@ -51,6 +51,7 @@ __all__ = [
     "load_checklists", "open_review", "review_status", "answer_item", "clear_answer",
     "dispose_finding", "clear_disposition", "decide", "add_note", "export_answers",
     "import_answers", "audit_log", "evidence_for", "item_evidence", "actor_name",
+    "dispositions_for",
 ]
 
 EXPORT_FORMAT = "reviewer-answers/1"
@@ -890,3 +891,17 @@ def audit_log(db: sqlite_utils.Database, path: str | Path) -> list[AuditEntry]:
     return [AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["target"], r["old"],
                        r["new"], r["review_id"], r["digest"])
             for r in rstore.audit_rows(db, row["id"])]
+
+
+def dispositions_for(db: sqlite_utils.Database, package_id: int, digest: str
+                     ) -> dict[str, tuple[str, str]]:
+    """Finding id → ``(disposition, reason)`` in the review of one package version.
+
+    Empty when that version has no review yet (the SARIF report uses this for
+    its suppressions).
+    """
+    review = rstore.find_review(db, package_id, digest)
+    if review is None:
+        return {}
+    return {fid: (d.disposition, d.reason or "")
+            for fid, d in rstore.dispositions(db, review["id"]).items()}

@@ -146,3 +146,20 @@ def test_every_corpus_folder_scans_through_the_service(tmp_path, corpus_dir):
             if record.status == "error":
                 assert record.error
         assert any(f.rule == "manifest-missing" for f in outcome.findings)
+
+
+def test_sarif_marks_a_dismissed_finding_as_suppressed(tmp_path):
+    from reviewer.service.review import dispose_finding, open_review
+
+    db_path = tmp_path / "s.db"
+    db = open_db(db_path)
+    outcome = scan(db, ROOT / "sample_courses" / "zh-data-structures")
+    target = next(f for f in outcome.findings if f.check in ("lexicon", "pii"))
+    open_review(db, ROOT / "sample_courses" / "zh-data-structures")
+    dispose_finding(db, ROOT / "sample_courses" / "zh-data-structures", target.id, "false-alarm",
+                    "a quotation in a lecture on academic integrity")
+    proc = run_cli("scan", "sample_courses/zh-data-structures", "--format", "sarif", db=db_path)
+    results = json.loads(proc.stdout)["runs"][0]["results"]
+    by_id = {r["partialFingerprints"]["reviewerFindingId"]: r for r in results}
+    assert "academic integrity" in by_id[target.id]["suppressions"][0]["justification"]
+    assert sum(1 for r in results if "suppressions" in r) == 1
