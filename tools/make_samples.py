@@ -857,6 +857,8 @@ def ds_course() -> Course:
              why="已被 GB/T 7714-2015 代替的国家标准 / a superseded national standard"),
         Seed("coverage", DS_SYL, "外部排序",
              why="大纲第八章外部排序在讲稿和课件里都没有讲 / a syllabus chapter nothing in transcripts or slides teaches"),
+        Seed("coverage", "course.yaml", "64", anywhere=True,
+             why="讲稿只是各讲的片段（几分钟），撑不起声明的 64 学时 / the transcripts are excerpts: minutes cannot back 64 declared class hours"),
     ]
     decoys = [
         Decoy(DS_T2, "替代考虑", "“替代考虑”跨词边界包含“代考” / 代考 straddles a word boundary"),
@@ -1191,6 +1193,8 @@ def ml_course() -> Course:
              why="a currency claim ('as of', 'latest') with a year nine years before the 2025 term / 过时的“最新”说法"),
         Seed("coverage", ML_SYL, "Reinforcement learning",
              why="Week 7 of the syllabus is taught nowhere in transcripts or slides / 大纲第 7 周没有讲"),
+        Seed("coverage", "course.yaml", "48", anywhere=True,
+             why="讲稿只是各讲的片段（几分钟），撑不起声明的 48 学时 / the transcripts are excerpts: minutes cannot back 48 declared class hours"),
     ]
     decoys = [
         Decoy(ML_T1, "1959", "a plain historical year, no currency claim / 历史年份", ["outdated"]),
@@ -1546,6 +1550,8 @@ def cn_course() -> Course:
              why="课件文件元数据创建于 2012 年，远早于 2025 学期 / slide file metadata from 2012, far older than the term"),
         Seed("coverage", "course.yaml", "无线与移动网络", anywhere=True,
              why="course.yaml 列出的第 8 个主题没有任何讲稿或课件讲到 / a manifest topic nothing teaches"),
+        Seed("coverage", "course.yaml", "48", anywhere=True,
+             why="讲稿只是各讲的片段（几分钟），撑不起声明的 48 学时 / the transcripts are excerpts: minutes cannot back 48 declared class hours"),
     ]
     decoys = [
         Decoy(CN_T1, "1969年", "历史年份，不是“最新”说法 / a plain historical year", ["outdated"]),
