@@ -123,9 +123,9 @@ def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int
 
     lang = resolve_lang(lang)
     db = open_store(db_path)
-    passphrase = _passphrase(confirm=False)
     try:
-        result = sign_package(db, path, key_path=key_path, passphrase=passphrase, out=out,
+        result = sign_package(db, path, key_path=key_path, passphrase=lambda: _passphrase(confirm=False),
+                              out=out,
                               audience=audience, sequence=sequence, supersedes=supersedes,
                               valid_days=valid_days)
     except InputError as exc:
@@ -150,9 +150,9 @@ def countersign(rec: str, key_path: str, out: str | None, lang: str | None) -> N
     from reviewer.service.signing import InputError, SignRefused, countersign_file
 
     lang = resolve_lang(lang)
-    passphrase = _passphrase(confirm=False)
     try:
-        target, added = countersign_file(rec, key_path=key_path, passphrase=passphrase, out=out)
+        target, added = countersign_file(rec, key_path=key_path,
+                                         passphrase=lambda: _passphrase(confirm=False), out=out)
     except InputError as exc:
         fail(str(exc))
     except SignRefused as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,11 +70,23 @@ def make_keys(out_dir: str | Path, *, name: str, institution: str, role: str,
         raise InputError(str(exc)) from exc
 
 
-def _signer(key_path: str | Path, passphrase: str):
+Passphrase = str | Callable[[], str]
+
+
+def _signer(key_path: str | Path, passphrase: Passphrase):
+    """Decrypt the key; ``passphrase`` may be a callable asked only now (a prompt)."""
+    secret = passphrase() if callable(passphrase) else passphrase
     try:
-        return load_signer(key_path, passphrase)
+        return load_signer(key_path, secret)
     except KeyFileError as exc:
         raise InputError(str(exc)) from exc
+
+
+def _public_beside(key_path: str | Path) -> PublicKeyInfo:
+    try:
+        return load_public(Path(key_path).with_suffix(".pub"))
+    except KeyFileError as exc:
+        raise InputError(f"{exc} (NAME.pub must lie beside NAME.key)") from exc
 
 
 # ---------------------------------------------------------------- reading review state
@@ -179,21 +192,22 @@ class SignResult:
     warnings: list[Msg] = field(default_factory=list)
 
 
-def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: str, out: str | Path,
+def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Passphrase, out: str | Path,
                  audience: str | None = None, sequence: int | None = None,
                  supersedes: str | None = None, valid_days: int = DEFAULT_VALID_DAYS,
                  now: datetime | None = None, snapshot: ReviewSnapshot | None = None) -> SignResult:
     """``reviewer sign``: re-read the package, check the review, write the envelope.
 
     Raises :class:`SignRefused` listing every reason when something blocks,
-    :class:`InputError` for an unusable key or package.
+    :class:`InputError` for an unusable key or package.  Everything is checked
+    (with the identity in ``NAME.pub``) before the passphrase is asked for.
     """
     from reviewer.ingest.package import load_package
     from reviewer.ingest.sources import PackageError
     from reviewer.paths import checklists_dir, lexicons_dir
     from reviewer.store import platform as store
 
-    signer = _signer(key_path, passphrase)
+    pub = _public_beside(key_path)
     if valid_days < 1:
         raise InputError("--valid-days must be at least 1")
     if sequence is not None and sequence < 1:
@@ -203,10 +217,10 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: str,
         package = load_package(path)
     except PackageError as exc:
         raise InputError(str(exc)) from exc
-    course = course_from_manifest(package.manifest, package.id, package.title, signer.info.institution)
+    course = course_from_manifest(package.manifest, package.id, package.title, pub.institution)
     manifest_inst = (package.manifest or {}).get("institution")
-    refusals = sign_refusals(snap, current_digest=package.digest, signer_role=signer.info.role,
-                             signer_institution=signer.info.institution,
+    refusals = sign_refusals(snap, current_digest=package.digest, signer_role=pub.role,
+                             signer_institution=pub.institution,
                              course_institution=str(manifest_inst) if manifest_inst else None)
     unreadable = [f.path for f in package.files if not f.sha256]
     for p in unreadable:
@@ -219,6 +233,7 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: str,
     if changed:
         raise SignRefused([{"zh": f"签名过程中文件发生变化：{', '.join(changed)}",
                             "en": f"files changed while signing: {', '.join(changed)}"}])
+    signer = _signer(key_path, passphrase)
     previous = store.last_issued(db, course["institution"], course["id"])
     seq = sequence if sequence is not None else (previous["sequence"] + 1 if previous else 1)
     if supersedes is None and previous and sequence is None:
@@ -272,11 +287,11 @@ def read_envelope(path: str | Path) -> Envelope:
         raise InputError(f"{path}: {exc}") from exc
 
 
-def countersign_file(rec_path: str | Path, *, key_path: str | Path, passphrase: str,
+def countersign_file(rec_path: str | Path, *, key_path: str | Path, passphrase: Passphrase,
                      out: str | Path | None = None) -> tuple[Path, bool]:
     """``reviewer countersign``: add the committee signature (in place unless ``out``)."""
-    signer = _signer(key_path, passphrase)
     env = read_envelope(rec_path)
+    signer = _signer(key_path, passphrase)
     try:
         new, added = countersign(env, signer)
     except SigningError as exc:

@@ -191,6 +191,7 @@ def test_not_scanned_is_refused(keys, tmp_path):
 
 def test_wrong_passphrase_is_input_error(course, keys, tmp_path):
     db, pkg = course
+    complete_review(db, pkg)
     with pytest.raises(InputError, match="wrong passphrase"):
         sign_package(db, pkg, key_path=keys["reviewer"].key_path, passphrase="nope",
                      out=tmp_path / "rec.json")
@@ -330,3 +331,24 @@ def test_countersign_refusals_are_bilingual(signed, keys):
         countersign_file(signed, key_path=keys["reviewer"].key_path, passphrase=PASS)
     for r in exc.value.reasons:
         assert r["zh"] != r["en"] and any("\u4e00" <= ch <= "\u9fff" for ch in r["zh"])
+
+
+def test_refusal_comes_before_the_passphrase_prompt(course, keys, tmp_path):
+    db, pkg = course
+    asked = []
+    with pytest.raises(SignRefused):
+        sign_package(db, pkg, key_path=keys["reviewer"].key_path,
+                     passphrase=lambda: asked.append(1) or PASS, out=tmp_path / "rec.json")
+    assert asked == []
+    complete_review(db, pkg)
+    sign_package(db, pkg, key_path=keys["reviewer"].key_path,
+                 passphrase=lambda: asked.append(1) or PASS, out=tmp_path / "rec.json")
+    assert asked == [1]
+
+
+def test_missing_pub_beside_the_key(course, keys, tmp_path):
+    db, pkg = course
+    lone = tmp_path / "lone.key"
+    lone.write_bytes(keys["reviewer"].key_path.read_bytes())
+    with pytest.raises(InputError, match="beside"):
+        sign_package(db, pkg, key_path=lone, passphrase=PASS, out=tmp_path / "rec.json")
