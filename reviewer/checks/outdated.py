@@ -22,6 +22,7 @@ Words, markers and thresholds come from the ``kind: currency`` rule file
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,7 +33,7 @@ from reviewer.checks.model import (
 )
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import RuleFileError, register_kind
-from reviewer.ingest.model import Msg
+from reviewer.ingest.model import Msg, Segment
 
 CHECK = "outdated"
 _CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0"}
@@ -64,6 +65,7 @@ class CurrencyRules:
     file_severity: str
     file_message: Msg
     tests: dict[str, Any] = field(default_factory=dict)
+    gate_words: Any = None  # Aho-Corasick over the lower-cased currency words
 
 
 def _fail(source: str, message: str) -> RuleFileError:
@@ -195,6 +197,10 @@ def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
         file_message=_msg(file_sec.get("message"), source, "file.message"),
         tests=_tests(data.get("tests"), source),
     )
+    import ahocorasick_rs
+
+    rules.gate_words = ahocorasick_rs.AhoCorasick(
+        sorted({w.lower() for w in _strings(data.get("words"), source, "words")}))
     _run_embedded_tests(rules)
     return rules
 
@@ -246,12 +252,19 @@ def _year_value(token: str) -> int:
     return int("".join(_CN_DIGITS[c] for c in token))
 
 
-def _clause(text: str, pos: int, brk: re.Pattern[str]) -> tuple[int, int]:
-    lo = 0
-    for m in brk.finditer(text, 0, pos):
-        lo = m.end()
-    m = brk.search(text, pos)
-    return lo, (m.start() if m else len(text))
+def _breaks(text: str, brk: re.Pattern[str]) -> tuple[list[int], list[int]]:
+    """Starts and ends of the clause breaks of ``text`` (computed once per text)."""
+    spans = [m.span() for m in brk.finditer(text)]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def _clause(text: str, pos: int, breaks: tuple[list[int], list[int]]) -> tuple[int, int]:
+    """The clause around ``pos``: from the end of the break before it to the next break."""
+    starts, ends = breaks
+    i = bisect_right(starts, pos)
+    lo = ends[i - 1] if i > 0 and ends[i - 1] <= pos else (ends[i - 2] if i > 1 else 0)
+    hi = starts[i] if i < len(starts) else len(text)
+    return lo, hi
 
 
 def _years(text: str, lo: int, hi: int, rules: CurrencyRules) -> Iterable[tuple[int, int, int]]:
@@ -307,9 +320,12 @@ def claims(text: str, rules: CurrencyRules, term_year: int,
     """Currency claims in ``text`` whose year is more than ``max_age`` years before ``term_year``."""
     limit = rules.max_age_years if max_age is None else max_age
     out: list[Claim] = []
+    breaks: tuple[list[int], list[int]] | None = None
     for w in rules.words.finditer(text):
         ws, we = w.span()
-        c_lo, c_hi = _clause(text, ws, rules.clause_break)
+        if breaks is None:
+            breaks = _breaks(text, rules.clause_break)
+        c_lo, c_hi = _clause(text, ws, breaks)
         reach = rules.window_latin if _latin_at(text, ws, we) else rules.window
         lo, hi = max(c_lo, ws - reach), min(c_hi, we + reach)
         kept: list[tuple[int, int, int]] = []
@@ -383,11 +399,25 @@ def _option_int(ctx: CheckContext, name: str) -> int | None:
         return None
 
 
+def _gated_segments(segments: list[Segment], rules: CurrencyRules) -> list[Segment]:
+    """Segments holding a currency word, found by one Aho-Corasick scan of their joined text."""
+    if rules.gate_words is None or not segments:
+        return list(segments)
+    joined = "\x00".join(s.norm for s in segments).lower()
+    starts, pos = [], 0
+    for seg in segments:
+        starts.append(pos)
+        pos += len(seg.norm.lower()) + 1
+    hit = {bisect_right(starts, start) - 1
+           for _, start, _ in rules.gate_words.find_matches_as_indexes(joined, overlapping=True)}
+    return [segments[i] for i in sorted(hit)]
+
+
 def _claim_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list[Finding]:
     limit = _option_int(ctx, "outdated_years")
     findings = []
     for record in ctx.package.files:
-        for segment in record.segments:
+        for segment in _gated_segments(record.segments, rules):
             seen: dict[str, int] = {}
             for claim in claims(segment.norm, rules, term.year, limit):
                 match = segment.text[claim.start:claim.end]

@@ -22,6 +22,7 @@ the check reports nothing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,6 +84,8 @@ class PiiRules:
     name_labels: re.Pattern[str] | None
     name_re: re.Pattern[str] | None
     name_window: int
+    prefilter: re.Pattern[str] | None = None  # with gate_words: a cheap superset of all hits
+    gate_words: Any = None  # Aho-Corasick over the contact and student words
     tests: dict[str, list[Any]] = field(default_factory=dict)
 
 
@@ -263,8 +266,26 @@ def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
         name_window=_whole(student.get("name_window", 30), source, "student_id.name_window"),
         tests=_tests(data.get("tests"), source),
     )
+    rules.prefilter = _prefilter(data.get("prefilter"), source)
+    rules.gate_words = _word_automaton(
+        list(kinds) + _strings(student.get("words"), source, "student_id.words"))
     _run_embedded_tests(rules)
     return rules
+
+
+def _prefilter(value: Any, source: str) -> re.Pattern[str] | None:
+    """``prefilter``: text in which it finds nothing (nor a contact or student word) is skipped."""
+    if value in (None, ""):
+        return None
+    return _regex(value, source, "prefilter")
+
+
+def _word_automaton(words: Iterable[str]):
+    """Aho-Corasick over lower-cased ``words`` (a fast gate; boundaries are checked later)."""
+    import ahocorasick_rs
+
+    keys = sorted({w.lower() for w in words if w})
+    return ahocorasick_rs.AhoCorasick(keys) if keys else None
 
 
 def _name_re(surnames: list[str]) -> re.Pattern[str] | None:
@@ -414,6 +435,10 @@ def _student_ids(text: str, rules: PiiRules) -> Iterable[Hit]:
 
 def detect(text: str, rules: PiiRules) -> list[Hit]:
     """Every personal-data hit in ``text`` (overlaps resolved by :data:`PRIORITY`)."""
+    if rules.prefilter is not None and rules.prefilter.search(text) is None and (
+            rules.gate_words is None or not rules.gate_words.find_matches_as_indexes(
+                text.lower())):
+        return []
     masks = [m.span() for p in rules.isbn for m in p.finditer(text)]
     found: list[Hit] = []
     if "id-card" in rules.enabled:
@@ -457,6 +482,28 @@ def findings_for(segment: Segment, role: str, rules: PiiRules) -> list[Finding]:
     return out
 
 
+def gated_segments(segments: list[Segment], rules: PiiRules) -> list[Segment]:
+    """The segments the prefilter or a contact/student word points at, by one scan of each
+    over their joined text (per-segment regex calls would cost more than the scan)."""
+    if rules.prefilter is None or not segments:
+        return list(segments)
+    joined = "\x00".join(s.norm for s in segments)
+    starts, pos = [], 0
+    for seg in segments:
+        starts.append(pos)
+        pos += len(seg.norm) + 1
+    positions = [m.start() for m in rules.prefilter.finditer(joined)]
+    if rules.gate_words is not None:
+        lowered = joined.lower()
+        if len(lowered) == len(joined):  # lower() kept the offsets (it nearly always does)
+            positions += [start for _, start, _ in rules.gate_words.find_matches_as_indexes(
+                lowered, overlapping=True)]
+        else:
+            return list(segments)
+    hit = {bisect_right(starts, p) - 1 for p in positions}
+    return [segments[i] for i in sorted(hit)]
+
+
 @register(CHECK)
 def check_pii(ctx: CheckContext) -> CheckResult:
     """Personal data in every segment of every file."""
@@ -466,8 +513,8 @@ def check_pii(ctx: CheckContext) -> CheckResult:
         return CheckResult(findings)
     seen: set[str] = set()
     for record in ctx.package.files:
-        for segment in record.segments:
-            for rules in rulesets:
+        for rules in rulesets:
+            for segment in gated_segments(record.segments, rules):
                 for finding in findings_for(segment, record.role, rules):
                     if finding.id not in seen:
                         seen.add(finding.id)

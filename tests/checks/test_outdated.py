@@ -195,3 +195,14 @@ def test_errors_name_the_line_when_loaded_through_the_rule_file_loader():
         parse_rule_text(broken, "currency.yaml")
     line = next(i for i, l in enumerate(broken.splitlines(), 1) if l == "max_age_years: five")
     assert err.value.line == line
+
+
+def test_the_gated_package_scan_finds_what_claims_finds(rules):
+    data = yaml.safe_load((LABELLED / "cases.yaml").read_text(encoding="utf-8"))
+    texts = [c["text"] for c in data["cases"]]
+    rec = _record("t/all.srt", *texts)
+    found = {(f.location["cue"], f.extra["year"])
+             for f in check_outdated(_ctx(rec, rules=rules)).findings}
+    direct = {(i + 1, c.year) for i, t in enumerate(texts)
+              for c in claims(fold_compat(t), rules, 2025)}
+    assert found == direct and len(found) >= 25

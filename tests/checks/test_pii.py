@@ -188,3 +188,22 @@ def test_errors_name_the_line_when_loaded_through_the_rule_file_loader():
         parse_rule_text(broken, "pii.yaml")
     line = next(i for i, l in enumerate(broken.splitlines(), 1) if l.startswith("  pattern: '(("))
     assert err.value.line == line and "mobile.pattern" in str(err.value)
+
+
+def test_the_gated_package_scan_finds_what_the_per_segment_scan_finds(rules):
+    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
+    segs = [_segment(c["text"], n=i + 1) for i, c in enumerate(cases)]
+    per_segment = {(f.locator.slide, f.rule, f.match)
+                   for s in segs for f in findings_for(s, "slides", rules)}
+    rec = FileRecord(path=segs[0].file, size=1, sha256="a", role="slides", segments=segs)
+    scanned = {(f.locator.slide, f.rule, f.match)
+               for f in check_pii(CheckContext(package=_package(rec), rules={"pii": [rules]})).findings}
+    assert scanned == per_segment and len(scanned) >= 30
+
+
+def test_prefilter_that_misses_a_detector_fails_the_embedded_tests(raw):
+    data = copy.deepcopy(raw)
+    data["prefilter"] = "@"  # misses phone numbers and ID numbers
+    with pytest.raises(RuleFileError) as err:
+        parse_pii(data, "narrow.yaml")
+    assert "should match (id-card)" in str(err.value)
