@@ -399,15 +399,18 @@ def _emails(text: str, rules: PiiRules) -> Iterable[Hit]:
 def _contacts(text: str, rules: PiiRules) -> Iterable[Hit]:
     if rules.contact_word_re is None:
         return
-    for word in rules.contact_word_re.finditer(text):
+    pos = 0
+    while (word := rules.contact_word_re.search(text, pos)) is not None:
+        pos = word.start() + 1  # overlapping words: 加V信 holds both 加V and V信
         kind = rules.contact_kinds.get(word.group().lower())
         if kind is None:
             continue
         filler = rules.contact_filler.match(text, word.end())
-        pos = filler.end() if filler else word.end()
-        account = kind.account.match(text, pos)
+        after = filler.end() if filler else word.end()
+        account = kind.account.match(text, after)
         if account is None or not _isolated(text, account.start(), account.end()):
             continue
+        pos = account.end()
         yield Hit("im-account", word.start(), account.end(), text[word.start():account.end()],
                   (("platform", kind.name), ("account", account.group())))
 

@@ -156,9 +156,10 @@ def test_minimal_rule_file_detects_only_what_it_configures():
 
 # ------------------------------------------------------------------ accuracy
 
-def test_labelled_set_precision_and_recall(rules):
-    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
-    assert len(cases) >= 50
+@pytest.mark.parametrize("name, size", [("cases.yaml", 50), ("heldout.yaml", 20)])
+def test_labelled_set_precision_and_recall(rules, name, size):
+    cases = yaml.safe_load((CASES.parent / name).read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= size
     tp = fp = fn = 0
     misses = []
     for i, case in enumerate(cases):
@@ -172,7 +173,7 @@ def test_labelled_set_precision_and_recall(rules):
             misses.append((case["text"], sorted(want), sorted(got)))
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
-    print(f"\npii labelled set: {len(cases)} cases, tp={tp} fp={fp} fn={fn}, "
+    print(f"\npii labelled set {name}: {len(cases)} cases, tp={tp} fp={fp} fn={fn}, "
           f"precision={precision:.3f} recall={recall:.3f}")
     assert precision >= 0.95 and recall >= 0.95, misses
 
