@@ -116,3 +116,39 @@ def test_mutated_payload_type_never_verifies(signed, m):
     result = verify_envelope(json.loads(Envelope(ptype, env.payload, list(env.signatures)).to_json()),
                              store, at=AT)
     assert not result.ok
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20)
+
+
+@SETTINGS
+@given(data=JSON)
+def test_verify_never_raises_on_any_json(signed, data):
+    _, store = signed
+    result = verify_envelope(data, store, at=AT)
+    assert not result.ok and result.reasons
+
+
+@SETTINGS
+@given(data=st.fixed_dictionaries(
+    {"payloadType": st.just("application/vnd.in-toto+json"),
+     "payload": JSON.map(lambda v: b64encode(json.dumps(v).encode())),
+     "signatures": st.lists(st.fixed_dictionaries({"keyid": st.text(max_size=40), "sig": st.text(max_size=90)}),
+                            max_size=3)}))
+def test_verify_never_raises_on_envelope_shaped_input(signed, data):
+    _, store = signed
+    assert not verify_envelope(data, store, at=AT).ok
+
+
+@SETTINGS
+@given(data=JSON | st.fixed_dictionaries({"institutions": JSON, "revoked": JSON, "required_roles": JSON}))
+def test_trust_store_parser_only_raises_its_own_error(data):
+    from reviewer.signing.trust import TrustStoreError, trust_from_dict
+
+    try:
+        trust_from_dict(data)
+    except TrustStoreError as exc:
+        assert exc.problems
