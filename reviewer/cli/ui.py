@@ -13,11 +13,23 @@ import click
 from reviewer.cli.common import db_option, fail, resolve_db, resolve_lang
 
 
+def _usable_db(db_path: str | None) -> Path:
+    """The state file, opened once here so a broken one is a one-line error, not a traceback."""
+    from reviewer.store import StoreError, open_db
+
+    path = resolve_db(db_path)
+    try:
+        open_db(path).conn.close()
+    except StoreError as exc:
+        fail(str(exc))
+    return path
+
+
 def run_library(db_path: str | None, lang: str | None) -> None:
     """Open the UI on the package library."""
     from reviewer.tui.app import create_app
 
-    create_app(resolve_db(db_path), resolve_lang(lang)).run()
+    create_app(_usable_db(db_path), resolve_lang(lang)).run()
 
 
 @click.command("open")
@@ -31,4 +43,4 @@ def open_(path: Path, db_path: str | None, lang: str | None) -> None:
         fail(f"{path}: no such file or folder")
     from reviewer.tui.app import create_app
 
-    create_app(resolve_db(db_path), resolve_lang(lang), open_path=path).run()
+    create_app(_usable_db(db_path), resolve_lang(lang), open_path=path).run()

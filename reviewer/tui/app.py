@@ -137,14 +137,14 @@ class ReviewerApp(App):
                 if spec.name == "command_palette":
                     continue
                 yield SystemCommand(f"{spec.label(lang)} ({spec.keys_shown})", spec.help(lang),
-                                    _runner(node, spec))
+                                    self._runner(node, spec))
 
+    def _runner(self, node, spec: ActionSpec):
+        """A palette callback that runs ``spec`` on ``node`` (sync or async handlers)."""
+        def run() -> None:
+            self.call_later(getattr(node, f"action_{spec.name}"))
 
-def _runner(node, spec: ActionSpec):
-    def run() -> None:
-        node.run_action(spec.name)
-
-    return run
+        return run
 
 
 def create_app(db_path: str | Path | None = None, lang: str | None = None,

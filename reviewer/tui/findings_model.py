@@ -101,6 +101,7 @@ class FindingsModel:
     reverse: bool = False
     view: list[int] = field(default_factory=list)
     _order: list[int] = field(default_factory=list)
+    _by_id: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_findings(cls, findings: list[Finding],
@@ -178,7 +179,6 @@ class FindingsModel:
                 "undecided": sum(1 for r in self.rows if r.disposition is None)}
 
     def index_of(self, finding_id: str) -> int | None:
-        for i, r in enumerate(self.rows):
-            if r.finding.id == finding_id:
-                return i
-        return None
+        if len(self._by_id) != len(self.rows):
+            self._by_id = {r.finding.id: i for i, r in enumerate(self.rows)}
+        return self._by_id.get(finding_id)

@@ -31,6 +31,7 @@ class PackageSession:
         self.loaded = loaded
         self._checklists = None
         self._status = None
+        self._last = None  # the last status read, kept while a fresh one isn't needed
         self.model = FindingsModel.from_findings(loaded.findings, self._dispositions())
 
     # -- basics
@@ -78,7 +79,17 @@ class PackageSession:
         from reviewer.service import review
 
         self._status = review.review_status(self.db, self.path, checklists=self.checklists())
+        self._last = self._status
         return self._status
+
+    @property
+    def recent(self):
+        """The last status read, even if a disposition made it stale.
+
+        Dispositions don't change checklist progress or the decision, so the
+        title bar and badges can use this and skip re-reading 10,000 findings.
+        """
+        return self._last if self._last is not None else self.status
 
     def _dispositions(self) -> dict[str, dict]:
         return {f.id: {"disposition": f.disposition, "reason": f.reason,
@@ -154,14 +165,15 @@ class PackageSession:
         """``in_review`` | ``decided`` | ``signed`` for the title bar."""
         from reviewer.service.ui_support import is_signed
 
-        if is_signed(self.db, self.path, self.status.digest):
+        status = self.recent
+        if is_signed(self.db, self.path, status.digest):
             return "signed"
-        return "decided" if self.status.decision else "in_review"
+        return "decided" if status.decision else "in_review"
 
     def checklist_progress(self) -> list[dict[str, Any]]:
         """Per checklist: ``{"id", "name", "answered", "total"}`` in checklist order."""
         return [{"id": p.checklist, "name": p.name, "answered": p.answered, "total": p.total}
-                for p in self.status.progress]
+                for p in self.recent.progress]
 
     def needs_comment(self, item_id: str, answer: str) -> bool:
         item = self.checklists().item(item_id)

@@ -36,7 +36,7 @@ class PackageScreen(Screen):
         self.session = session
         self.lang = lang
         self.initial_view = view
-
+        self.stale: set[str] = set()  # views to refill when next shown
     def compose(self) -> ComposeResult:
         s, lang = self.session, self.lang
         yield TitleBar(self.title_text(), lang)
@@ -67,6 +67,9 @@ class PackageScreen(Screen):
         return self.query_one(f"#{self.current}")
 
     def show_view(self, name: str) -> None:
+        if name in self.stale:
+            self.stale.discard(name)
+            self.query_one(f"#{name}").fill()
         self.query_one("#switcher", ContentSwitcher).current = name
         self.query_one("#views", ViewBar).show(active=name)
         self.current_view().focus_main()
@@ -124,13 +127,11 @@ class PackageScreen(Screen):
         self._review_changed()
 
     def _review_changed(self) -> None:
+        """Something was recorded: the badges now, the other views when next shown."""
         self.update_badges()
-        for view in (ChecklistView, SummaryView):
-            widget = self.query_one(view)
-            if widget is not self.current_view():
-                widget.fill()
-        if self.current != "summary":
-            self.query_one(SummaryView).fill()
+        for name in ("checklists", "summary"):
+            if name != self.current:
+                self.stale.add(name)
 
     # -- language, close, rescan
     def set_lang(self, lang: str) -> None:

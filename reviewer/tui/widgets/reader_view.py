@@ -121,6 +121,8 @@ class ReaderView(Vertical):
             options.add_option(Option(label, id=row["path"]))
         self.query_one("#rv-list-title", Label).update(
             t("tui.reader.files", self.lang, count=len(self.session.files)))
+        if self.session.files:
+            options.highlighted = 0
         if self.file is not None:
             for i, row in enumerate(self.session.files):
                 if row["path"] == self.file:
@@ -145,6 +147,8 @@ class ReaderView(Vertical):
             options.add_option(Option(f"{seg.file} · {seg.locator.label(self.lang)}\n  {snippet}",
                                       id=f"hit-{i}"))
         self._title_hits()
+        if self.hits:
+            options.highlighted = 0
         options.focus()
 
     def on_input_submitted(self, event: SearchInput.Submitted) -> None:
