@@ -207,3 +207,28 @@ def test_unwritable_outputs_exit_2(setup):
     assert r.exit_code == 2 and "cannot write" in r.stderr
     r = invoke(["trust", "add", tmp / "afile" / "t.yaml", kd / "wang.pub"])
     assert r.exit_code == 2 and "cannot write" in r.stderr
+
+
+def test_platform_import_json_and_report_with_trust(setup):
+    tmp, kd, pkg, dbp = setup
+    rec = tmp / "rec.json"
+    invoke(["sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp, "--audience", "学堂在线"])
+    trust = tmp / "trust.yaml"
+    invoke(["trust", "add", trust, kd / "wang.pub"])
+    invoke(["trust", "add", trust, kd / "li.pub"])
+    # Not countersigned yet: rejected, listed in JSON with reasons.
+    r = invoke(["platform", "import", rec, "--trust", trust, "--db", tmp / "p.db", "--platform", "学堂在线",
+                "--format", "json"])
+    assert r.exit_code == 1
+    [entry] = json.loads(r.stdout)
+    assert entry["outcome"] == "rejected"
+    assert [x["code"] for x in entry["reasons"]] == ["roles.missing"]
+    html = invoke(["report", rec, "--trust", trust]).stdout
+    assert "已使用信任库核验：无效" in html and "roles.missing" in html
+    invoke(["countersign", rec, "--key", kd / "li.key"])
+    r = invoke(["platform", "import", rec, "--trust", trust, "--db", tmp / "p.db", "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["outcome"] == "accepted"
+    html = invoke(["report", rec, "--trust", trust]).stdout
+    assert "已使用信任库核验：有效" in html
+    r = invoke(["platform", "list", "--db", tmp / "p.db"])
+    assert "jdlg-cs2101-ds-2025a" in r.stdout and "数据结构" in r.stdout
