@@ -47,6 +47,30 @@ def timed_checks(ctx):
     return times, result
 
 
+def planted_recall(package, findings) -> list[tuple[str, str, int, int]]:
+    """For each kind of planted problem: (check, marker, cues holding it, of those with a finding)."""
+    from make_large_course import PLANTED
+
+    flagged = {(f.check, f.file, f.locator.key()) for f in findings if f.locator is not None}
+    out = []
+    for check, marker, _template in PLANTED:
+        cues = [s for s in package.segments("transcript") if marker in s.text]
+        hit = sum(1 for s in cues if (check, s.file, s.locator.key()) in flagged)
+        out.append((check, marker, len(cues), hit))
+    return out
+
+
+def coverage_summary(coverage) -> str:
+    from make_large_course import UNTAUGHT
+
+    untaught = {zh for zh, _en in UNTAUGHT}
+    missing = [t for t in coverage.topics if not t.covered]
+    true_missing = sum(1 for t in missing if any(u in t.title for u in untaught))
+    return (f"{len(coverage.topics)} topics, {len(missing)} reported not covered: "
+            f"{true_missing} of the {len(untaught)} untaught ones, "
+            f"{len(missing) - true_missing} taught ones wrongly; ratio {coverage.ratio:.2f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--course", type=Path, default=HERE / "out" / "large-course")
@@ -84,11 +108,11 @@ def main() -> int:
         print(f"    {'total':<16} {total:7.2f} s   target < 10 s (with rule loading: {total + t_rules:.2f} s)")
         by_check = Counter(f.check for f in findings)
         print(f"    findings: {len(findings):,} " + ", ".join(f"{k} {v}" for k, v in sorted(by_check.items())))
-        if result.coverage is not None and n == 1:
-            cov = result.coverage
-            untaught = sum(1 for t in cov.topics if not t.covered)
-            print(f"    coverage: {len(cov.topics)} topics, {untaught} not covered "
-                  f"(the generator leaves 8 of 200 untaught), ratio {cov.ratio:.2f}")
+        if n == 1:
+            if result.coverage is not None:
+                print(f"    coverage: {coverage_summary(result.coverage)}")
+            for check, marker, total_, hit in planted_recall(package, findings):
+                print(f"    planted {marker!r:<14} found by {check:<9} in {hit:>3} of {total_} cues")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory (ru_maxrss, whole process): {peak:.0f} MB")
     return 0

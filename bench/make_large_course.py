@@ -73,13 +73,15 @@ ZH_TEMPLATES = [
     "对于规模为 {n} 的输入，{a}大约需要几毫秒。",
 ]
 #: Problems sprinkled into about one cue in 400, so the checks have findings to build.
-PROBLEMS = [
-    "需要代刷网课的同学加微信 shuake_{n}，期末包过。",
-    "有问题可以打我手机 138{n:08d} 或者发邮件。",
-    "实验环境统一使用 Windows XP，请提前安装好。",
-    "截至2012年最新统计，这个领域的从业人员超过十万。",
-    "推荐大家买这家的开发板，全网最低价。",
+#: (check expected to find it, marker text, template)
+PLANTED = [
+    ("lexicon", "代刷网课", "需要代刷网课的同学加微信 shuake_{n}，期末包过。"),
+    ("pii", "打我手机", "有问题可以打我手机 138{n:08d} 或者发邮件。"),
+    ("outdated", "Windows XP", "实验环境统一使用 Windows XP，请提前安装好。"),
+    ("outdated", "截至2012年", "截至2012年最新统计，这个领域的从业人员超过十万。"),
+    ("lexicon", "全网最低价", "推荐大家买这家的开发板，全网最低价。"),
 ]
+PROBLEMS = [template for _check, _marker, template in PLANTED]
 PROBLEM_EVERY = 400
 
 EN_TEMPLATES = [
