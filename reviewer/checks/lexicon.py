@@ -25,8 +25,9 @@ file (``lexicon`` or ``outdated``).
 from __future__ import annotations
 
 import bisect
+import math
 import re
-from collections import ChainMap, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -64,9 +65,12 @@ BOOST_FREQ = 1000
 INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "in", "er", "ers", "ings", "y"})
 
 
+_NO_MSG: Msg = {}  # shared (never mutated): pickles as one object for 50,000 terms
+
+
 def _msg(value: Any) -> Msg:
     if value is None:
-        return {}
+        return _NO_MSG
     if isinstance(value, str):
         return {"zh": value, "en": value}
     return {k: str(v) for k, v in value.items() if k in ("zh", "en")}
@@ -90,6 +94,9 @@ class TermEntry:
     since: str | None = None
     breaks: frozenset[int] = frozenset()  # normalised positions where the term has a space
     line: int | None = None
+
+
+_TERM_FIELDS = tuple(TermEntry.__dataclass_fields__)
 
 
 @dataclass(slots=True)
@@ -168,48 +175,105 @@ class TextBatch:
 
 
 class _Segmenter:
-    """Word boundaries from jieba (what spaCy's blank "zh" pipeline uses), privately extended.
+    """Dictionary words of jieba's segmentation, with a rule file's terms added privately.
 
-    spaCy's ``Chinese`` tokenizer with ``segmenter="jieba"`` is ``jieba.cut``
-    over the global dictionary.  We call jieba directly on a *view* of that
-    dictionary (a ``ChainMap`` over ``jieba.dt.FREQ``) to which this rule
-    file's terms are added, so the global jieba state other code relies on is
-    never changed and each rule file's result does not depend on which other
-    files are loaded.
+    spaCy's blank "zh" pipeline with ``segmenter="jieba"`` is ``jieba.cut``
+    over jieba's global dictionary.  A term only straddles a *word*, so what
+    matters here is where jieba's dictionary route puts its words: this class
+    computes that route (jieba's own DAG and dynamic programme, the part of
+    ``jieba.cut`` that places dictionary words; its HMM step only glues single
+    characters into words that are not in the dictionary) over a private
+    overlay of jieba's dictionary.  The global jieba state that spaCy and other
+    checks use is never changed, and each rule file's result does not depend on
+    which other files are loaded.
+
+    Terms are added to the overlay lazily, when a window that contains them is
+    segmented — the route over a window depends only on the dictionary words
+    that occur in it, so this equals adding every term up front, without
+    paying for 50,000 frequency suggestions.  A term's frequency is jieba's
+    ``suggest_freq`` computed against the base dictionary (mode ``suggest``),
+    at least :data:`BOOST_FREQ` (``boost``), or it is not added (``none``).
     """
 
-    def __init__(self, words: Iterable[str], mode: str = "suggest"):
-        """``mode``: ``suggest`` (jieba's suggested frequency), ``boost`` (at least
-        :data:`BOOST_FREQ`) or ``none`` (plain jieba, as spaCy would segment)."""
-        import copy
-
+    def __init__(self, mode: str = "suggest"):
         import jieba
 
         jieba.setLogLevel(60)  # its "Building prefix dict" chatter is not our output
-        base = jieba.dt
-        base.check_initialized()
-        tokenizer = copy.copy(base)
-        tokenizer.FREQ = ChainMap({}, base.FREQ)
-        tokenizer.total = base.total
-        tokenizer.user_word_tag_tab = {}
-        if mode != "none":
-            for word in dict.fromkeys(words):
-                if len(word) > 1:
-                    freq = None if mode == "suggest" else max(BOOST_FREQ, base.FREQ.get(word, 0))
-                    tokenizer.add_word(word, freq)
-        self._tokenizer = tokenizer
+        jieba.dt.check_initialized()
+        self._base = jieba.dt.FREQ
+        self._total = jieba.dt.total
+        self._logtotal = math.log(self._total)
+        self._extra: dict[str, int] = {}
+        self.mode = mode
+
+    def freq(self, word: str) -> int:
+        return self._extra.get(word) or self._base.get(word) or 0
+
+    def _known(self, frag: str) -> bool:
+        return frag in self._extra or frag in self._base
+
+    def add(self, words: Iterable[str]) -> None:
+        """Add ``words`` (already folded) to the private dictionary."""
+        if self.mode == "none":
+            return
+        for word in words:
+            if len(word) < 2 or word in self._extra:
+                continue
+            base = self._base.get(word) or 0
+            if self.mode == "boost":
+                freq = max(BOOST_FREQ, base)
+            else:  # jieba's suggest_freq(word), against the base dictionary
+                p = 1.0
+                for token in self._tokens(word, base_only=True):
+                    p *= (self._base.get(token) or 1) / self._total
+                freq = max(int(p * self._total) + 1, base or 1)
+            for i in range(1, len(word)):
+                self._extra.setdefault(word[:i], self._base.get(word[:i]) or 0)
+            self._extra[word] = freq
+
+    def _tokens(self, block: str, base_only: bool = False) -> list[str]:
+        """jieba's dictionary route over one block of Han/alphanumeric text."""
+        base, extra = self._base, ({} if base_only else self._extra)
+        n = len(block)
+        dag: list[list[int]] = []
+        for k in range(n):
+            ends = []
+            i = k
+            frag = block[k]
+            while i < n and (frag in extra or frag in base):
+                if extra.get(frag) or base.get(frag):
+                    ends.append(i)
+                i += 1
+                frag = block[k:i + 1]
+            dag.append(ends or [k])
+        route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+        logtotal, log = self._logtotal, math.log
+        for idx in range(n - 1, -1, -1):
+            route[idx] = max((log(extra.get(block[idx:x + 1]) or base.get(block[idx:x + 1]) or 1)
+                              - logtotal + route[x + 1][0], x) for x in dag[idx])
+        out, x = [], 0
+        while x < n:
+            y = route[x][1] + 1
+            out.append(block[x:y])
+            x = y
+        return out
 
     def straddlers(self, text: str) -> list[tuple[int, int]]:
-        """Spans of the tokens of ``text`` that are real words (dictionary frequency of at
-        least :data:`STRADDLE_MIN_FREQ`): only those make a term straddling them innocent."""
-        out, pos = [], 0
-        freq = self._tokenizer.FREQ
-        for token in self._tokenizer.cut(text, HMM=True):
-            end = pos + len(token)
-            if len(token) > 1 and freq.get(token, 0) >= STRADDLE_MIN_FREQ:
-                out.append((pos, end))
-            pos = end
+        """Spans of the real words in ``text`` (dictionary frequency of at least
+        :data:`STRADDLE_MIN_FREQ`): only those make a term straddling them innocent."""
+        out = []
+        for m in _JIEBA_BLOCK.finditer(text):
+            pos = m.start()
+            for token in self._tokens(m.group()):
+                end = pos + len(token)
+                if len(token) > 1 and self.freq(token) >= STRADDLE_MIN_FREQ:
+                    out.append((pos, end))
+                pos = end
         return out
+
+
+# jieba's re_han_default: the blocks its dictionary route runs over.
+_JIEBA_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
 
 
 class Lexicon:
@@ -277,9 +341,12 @@ class Lexicon:
         state = dict(self.__dict__)
         state["_automaton"] = None
         state["_segmenter"] = None
+        # Plain tuples pickle several times faster than 50,000 slotted objects.
+        state["terms"] = [tuple(getattr(t, f) for f in _TERM_FIELDS) for t in self.terms]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state["terms"] = [TermEntry(*t) for t in state["terms"]]
         self.__dict__.update(state)
 
     @property
@@ -294,14 +361,16 @@ class Lexicon:
 
     def segmenter(self) -> _Segmenter:
         if self._segmenter is None:
-            fold = self._jieba_fold
-            words = [fold(t.term) for t in self.terms if t.cjk == "segment"]
-            words += [key for key, rules in zip(self.keys, self.key_lure) if rules]
-            self._segmenter = _Segmenter(words, self.segmenter_mode)
+            self._segmenter = _Segmenter(self.segmenter_mode)
         return self._segmenter
 
     def _jieba_fold(self, text: str) -> str:
+        """Folded for the segmenter: same length, digits and noise left as they are."""
         return normalizer(replace(self.options, digits=False, noise=False)).fold(text)
+
+    def _segment_form(self, text: str) -> str:
+        """A term as a word of the segmenter's dictionary: folded, noise removed, digits kept."""
+        return normalizer(replace(self.options, digits=False)).strip(text)
 
     def __repr__(self) -> str:
         return f"<Lexicon {self.id} terms={len(self.terms)} patterns={len(self.patterns)}>"
@@ -379,6 +448,8 @@ class _ScanState:
         self._boundaries: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
         self._folded: dict[int, str] = {}
         self._plain: dict[int, str] = {}
+        self._segmenter_fed: set[int] = set()
+        self._words_by_seg: dict[int, set[str]] | None = None
 
     # -- helpers ---------------------------------------------------------------
     def folded(self, si: int) -> str:
@@ -421,6 +492,20 @@ class _ScanState:
             return True
         return set(breaks) <= entry.breaks
 
+    def segment_words(self, si: int) -> set[str]:
+        """The rule file's words present in segment ``si`` (its candidates and lures),
+        in the form the segmenter sees."""
+        if self._words_by_seg is None:
+            self._words_by_seg = defaultdict(set)
+            form = self.lex._segment_form
+            for seg, _, _, t, _ in self.candidates:
+                self._words_by_seg[seg].add(form(self.lex.terms[t].term))
+            for seg, spans in self.lures.items():
+                text = self.batch.segments[seg].text
+                for a, b, _ in spans:
+                    self._words_by_seg[seg].add(form(text[a:b]))
+        return self._words_by_seg.get(si, set())
+
     def cjk_edge_ok(self, si: int, s: int, e: int, at_start: bool) -> bool:
         text = self.batch.segments[si].text
         if len(text) <= 4 * SEGMENT_WINDOW:
@@ -430,8 +515,12 @@ class _ScanState:
         key = (si, lo, hi)
         words = self._boundaries.get(key)
         if words is None:
+            segmenter = self.lex.segmenter()
+            if si not in self._segmenter_fed:
+                segmenter.add(self.segment_words(si))
+                self._segmenter_fed.add(si)
             window = self.lex._jieba_fold(text[lo:hi])
-            words = [(lo + a, lo + b) for a, b in self.lex.segmenter().straddlers(window)]
+            words = [(lo + a, lo + b) for a, b in segmenter.straddlers(window)]
             self._boundaries[key] = words
         pos = s if at_start else e
         return not any(a < pos < b for a, b in words)
@@ -575,7 +664,7 @@ def _compile_regex(pattern: str, source: str, line: int | None) -> re.Pattern:
 def parse_terms(data: dict[str, Any], source: str, *, run_tests: bool = True,
                 segmenter_mode: str = "suggest") -> Lexicon:
     """Validate a ``terms`` rule file against its schema and compile it."""
-    validate_schema(data, "lexicon", source)
+    validate_schema(data, "lexicon", source, plain_strings="terms")
     options = NormalizeOptions.from_dict(data.get("normalize"))
     norm = normalizer(options)
     boundary = data.get("boundary") or {}
@@ -593,21 +682,26 @@ def parse_terms(data: dict[str, Any], source: str, *, run_tests: bool = True,
 
     terms: list[TermEntry] = []
     term_allows: dict[int, list[str]] = {}
-    for i, item in enumerate(data.get("terms") or []):
-        spec = {"term": item} if isinstance(item, str) else item
-        text = spec["term"]
+    items = data.get("terms") or []
+    item_lines = getattr(items, "item_lines", None)
+    for i, item in enumerate(items):
+        line = item_lines[i] if item_lines else None
+        if isinstance(item, str):  # the common case, kept cheap for 50,000-term lists
+            terms.append(TermEntry(item, strip(item, ["terms", i]), severity, category, file_latin,
+                                   file_cjk, _NO_MSG, None, None, _breaks(item, norm), line))
+            continue
+        text = item["term"]
         path = ["terms", i]
-        entry_boundary = spec.get("boundary") or {}
-        entry = TermEntry(
+        entry_boundary = item.get("boundary") or {}
+        terms.append(TermEntry(
             term=text, norm=strip(text, path),
-            severity=spec.get("severity", severity), category=spec.get("category", category),
+            severity=item.get("severity", severity), category=item.get("category", category),
             latin=entry_boundary.get("latin", file_latin), cjk=entry_boundary.get("cjk", file_cjk),
-            note=_msg(spec.get("note")), replacement=spec.get("replacement"),
-            since=spec.get("since"), breaks=_breaks(text, norm), line=line_of(data, path),
-        )
-        terms.append(entry)
-        if spec.get("allow"):
-            term_allows[i] = [strip(p, path + ["allow", j]) for j, p in enumerate(spec["allow"])]
+            note=_msg(item.get("note")), replacement=item.get("replacement"),
+            since=item.get("since"), breaks=_breaks(text, norm), line=line,
+        ))
+        if item.get("allow"):
+            term_allows[i] = [strip(p, path + ["allow", j]) for j, p in enumerate(item["allow"])]
 
     patterns: list[PatternEntry] = []
     for i, item in enumerate(data.get("patterns") or []):
@@ -663,8 +757,14 @@ def parse_terms(data: dict[str, Any], source: str, *, run_tests: bool = True,
     return lexicon
 
 
+_SPACE = re.compile(r"\s")
+_NO_BREAKS: frozenset[int] = frozenset()
+
+
 def _breaks(text: str, norm) -> frozenset[int]:
     """Normalised positions at which ``text`` has whitespace between characters."""
+    if not _SPACE.search(text):
+        return _NO_BREAKS
     out, pos, spaced = set(), 0, False
     for ch in text:
         if norm.is_noise(ch):

@@ -129,6 +129,12 @@ def _case_map(ch: str) -> str:
     return low if len(low) == 1 else ch
 
 
+@lru_cache(maxsize=1)
+def _case_domain() -> frozenset[int]:
+    """Code points that lower-case to one different character."""
+    return frozenset(cp for cp in range(_TABLE_LIMIT) if _case_map(chr(cp)) != chr(cp))
+
+
 @lru_cache(maxsize=32)
 def char_map(options: NormalizeOptions) -> dict[int, int]:
     """The composed one-to-one folding for ``options``: code point → code point."""
@@ -139,7 +145,7 @@ def char_map(options: NormalizeOptions) -> dict[int, int]:
     digits = digits_table() if options.digits else {}
     domain: set[int] = set(compat) | {ord(c) for c in variants} | {ord(c) for c in digits}
     if options.case:
-        domain |= {cp for cp in range(_TABLE_LIMIT) if _case_map(chr(cp)) != chr(cp)}
+        domain |= _case_domain()
 
     def fold(ch: str) -> str:
         if options.width:
@@ -180,12 +186,29 @@ def is_noise(ch: str) -> bool:
     return ord(ch) in noise_codepoints()
 
 
-@dataclass(slots=True)
 class Normalized:
-    """A normalised text and, for each of its characters, the offset in the original."""
+    """A normalised text and, for each of its characters, the offset in the original.
 
-    text: str
-    index: np.ndarray  # int64, len(text) entries
+    The index is computed on first use: a scan without candidates never needs it.
+    """
+
+    __slots__ = ("text", "_index", "_mask")
+
+    def __init__(self, text: str, index: np.ndarray | None = None, mask: np.ndarray | None = None):
+        self.text = text
+        self._index = index
+        self._mask = mask
+
+    @property
+    def index(self) -> np.ndarray:
+        """int64 array: ``index[i]`` is the original offset of normalised character ``i``."""
+        if self._index is None:
+            if self._mask is None:
+                self._index = np.arange(len(self.text), dtype=np.int64)
+            else:
+                self._index = np.flatnonzero(self._mask)
+                self._mask = None
+        return self._index
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of normalised ``text[start:end]`` (``end > start``)."""
@@ -240,13 +263,10 @@ class Normalizer:
             return Normalized("", np.zeros(0, dtype=np.int64))
         cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         mapped = self._table()[cps]
-        if self._noise:
-            keep = np.flatnonzero(mapped != 0xFFFFFFFF)
-            out = mapped[keep]
-        else:
-            keep = np.arange(len(cps), dtype=np.int64)
-            out = mapped
-        return Normalized(out.tobytes().decode("utf-32-le"), keep.astype(np.int64, copy=False))
+        if not self._noise:
+            return Normalized(mapped.tobytes().decode("utf-32-le"))
+        mask = mapped != 0xFFFFFFFF
+        return Normalized(mapped[mask].tobytes().decode("utf-32-le"), mask=mask)
 
     def fold_long(self, text: str) -> str:
         """:meth:`fold` for long strings (same result, vectorised)."""

@@ -188,12 +188,27 @@ def _validator(name: str):
     return cls(schema)
 
 
-def validate_schema(data: Any, schema_name: str, source: str) -> None:
-    """Raise :class:`RuleFileError` (with the line) for the first schema violation."""
+def validate_schema(data: Any, schema_name: str, source: str, *,
+                    plain_strings: str | None = None) -> None:
+    """Raise :class:`RuleFileError` (with the line) for the first schema violation.
+
+    ``plain_strings`` names a top-level list (``terms``) whose non-empty string
+    items are valid by the schema anyway: they are skipped, which makes a
+    50,000-term file validate in milliseconds instead of seconds.
+    """
     import jsonschema
 
     validator = _validator(schema_name)
-    errors = list(validator.iter_errors(data))
+    checked, index = data, None
+    items = data.get(plain_strings) if plain_strings and isinstance(data, dict) else None
+    if isinstance(items, LineList) and len(items) > 1:
+        index = [i for i, item in enumerate(items) if not (isinstance(item, str) and item)] or [0]
+        slim = LineList(items[i] for i in index)
+        slim.line, slim.item_lines = items.line, [items.item_lines[i] for i in index]
+        checked = LineDict(data)
+        checked.line, checked.key_lines = data.line, data.key_lines
+        checked[plain_strings] = slim
+    errors = list(validator.iter_errors(checked))
     if not errors:
         return
     error = jsonschema.exceptions.best_match(errors)
@@ -201,6 +216,8 @@ def validate_schema(data: Any, schema_name: str, source: str) -> None:
     while error.context:
         error = jsonschema.exceptions.best_match(error.context)
     path = list(error.absolute_path)
+    if index is not None and len(path) > 1 and path[0] == plain_strings and isinstance(path[1], int):
+        path[1] = index[path[1]]
     where = "/".join(str(p) for p in path) or "(top level)"
     raise RuleFileError(source, f"{where}: {error.message}", line_of(data, path))
 

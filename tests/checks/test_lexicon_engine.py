@@ -324,20 +324,41 @@ def test_segmenter_extends_a_private_view_of_jieba_only():
     import jieba
 
     lex = lexicon("terms: [薅羊毛课]\n")
-    lex.find([example_segment("薅羊毛课")])
-    assert "薅羊毛课" in lex.segmenter()._tokenizer.FREQ
+    assert matched(lex, "薅羊毛课") == ["薅羊毛课"]
+    assert lex.segmenter().freq("薅羊毛课") > 0
     assert "薅羊毛课" not in jieba.dt.FREQ
 
 
-def test_plain_segmenter_is_what_spacy_blank_zh_produces():
+def test_plain_segmenter_places_words_where_spacy_blank_zh_does():
     import spacy
 
-    from reviewer.checks.lexicon import _Segmenter
+    from reviewer.checks.lexicon import STRADDLE_MIN_FREQ, _Segmenter
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    text = "我们要替代考虑别的方案，加微信包过保分"
-    spans = _Segmenter([], mode="none")._tokenizer.cut(text, HMM=True)
-    assert [t.text for t in nlp(text)] == [t for t in spans if t.strip()]
+    seg = _Segmenter(mode="none")
+    for text in ("我们要替代考虑别的方案，加微信包过保分", "防火墙的包过滤规则与课程包过期", "全国第一次人口普查",
+                 "Python 2 与 Windows XP 的实验环境"):
+        spacy_words = [(t.idx, t.idx + len(t.text)) for t in nlp(text)
+                       if len(t.text) > 1 and seg.freq(t.text) >= STRADDLE_MIN_FREQ]
+        assert seg.straddlers(text) == spacy_words, text
+
+
+def test_segmenter_modes():
+    from reviewer.checks.lexicon import _Segmenter
+
+    text = "加微信包过保分"
+    plain = _Segmenter(mode="none")
+    plain.add(["包过"])
+    assert plain.freq("包过") == 0
+    for mode in ("suggest", "boost"):
+        seg = _Segmenter(mode=mode)
+        seg.add(["包过", "加微信"])
+        assert seg.freq("包过") > 0
+        assert not any(a < 3 < b or a < 5 < b for a, b in seg.straddlers(text))
+    boosted = _Segmenter(mode="boost")
+    boosted.add(["代考"])
+    assert boosted.freq("代考") >= 1000
+    assert boosted.straddlers("替代考虑") == [(0, 2), (2, 4)]
 
 
 def test_ad_copy_needs_the_lexicon_in_the_segmenter():

@@ -194,3 +194,16 @@ def _seg(text):
     from reviewer.checks.lexicon import example_segment
 
     return example_segment(text)
+
+
+def test_schema_error_among_many_plain_terms_reports_the_real_index_and_line():
+    terms = "\n".join(f"  - 词{i}" for i in range(50)) + "\n  - {term: 坏, severity: loud}\n"
+    text = GOOD.split("terms:")[0] + "terms:\n" + terms
+    with pytest.raises(RuleFileError) as err:
+        parse(text)
+    assert "terms/50/severity" in str(err.value)
+    assert err.value.line == 6 + 51
+    empty = GOOD.split("terms:")[0] + "terms:\n" + "\n".join(f"  - 词{i}" for i in range(5)) + "\n  - ''\n"
+    with pytest.raises(RuleFileError) as err:
+        parse(empty)
+    assert "terms/5" in str(err.value) and err.value.line == 12
