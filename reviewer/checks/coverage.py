@@ -32,7 +32,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -301,7 +301,6 @@ class ContentIndex:
                 self.file_of.append(file_no)
         self.lowered = [s.norm.lower() for s in self.segments]
         self.postings: dict[Term, list[int]] = {}
-        self.seg_terms: dict[int, set[Term]] = defaultdict(set)
         self.file_terms: dict[int, set[Term]] = defaultdict(set)
 
     @property
@@ -309,7 +308,7 @@ class ContentIndex:
         return len(self.segments)
 
     def scan(self, terms: set[Term]) -> None:
-        """Find every term in every segment; fill :attr:`postings` and :attr:`seg_terms`."""
+        """Find every term in every segment; fill :attr:`postings` and :attr:`file_terms`."""
         import ahocorasick_rs
 
         todo = sorted(t for t in terms if t not in self.postings)
@@ -339,7 +338,6 @@ class ContentIndex:
             segs = sorted(found.get(term, ()))
             self.postings[term] = segs
             for seg in segs:
-                self.seg_terms[seg].add(term)
                 self.file_terms[self.file_of[seg]].add(term)
 
     def idf(self, term: Term) -> float:
@@ -358,15 +356,16 @@ class KeyTerm:
     term: Term
     weight: float
     generic: bool
-    described: bool = False  # from the prose under the topic, not its title
+    described: bool = False  # from the prose under the topic (or its alternative title)
 
 
 def key_terms(topic: Topic, rules: CoverageRules) -> list[tuple[Term, bool, bool, bool]]:
     """``(term, generic, keyword, described)`` for a topic, de-duplicated (title first)."""
     out: dict[Term, tuple[bool, bool, bool]] = {}
     parts = [(topic.title, False, False)] + [(k, True, False) for k in topic.keywords]
-    if topic.description:
-        parts.append((topic.description, False, True))
+    for extra in (topic.alt_title, topic.description):
+        if extra:
+            parts.append((extra, False, True))
     for text, is_keyword, described in parts:
         for tok in tokens(text):
             low = tok.lower()
@@ -420,7 +419,9 @@ class _Share:
                         title += k.weight
             t_share = title / self.title_total if self.title_total else 0.0
             d_share = desc / self.desc_total if self.desc_total else 0.0
-            value = (1 - self.d) * t_share + self.d * d_share
+            # The description confirms a topic, it never counts against one: a
+            # syllabus may describe a chapter in words the lectures don't use.
+            value = max(t_share, (1 - self.d) * t_share + self.d * d_share)
             self.cache[mask] = value
         return value
 
@@ -462,15 +463,17 @@ def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
             masks[seg] |= bit
     scored: list[tuple[float, int, int]] = []
     best_in_file: dict[int, tuple[float, int]] = {}
+    lazy = [(1 << i, index.postings.get(terms[i].term, [])) for i in lazy_idx]
+    lazy = [(bit, plist) for bit, plist in lazy if plist]
     for center in masks:
         lo, hi = index.bounds[center]
         wmask = 0
         for j in range(lo, hi):
             wmask |= masks.get(j, 0)
-        for i in lazy_idx:
-            term = terms[i].term
-            if any(term in index.seg_terms.get(j, ()) for j in range(lo, hi)):
-                wmask |= 1 << i
+        for bit, plist in lazy:  # is there a posting in [lo, hi)?
+            k = bisect_left(plist, lo)
+            if k < len(plist) and plist[k] < hi:
+                wmask |= bit
         value = share(wmask) * index.role_weight[center]
         scored.append((value, center, wmask))
         f = index.file_of[center]

@@ -54,6 +54,7 @@ class Topic:
     title: str
     keywords: list[str] = field(default_factory=list)
     description: str = ""  # the syllabus text right under it (its contents, in prose)
+    alt_title: str = ""  # a trailing parenthesis: often the title in the other language
     segment: Segment | None = None  # the syllabus segment stating it
     start: int = 0  # span of the title in segment.text
     end: int = 0
@@ -161,7 +162,20 @@ def syllabus_topics(package: Package, rules: TopicRules) -> list[Topic]:
         if record.role != "syllabus" or record.status != "ok":
             continue
         out += _file_topics(record.segments, record.path, rules)
+    _drop_boilerplate(out)
     return _dedupe(out)
+
+
+def _drop_boilerplate(topics: list[Topic]) -> None:
+    """A description repeated under several topics (教学要求：掌握基本概念…) says nothing
+    about any one of them: forget it."""
+    counts: dict[str, int] = {}
+    for topic in topics:
+        if topic.description:
+            counts[topic.description] = counts.get(topic.description, 0) + 1
+    for topic in topics:
+        if counts.get(topic.description, 0) >= 3:
+            topic.description = ""
 
 
 def _file_topics(segments: list[Segment], path: str, rules: TopicRules) -> list[Topic]:
@@ -256,13 +270,26 @@ def _looks_like_heading(line: str) -> bool:
         and not _BULLET.match(text)
 
 
+_TRAILING_PAREN = re.compile(r"[（(]([^（）()]*)[）)][^（）()]*$")
+_NOT_ALT = re.compile(r"学时|课时|\bhours?\b|\bhrs?\b|^\s*[0-9./\s-]*$", re.IGNORECASE)
+
+
+def _alt_title(line: str, title: str) -> str:
+    """The text of a trailing parenthesis that cleaning removed (e.g. an English title)."""
+    m = _TRAILING_PAREN.search(line)
+    if m is None or m.group(1) in title or _NOT_ALT.search(m.group(1)):
+        return ""
+    inner = m.group(1).strip()
+    return inner if re.search(r"[A-Za-z]{3,}|[\u4e00-\u9fff]{2,}", inner) else ""
+
+
 def _topic(title: str, seg: Segment, offset: int, line: str, rules: TopicRules) -> Topic | None:
     if not (rules.min_chars <= len(title) <= rules.max_chars):
         return None
     at = line.find(title)
     start = offset + (at if at >= 0 else len(line) - len(line.lstrip()))
     end = start + (len(title) if at >= 0 else len(line.strip()))
-    return Topic(title, segment=seg, start=start, end=end)
+    return Topic(title, segment=seg, start=start, end=end, alt_title=_alt_title(line, title))
 
 
 def _dedupe(topics: list[Topic]) -> list[Topic]:
