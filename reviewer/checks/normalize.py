@@ -254,6 +254,9 @@ class Normalizer:
                 lut[keys] = vals
             if self._noise:
                 lut[np.fromiter(self._noise, dtype=np.uint32, count=len(self._noise))] = 0xFFFFFFFF
+            # Lone surrogates (from undecodable bytes) can't reach the automaton: drop them,
+            # or stand U+FFFD in for them when noise is kept.
+            lut[0xD800:0xE000] = 0xFFFFFFFF if self._noise else 0xFFFD
             self._lut = lut
         return self._lut
 
@@ -261,7 +264,7 @@ class Normalizer:
         """Fold and remove noise, keeping the offset of every kept character."""
         if not text:
             return Normalized("", np.zeros(0, dtype=np.int64))
-        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         mapped = self._table()[cps]
         if not self._noise:
             return Normalized(mapped.tobytes().decode("utf-32-le"))
@@ -272,11 +275,10 @@ class Normalizer:
         """:meth:`fold` for long strings (same result, vectorised)."""
         if not text:
             return ""
-        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         mapped = self._table()[cps]
-        if self._noise:
-            mapped = np.where(mapped == 0xFFFFFFFF, cps, mapped)
-        return mapped.astype(np.uint32).tobytes().decode("utf-32-le")
+        mapped = np.where((mapped == 0xFFFFFFFF) | (mapped == 0xFFFD), cps, mapped)
+        return mapped.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=32)

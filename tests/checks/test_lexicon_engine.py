@@ -365,3 +365,14 @@ def test_ad_copy_needs_the_lexicon_in_the_segmenter():
     """jieba alone cuts 加微信包过保分 as 加微/信包/过保分; with the terms added, 包过 is a word."""
     body = "terms: [包过]\ncontext: [{raise_to: error, near: [加微信]}]\n"
     assert matched(lexicon(body), "加微信包过保分") == ["包过"]
+
+
+def test_lone_surrogates_from_bad_decoding_do_not_break_matching():
+    assert matched(CJK, "代\udcff刷网课") == ["代\udcff刷网课"]
+    lex = lexicon("normalize: {noise: false}\nterms: [代刷]\nboundary: {cjk: none}\n")
+    assert matched(lex, "\udcff代刷\udcff") == ["代刷"]
+
+
+def test_segment_text_containing_the_separator_character():
+    segs = [example_segment("代刷\uffff网课"), example_segment("刷课")]
+    assert [h.text for h in CJK.find(segs)] == ["刷课"]

@@ -113,3 +113,10 @@ def test_independent_normalizers_agree():
     fresh = Normalizer(NormalizeOptions())
     sample = "代 刷 網 課 ＱＱ①"
     assert fresh.normalize(sample).text == N.normalize(sample).text
+
+
+def test_lone_surrogates_are_noise_or_replacement():
+    assert N.normalize("a\udcffb").text == "ab"
+    kept = normalizer(NormalizeOptions(noise=False)).normalize("a\udcffb")
+    assert kept.text == "a\ufffdb" and kept.index.tolist() == [0, 1, 2]
+    assert N.fold_long("a\udcffＢ") == N.fold("a\udcffＢ") == "a\udcffb"
