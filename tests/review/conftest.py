@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from review_helpers import Course
+from tests.review.review_helpers import Course
 from reviewer.store import open_db
 
 

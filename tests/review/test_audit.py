@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from review_helpers import finding
+from tests.review.review_helpers import finding
 from reviewer.service import review as R
 from reviewer.store import reviews as rstore
 

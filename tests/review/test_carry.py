@@ -6,7 +6,7 @@ import dataclasses
 import textwrap
 from pathlib import Path
 
-from review_helpers import FILES, MANIFEST, coverage, finding
+from tests.review.review_helpers import FILES, MANIFEST, coverage, finding
 
 from reviewer.service import review as R
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from review_helpers import finding
+from tests.review.review_helpers import finding
 from reviewer.review.carry import (
     describe_change, diff_fingerprints, expect_met, fingerprint, item_facts, item_finding_ids,
     manifest_value, plan_sync,

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from review_helpers import finding
+from tests.review.review_helpers import finding
 from reviewer.cli import cli
 
 
@@ -117,7 +117,7 @@ def test_export_import_round_trip_via_files(run, course, tmp_path, db):
     assert data["dispositions"][err.id]["reason"] == "反面案例"
 
     other = tmp_path / "other"
-    from review_helpers import Course
+    from tests.review.review_helpers import Course
     from reviewer.store import open_db
 
     db2 = open_db(tmp_path / "second.db")
@@ -198,7 +198,7 @@ def test_status_json_validates_against_its_published_schema(run, course, db):
     run("answer", course.path, "P4", "pass")
     run("dispose", course.path, a.id, "confirmed")
     run("decide", course.path, "revise", "-m", "请修改")
-    from review_helpers import FILES
+    from tests.review.review_helpers import FILES
 
     course.version(files=dict(FILES, **{"slides.pdf": ("slides", "v2")}), findings=[a])
     later = json.loads(run("status", course.path, "--format", "json").stdout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from review_helpers import Course, finding
+from tests.review.review_helpers import Course, finding
 from reviewer.service import review as R
 from reviewer.service.review import ReviewError
 from reviewer.store import open_db

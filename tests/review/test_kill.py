@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from review_helpers import Course
+from tests.review.review_helpers import Course
 from reviewer.service import review as R
 from reviewer.store import open_db
 

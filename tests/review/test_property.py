@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from review_helpers import Course, finding
+from tests.review.review_helpers import Course, finding
 from reviewer.service import review as R
 from reviewer.service.review import ReviewError
 from reviewer.store import open_db

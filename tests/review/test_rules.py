@@ -7,7 +7,7 @@ import pytest
 from reviewer.service import review as R
 from reviewer.service.review import ReviewError
 
-from review_helpers import MANIFEST, finding
+from tests.review.review_helpers import MANIFEST, finding
 
 
 def _answer_all(db, path, answer="pass", skip=()):

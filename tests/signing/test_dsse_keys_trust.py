@@ -15,7 +15,7 @@ from reviewer.signing.dsse import b64decode, envelope_from_json, pae
 from reviewer.signing.keys import KeyFileError, load_public, load_signer, new_key_pair
 from reviewer.signing.trust import TrustStoreError, load_trust, parse_time, trust_from_dict
 
-from signing_helpers import PASS, UNI
+from tests.signing.signing_helpers import PASS, UNI
 
 
 # ------------------------------------------------------------------ PAE and base64
@@ -129,7 +129,7 @@ def test_pub_not_json(tmp_path):
 # ------------------------------------------------------------------ trust store
 
 def test_trust_store_round_trip(keys, tmp_path):
-    from signing_helpers import trust_for
+    from tests.signing.signing_helpers import trust_for
 
     store = trust_for(keys, "reviewer", "committee", "other_reviewer",
                       not_after=datetime(2030, 1, 1, tzinfo=timezone.utc))
@@ -181,7 +181,7 @@ def test_malformed_trust_files(tmp_path, text, needle):
 
 
 def test_trust_file_listing_a_key_twice(keys, tmp_path):
-    from signing_helpers import trust_for
+    from tests.signing.signing_helpers import trust_for
 
     d = trust_for(keys, "reviewer").to_dict()
     entry = d["institutions"][UNI]["keys"][0]

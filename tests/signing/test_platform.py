@@ -11,7 +11,7 @@ from reviewer.service.signing import InputError, platform_courses, platform_impo
 from reviewer.store import open_db
 from reviewer.store import platform as pstore
 
-from signing_helpers import T0, UNI, make_envelope, trust_for
+from tests.signing.signing_helpers import T0, UNI, make_envelope, trust_for
 
 AT = T0 + timedelta(days=1)
 

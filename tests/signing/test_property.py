@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from reviewer.signing.dsse import Envelope, EnvelopeError, Signature, b64decode, b64encode, envelope_from_dict
 from reviewer.signing.verify import verify_envelope
 
-from signing_helpers import T0, make_envelope, trust_for
+from tests.signing.signing_helpers import T0, make_envelope, trust_for
 
 AT = T0 + timedelta(days=1)
 SETTINGS = settings(max_examples=150, deadline=None,

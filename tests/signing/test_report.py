@@ -14,7 +14,7 @@ import pytest
 from reviewer.signing.report import render_report
 from reviewer.signing.verify import verify_envelope
 
-from signing_helpers import T0, as_data, make_envelope
+from tests.signing.signing_helpers import T0, as_data, make_envelope
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser",
                              shutil.which("chromium") or "", shutil.which("google-chrome") or "")
@@ -69,7 +69,7 @@ def test_unverified_report_says_so_and_shows_self_check(env):
 
 
 def test_report_of_failed_verification_lists_reasons(env, keys):
-    from signing_helpers import trust_for
+    from tests.signing.signing_helpers import trust_for
 
     v = verify_envelope(as_data(env), trust_for(keys, "reviewer"), at=T0 + timedelta(days=1))
     md = render_report(env, "md", "en", verification=v)
@@ -129,7 +129,7 @@ def test_report_refuses_a_statement_that_breaks_the_schema(package, keys):
     from reviewer.signing.sign import sign_statement
     from reviewer.signing.statement import build_statement
 
-    from signing_helpers import make_input
+    from tests.signing.signing_helpers import make_input
 
     statement = build_statement(make_input(package, keys["reviewer"]))
     del statement["predicate"]["findings"]

@@ -23,7 +23,7 @@ from reviewer.signing.digests import list_files
 from reviewer.signing.policy import ReviewSnapshot, sign_refusals
 from reviewer.store import open_db
 
-from signing_helpers import PASS, UNI, trust_for
+from tests.signing.signing_helpers import PASS, UNI, trust_for
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_courses" / "zh-data-structures"
 

@@ -14,7 +14,7 @@ from reviewer.signing.sign import sign_statement
 from reviewer.signing.statement import build_statement, statement_bytes
 from reviewer.signing.verify import verify_envelope
 
-from signing_helpers import T0, UNI, as_data, make_envelope, make_input, trust_for
+from tests.signing.signing_helpers import T0, UNI, as_data, make_envelope, make_input, trust_for
 
 AT = T0 + timedelta(days=1)
 
@@ -335,7 +335,7 @@ def test_one_person_with_two_keys_is_one_holder(package, keys, tmp_path):
     """The reviewer's own committee key (same name and institution) does not count twice."""
     from reviewer.signing.keys import load_signer, new_key_pair
 
-    from signing_helpers import PASS
+    from tests.signing.signing_helpers import PASS
 
     kp, _, info = new_key_pair(tmp_path, name=keys["reviewer"].info.name, institution=UNI,
                                role="committee", passphrase=PASS)
