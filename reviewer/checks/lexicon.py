@@ -372,6 +372,11 @@ class Lexicon:
         """A term as a word of the segmenter's dictionary: folded, noise removed, digits kept."""
         return normalizer(replace(self.options, digits=False)).strip(text)
 
+    def _fast_folds(self):
+        """``(_jieba_fold, _segment_form)`` as bound methods of cached normalizers."""
+        return (normalizer(replace(self.options, digits=False, noise=False)).fold,
+                normalizer(replace(self.options, digits=False)).strip)
+
     def __repr__(self) -> str:
         return f"<Lexicon {self.id} terms={len(self.terms)} patterns={len(self.patterns)}>"
 
@@ -449,6 +454,7 @@ class _ScanState:
         self._folded: dict[int, str] = {}
         self._plain: dict[int, str] = {}
         self._segmenter_fed: set[int] = set()
+        self._jieba_fold, self._segment_form = lexicon._fast_folds()
         self._words_by_seg: dict[int, set[str]] | None = None
 
     # -- helpers ---------------------------------------------------------------
@@ -497,7 +503,7 @@ class _ScanState:
         in the form the segmenter sees."""
         if self._words_by_seg is None:
             self._words_by_seg = defaultdict(set)
-            form = self.lex._segment_form
+            form = self._segment_form
             for seg, _, _, t, _ in self.candidates:
                 self._words_by_seg[seg].add(form(self.lex.terms[t].term))
             for seg, spans in self.lures.items():
@@ -519,7 +525,7 @@ class _ScanState:
             if si not in self._segmenter_fed:
                 segmenter.add(self.segment_words(si))
                 self._segmenter_fed.add(si)
-            window = self.lex._jieba_fold(text[lo:hi])
+            window = self._jieba_fold(text[lo:hi])
             words = [(lo + a, lo + b) for a, b in segmenter.straddlers(window)]
             self._boundaries[key] = words
         pos = s if at_start else e
@@ -528,7 +534,7 @@ class _ScanState:
     def plain(self, si: int) -> str:
         """The segment folded without digit folding: 一 stays a Han character here."""
         if si not in self._plain:
-            self._plain[si] = self.lex._jieba_fold(self.batch.segments[si].text)
+            self._plain[si] = self._jieba_fold(self.batch.segments[si].text)
         return self._plain[si]
 
     def edge_ok(self, si: int, s: int, e: int, entry: TermEntry, left: bool) -> tuple[bool, int]:

@@ -65,8 +65,9 @@ def _import_kind_modules() -> None:
     for module in CHECK_MODULES:
         try:
             importlib.import_module(module)
-        except ImportError:  # a check module being written elsewhere must not block parsing
-            continue
+        except ModuleNotFoundError as exc:  # listed but not written yet: its kind is unknown
+            if exc.name != module:
+                raise
 
 
 @dataclass(slots=True)
