@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer.checks.lexicon import (
     Lexicon,
@@ -376,3 +378,34 @@ def test_lone_surrogates_from_bad_decoding_do_not_break_matching():
 def test_segment_text_containing_the_separator_character():
     segs = [example_segment("代刷\uffff网课"), example_segment("刷课")]
     assert [h.text for h in CJK.find(segs)] == ["刷课"]
+
+
+NOISE_RUNS = st.text(alphabet=st.sampled_from(list(" \u3000\u200b\u200d\ufeff·-.,，。*#💥🔥👍\n")),
+                     min_size=1, max_size=4)
+FILLER = st.text(alphabet=st.sampled_from(list("的了是在我们 。，abc 123")), max_size=12)
+ANYWHERE = None
+
+
+def _anywhere() -> Lexicon:
+    global ANYWHERE
+    if ANYWHERE is None:
+        ANYWHERE = lexicon("boundary: {cjk: none, latin: none}\nterms: [代刷网课, 法轮功, 代写论文]\n")
+    return ANYWHERE
+
+
+@settings(max_examples=150, deadline=None)
+@given(term=st.sampled_from(["代刷网课", "法輪功", "代寫論文", "代写论文"]),
+       gaps=st.lists(st.one_of(st.just(""), NOISE_RUNS), min_size=3, max_size=3),
+       before=FILLER, after=FILLER)
+def test_noise_between_characters_never_hides_a_term_and_spans_are_exact(term, gaps, before, after):
+    noisy = term[0] + "".join(g + c for g, c in zip(gaps, term[1:]))
+    text = before + noisy + after
+    found = [(h.start, h.end) for h in _anywhere().find([example_segment(text)])]
+    assert (len(before), len(before) + len(noisy)) in found
+
+
+def test_a_file_of_patterns_only():
+    lex = lexicon("patterns: ['qq群\\\\s*\\\\d{5,}']\n")
+    assert lex.automaton is None
+    assert matched(lex, "加ＱＱ群 123456") == ["ＱＱ群 123456"]
+    assert matched(lex, "QQ群") == []
