@@ -68,8 +68,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("findings", "confirm", "c"),
     ActionSpec("findings", "dismiss_false", "x"),
     ActionSpec("findings", "accept", "a"),
-    ActionSpec("findings", "jump", "j", key_display="j / Enter"),
-    ActionSpec("findings", "search", "slash", key_display="/"),
+    ActionSpec("findings", "jump", "j", key_display="j"),
+    ActionSpec("findings", "search", "slash", show=False, key_display="/"),
     ActionSpec("findings", "cycle_severity", "v", show=False),
     ActionSpec("findings", "cycle_check", "k", show=False),
     ActionSpec("findings", "cycle_category", "g", show=False),
@@ -80,7 +80,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # reader
     ActionSpec("reader", "next_chunk", "right_square_bracket", key_display="]"),
     ActionSpec("reader", "prev_chunk", "left_square_bracket", key_display="["),
-    ActionSpec("reader", "search_text", "slash", key_display="/"),
+    ActionSpec("reader", "search_text", "slash", show=False, key_display="/"),
     ActionSpec("reader", "files", "l"),
     ActionSpec("reader", "focus_text", "t", show=False),
     # coverage

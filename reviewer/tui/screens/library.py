@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Label
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.title_bar import TitleBar
 
@@ -29,6 +30,7 @@ class LibraryScreen(Screen):
 
     def __init__(self, lang: str = "zh") -> None:
         super().__init__()
+        relabel_bindings(self, lang)
         self.lang = lang
         self.rows: list[dict] = []
 

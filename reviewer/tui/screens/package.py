@@ -14,6 +14,7 @@ from textual.widgets import ContentSwitcher, Footer
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
 from reviewer.tui.widgets.checklist_view import ChecklistView
 from reviewer.tui.widgets.coverage_view import CoverageView
@@ -33,6 +34,7 @@ class PackageScreen(Screen):
 
     def __init__(self, session, lang: str = "zh", view: str = "findings") -> None:
         super().__init__()
+        relabel_bindings(self, lang)
         self.session = session
         self.lang = lang
         self.initial_view = view

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.widgets.title_bar import TitleBar
 
 #: Minimum seconds between two progress messages of the same stage.
@@ -83,6 +84,7 @@ class ScanScreen(Screen[ScanResult]):
 
     def __init__(self, db_path: str | Path, path: str | Path, lang: str = "zh") -> None:
         super().__init__()
+        relabel_bindings(self, lang)
         self.db_path = str(db_path)
         self.path = str(path)
         self.lang = lang

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Label, Static
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.findings_table import fit, location_label
@@ -52,6 +53,7 @@ class ChecklistView(Vertical):
 
     def __init__(self, session, lang: str = "zh", **kwargs) -> None:
         super().__init__(**kwargs)
+        relabel_bindings(self, lang)
         self.session = session
         self.lang = lang
         self.items: list[dict] = []

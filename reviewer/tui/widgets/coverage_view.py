@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Label, Static
 from reviewer.i18n import t
 from reviewer.ingest.model import Locator
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ShowInReader
 
 
@@ -45,6 +46,7 @@ class CoverageView(Vertical):
 
     def __init__(self, session, lang: str = "zh", **kwargs) -> None:
         super().__init__(**kwargs)
+        relabel_bindings(self, lang)
         self.session = session
         self.lang = lang
         self.topics: list[dict] = list((session.coverage or {}).get("topics") or [])

@@ -17,6 +17,7 @@ from textual.widgets import Label, Static
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.findings_model import FindingRow
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.finding_detail import FindingDetail
@@ -51,6 +52,7 @@ class FindingsView(Vertical):
 
     def __init__(self, session, lang: str = "zh", **kwargs) -> None:
         super().__init__(**kwargs)
+        relabel_bindings(self, lang)
         self.session = session
         self.model = session.model
         self.lang = lang

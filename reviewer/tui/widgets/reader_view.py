@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.widgets.search_input import SearchInput
 
 #: Segments shown per chunk.
@@ -66,6 +67,7 @@ class ReaderView(Vertical):
 
     def __init__(self, session, lang: str = "zh", **kwargs) -> None:
         super().__init__(**kwargs)
+        relabel_bindings(self, lang)
         self.session = session
         self.lang = lang
         self.file: str | None = None

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ReviewChanged
 from reviewer.tui.screens.decide import DecisionModal, DecisionResult
 from reviewer.tui.screens.prompt import TextPrompt
@@ -50,7 +51,9 @@ def summary_text(session, lang: str) -> Text:
     if blockers:
         out.append(t("tui.summary.blockers", lang, count=len(blockers)) + "\n", style="bold red")
         for b in blockers:
-            out.append(f"  • {_msg(b.get('message'), lang) or b.get('id', '')}\n")
+            # no-break spaces: wrap a long Chinese line at any character, not after "P1"
+            text = (_msg(b.get("message"), lang) or b.get("id", "")).replace(" ", "\u00a0")
+            out.append(f"  • {text}\n")
     else:
         out.append(t("tui.summary.no_blockers", lang) + "\n", style="bold green")
     return out
@@ -67,6 +70,7 @@ class SummaryView(VerticalScroll):
 
     def __init__(self, session, lang: str = "zh", **kwargs) -> None:
         super().__init__(can_focus=True, **kwargs)
+        relabel_bindings(self, lang)
         self.session = session
         self.lang = lang
 
