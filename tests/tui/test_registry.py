@@ -96,3 +96,10 @@ def test_no_chinese_strings_hard_coded_in_the_ui_code():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) \
                     and id(node) not in docstrings:
                 assert not cjk.search(node.value), f"{path.name}:{node.lineno}: {node.value!r}"
+
+
+def test_the_key_reference_in_the_docs_lists_every_action():
+    doc = (TUI.parents[1] / "docs" / "tui.md").read_text("utf-8")
+    for spec in ACTIONS:
+        row = f"| `{spec.keys_shown}` | {spec.label('en')} | {spec.label('zh')} |"
+        assert row in doc, row
