@@ -79,7 +79,7 @@ def load_rules(lexicons: Sequence[str | Path] = (), only_lexicons: Sequence[str 
 
     Returns ``(rules by kind, errors as strings, paths used, rules digest)``.
     """
-    from reviewer.service.lexicons import load_rule_files, rules_digest
+    from reviewer.service.lexicons import load_rule_files, rules_by_kind, rules_digest
 
     all_checks()  # importing the check modules registers the rule-file kinds
     if only_lexicons:
@@ -87,10 +87,8 @@ def load_rules(lexicons: Sequence[str | Path] = (), only_lexicons: Sequence[str 
     else:
         paths, shipped = [Path(p) for p in lexicons], True
     parsed, errors = load_rule_files(paths, include_shipped=shipped)
-    rules: dict[str, list[Any]] = {}
-    for item in parsed:
-        rules.setdefault(item.kind, []).append(item.rules)
-    return rules, [str(e) for e in errors], [p.source for p in parsed], rules_digest(parsed)
+    return (rules_by_kind(parsed), [str(e) for e in errors], [p.source for p in parsed],
+            rules_digest(parsed))
 
 
 def build_context(package: Package, rules: dict[str, list[Any]] | None = None,
