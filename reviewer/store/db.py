@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
 Migration = Callable[[sqlite_utils.Database], None]
 _MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def now() -> str:
+    """The time stamp every table uses: UTC, ISO 8601, milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 class StoreError(RuntimeError):

@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
 from typing import Any
 
 import sqlite_utils
 
 from reviewer.checks.model import CoverageReport, Finding
 from reviewer.ingest.model import FileRecord, IngestIssue, Locator, Package, Segment
-from reviewer.store.db import migration, transaction
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+from reviewer.store.db import migration, now, transaction
 
 
 @migration("0001-packages")

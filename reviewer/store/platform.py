@@ -19,16 +19,11 @@ own ``--db PLATFORM.db``.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 import sqlite_utils
 
-from reviewer.store.db import migration, transaction
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+from reviewer.store.db import migration, now, transaction
 
 
 @migration("0200-platform")
@@ -136,14 +131,14 @@ def accept(db: sqlite_utils.Database, row: dict[str, Any], replaces: str | None)
     with transaction(db):
         if replaces:
             db["platform_recommendations"].update(replaces, {
-                "status": "superseded", "superseded_at": _now(), "superseded_by": row["id"]})
-        db["platform_recommendations"].insert(dict(row, status="current", accepted_at=_now()))
+                "status": "superseded", "superseded_at": now(), "superseded_by": row["id"]})
+        db["platform_recommendations"].insert(dict(row, status="current", accepted_at=now()))
 
 
 def log_import(db: sqlite_utils.Database, source: str, rec_id: str | None, outcome: str,
                reasons: list[dict[str, Any]]) -> None:
     db["platform_imports"].insert({
-        "at": _now(), "source": source, "recommendation_id": rec_id, "outcome": outcome,
+        "at": now(), "source": source, "recommendation_id": rec_id, "outcome": outcome,
         "reasons": json.dumps(reasons, ensure_ascii=False)})
 
 

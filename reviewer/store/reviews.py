@@ -21,18 +21,12 @@ audit row) in one :func:`reviewer.store.db.transaction`.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 import sqlite_utils
 
 from reviewer.review.model import AnswerState, Decision, DispositionState, FindingRef
-from reviewer.store.db import migration
-
-
-def now() -> str:
-    """UTC timestamp with milliseconds (ISO 8601)."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+from reviewer.store.db import migration, now
 
 
 @migration("0100-reviews")
