@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import textwrap
 from pathlib import Path
 
 from tests.review.review_helpers import FILES, MANIFEST, coverage, finding

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 
 import pytest
 
-from reviewer.checks.model import Finding, finding_at
+from reviewer.checks.model import finding_at
 from reviewer.ingest.model import FileRecord, Locator, Package, Segment
 from reviewer.store import StoreError, open_db
 from reviewer.store import packages as store
