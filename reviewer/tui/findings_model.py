@@ -28,6 +28,7 @@ class FindingRow:
     disposition: str | None = None
     reason: str = ""
     recheck: bool = False
+    new: bool = False  # appeared since the version the review was carried over from
     #: Lower-cased text the search box matches against (built once).
     haystack: str = ""
 
@@ -112,7 +113,7 @@ class FindingsModel:
         for f in findings:
             d = dispositions.get(f.id) or {}
             rows.append(FindingRow(f, d.get("disposition"), d.get("reason") or "",
-                                   bool(d.get("needs_recheck"))))
+                                   bool(d.get("needs_recheck")), bool(d.get("new"))))
         model = cls(rows=rows)
         model.resort()
         return model

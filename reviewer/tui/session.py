@@ -93,7 +93,7 @@ class PackageSession:
 
     def _dispositions(self) -> dict[str, dict]:
         return {f.id: {"disposition": f.disposition, "reason": f.reason,
-                       "needs_recheck": f.needs_recheck}
+                       "needs_recheck": f.needs_recheck, "new": f.new}
                 for f in self.status.findings}
 
     def checklists(self):
@@ -117,6 +117,7 @@ class PackageSession:
         row.disposition = disposition
         row.reason = reason or ""
         row.recheck = False
+        row.new = False
         self._status = None
 
     def answer(self, item_id: str, answer: str, comment: str | None = None) -> None:

@@ -37,6 +37,8 @@ def detail_text(row: FindingRow | None, lang: str) -> Text:
                style="green" if row.disposition else "yellow")
     if row.reason:
         out.append(" — " + row.reason)
+    if row.recheck:
+        out.append("  " + t("tui.disposition.recheck", lang), style="bold yellow")
     return out
 
 

@@ -53,8 +53,9 @@ def fit(text: str, width: int) -> str:
 
 def disposition_label(row: FindingRow, lang: str) -> str:
     if row.disposition is None:
-        return t("tui.disposition.recheck" if row.recheck else "tui.disposition.none", lang)
-    return t(f"tui.disposition.{row.disposition}", lang)
+        return t("tui.disposition.new" if row.new else "tui.disposition.none", lang)
+    label = t(f"tui.disposition.{row.disposition}", lang)
+    return f"↻{label}" if row.recheck else label
 
 
 def location_label(row: FindingRow, lang: str) -> str:
