@@ -84,15 +84,35 @@ class ReviewerApp(App):
             self._push_package(path)
 
     def _push_package(self, path: str) -> None:
-        from reviewer.tui.screens.package import PackageScreen
+        """Load the package in a worker thread (10,000 findings take about a second), then show it."""
         from reviewer.tui.session import PackageSession
 
-        try:
-            session = PackageSession(self.db, path)
-        except Exception as exc:  # noqa: BLE001 - shown to the reviewer, not swallowed
-            self.notify(t("tui.package.open_failed", self.lang, error=str(exc)), severity="error")
+        # say "opening…" only when it takes long enough to notice
+        self._opening_timer = self.set_timer(
+            0.4, lambda: self.notify(t("tui.package.opening", self.lang), timeout=2))
+        self.run_worker(lambda: PackageSession(self.db, path), name="open-package",
+                        group="open-package", thread=True, exclusive=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.name != "open-package":
             return
-        self.push_screen(PackageScreen(session, self.lang))
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            timer = getattr(self, "_opening_timer", None)
+            if timer is not None:
+                timer.stop()
+        if event.state == WorkerState.SUCCESS:
+            from reviewer.tui.screens.package import PackageScreen
+
+            self.push_screen(PackageScreen(event.worker.result, self.lang))
+        elif event.state == WorkerState.ERROR:
+            self.notify(t("tui.package.open_failed", self.lang, error=str(event.worker.error)),
+                        severity="error")
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit (Textual's own hint is English only)."""
+        self.notify(t("tui.quit_hint", self.lang))
 
     # -- actions available everywhere
     def action_help(self) -> None:
