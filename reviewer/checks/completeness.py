@@ -52,7 +52,8 @@ def _finding(rule: str, severity: str, zh: str, en: str, file: str | None = None
 def _listed_paths(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     """``(path, where)`` for every file the manifest names."""
     out = []
-    for i, entry in enumerate(manifest.get("files") or []):
+    files = manifest.get("files")
+    for i, entry in enumerate(files if isinstance(files, list) else []):
         if isinstance(entry, dict) and isinstance(entry.get("path"), str) and entry["path"].strip():
             out.append((entry["path"], f"files[{i}]"))
         elif isinstance(entry, str) and entry.strip():

@@ -51,6 +51,19 @@ from reviewer.ingest.model import Msg, Package, Segment
 CHECK = "coverage"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
+    """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
+    one for one, so offsets stay right (the automaton only takes valid UTF-8)."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text),
+                                                 overlapping=overlapping)
+
+
 # ------------------------------------------------------------------ rule data
 
 @dataclass(slots=True)
@@ -328,7 +341,7 @@ class ContentIndex:
             pos += len(part) + 1
         found: dict[Term, set[int]] = defaultdict(set)
         stem = self.rules.stemmer
-        for idx, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+        for idx, start, end in _ac_matches(automaton, text):
             seg = bisect_right(starts, start) - 1
             for term in by_key[keys[idx]]:
                 if term.latin and not latin_hit(text, start, end, term, stem):

@@ -216,6 +216,8 @@ def _is_section_line(line: str, docx_level: int | None, structured: bool,
 
 def _line_topic(seg: Segment, offset: int, line: str, docx_level: int | None,
                 structured: bool, state: _State, rules: TopicRules) -> Topic | None:
+    if len(line) > 4 * rules.max_chars + 40:
+        return None  # prose (or a one-line transcript pasted in), never a heading
     md = _MD_HEADING.match(line)
     heading_level = len(md.group(1)) if md else docx_level
     number_level = _numbered_level(line.strip(), rules)

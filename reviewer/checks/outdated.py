@@ -36,6 +36,19 @@ from reviewer.checks.rulefile import RuleFileError, register_kind
 from reviewer.ingest.model import Msg, Segment
 
 CHECK = "outdated"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
+    """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
+    one for one, so offsets stay right (the automaton only takes valid UTF-8)."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text),
+                                                 overlapping=overlapping)
 _CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0"}
 _YEAR_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])|[〇○零一二三四五六七八九]{4}(?=\s*年)")
 
@@ -409,7 +422,7 @@ def _gated_segments(segments: list[Segment], rules: CurrencyRules) -> list[Segme
         starts.append(pos)
         pos += len(seg.norm.lower()) + 1
     hit = {bisect_right(starts, start) - 1
-           for _, start, _ in rules.gate_words.find_matches_as_indexes(joined, overlapping=True)}
+           for _, start, _ in _ac_matches(rules.gate_words, joined)}
     return [segments[i] for i in sorted(hit)]
 
 

@@ -35,6 +35,19 @@ from reviewer.ingest.model import Msg, Segment
 
 CHECK = "pii"
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
+    """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
+    one for one, so offsets stay right (the automaton only takes valid UTF-8)."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text),
+                                                 overlapping=overlapping)
+
 #: GB 11643-1999 check-digit weights and the digit for each remainder mod 11.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -439,8 +452,8 @@ def _student_ids(text: str, rules: PiiRules) -> Iterable[Hit]:
 def detect(text: str, rules: PiiRules) -> list[Hit]:
     """Every personal-data hit in ``text`` (overlaps resolved by :data:`PRIORITY`)."""
     if rules.prefilter is not None and rules.prefilter.search(text) is None and (
-            rules.gate_words is None or not rules.gate_words.find_matches_as_indexes(
-                text.lower())):
+            rules.gate_words is None or not _ac_matches(
+                rules.gate_words, text.lower())):
         return []
     masks = [m.span() for p in rules.isbn for m in p.finditer(text)]
     found: list[Hit] = []
@@ -499,8 +512,7 @@ def gated_segments(segments: list[Segment], rules: PiiRules) -> list[Segment]:
     if rules.gate_words is not None:
         lowered = joined.lower()
         if len(lowered) == len(joined):  # lower() kept the offsets (it nearly always does)
-            positions += [start for _, start, _ in rules.gate_words.find_matches_as_indexes(
-                lowered, overlapping=True)]
+            positions += [start for _, start, _ in _ac_matches(rules.gate_words, lowered)]
         else:
             return list(segments)
     hit = {bisect_right(starts, p) - 1 for p in positions}
