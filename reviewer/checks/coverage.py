@@ -7,15 +7,19 @@ it:
 
 1. **Key terms** — the topic title (and its manifest ``keywords``) tokenised
    with spaCy (blank ``zh`` + jieba / blank ``en``), stop words dropped, Latin
-   words stemmed (:mod:`reviewer.checks.coverage_text`).
+   words stemmed (:mod:`reviewer.checks.coverage_text`); the syllabus prose
+   under the topic and a trailing parenthesis (the title in the other
+   language) give extra terms that can only confirm the topic.
 2. **Index first** — every key term of every topic goes into one Aho-Corasick
    automaton that scans all content once; the hits give an inverted index
    (term → segments) and document frequencies.
 3. **Term weighting** — IDF over content segments, times ``generic_weight``
    for generic words (网络, learning …) and ``keyword_boost`` for keywords.
-4. **Windows** — only segments holding a key term are candidates; a window is
-   the segment and its neighbours (a few cues, the slide and its notes).  Its
-   key-term share is the weighted share of the topic's terms present.
+4. **Windows** — only segments holding a non-generic, not-too-frequent key
+   term open candidate windows (frequent terms are looked up inside them by
+   bisection); a window is the segment and its neighbours (a few cues, the
+   slide and its notes), and each file is a candidate too, at a discount.
+   Its key-term share is the weighted share of the topic's terms present.
 5. **Fuzzy scoring on candidates only** — rapidfuzz ``partial_ratio`` of the
    title against the best few windows (never an all-pairs matrix).
 
