@@ -280,11 +280,37 @@ def _clause(text: str, pos: int, breaks: tuple[list[int], list[int]]) -> tuple[i
     return lo, hi
 
 
-def _years(text: str, lo: int, hi: int, rules: CurrencyRules) -> Iterable[tuple[int, int, int]]:
+def _years(text: str, lo: int, hi: int, rules: CurrencyRules) -> list[tuple[int, int, int]]:
+    out = []
     for m in _YEAR_RE.finditer(text, lo, hi):
         if rules.not_year_after is not None and rules.not_year_after.match(text, m.end()):
             continue
-        yield m.start(), m.end(), _year_value(m.group())
+        out.append((m.start(), m.end(), _year_value(m.group())))
+    return out
+
+
+def _split_by_comma(text: str, word: tuple[int, int], year: tuple[int, int, int]) -> bool:
+    """In Chinese text, a comma between the word and the year: they belong to different
+    statements (1990年到2010年的增长趋势，目前的情况…).  ``text`` is folded, so the
+    full-width comma is ``,`` here; English commas don't split (*Currently, in 2016, …*)."""
+    if _latin_at(text, *word):
+        return False
+    lo, hi = (year[1], word[0]) if year[1] <= word[0] else (word[1], year[0])
+    return "," in text[lo:hi] or "，" in text[lo:hi]
+
+
+_FINAL_PAREN = re.compile(r"[（(]([^（）()]*)[）)][\s.。,，;；:：!！?？]*$")
+
+
+def _clause_final_years(text: str, c_lo: int, c_hi: int,
+                        rules: CurrencyRules) -> list[tuple[int, int, int]]:
+    """Years in a parenthesis that closes the clause — 目前最常用的是 X（2013年统计）,
+    the best-selling phone is X (2015 sales data) — date the whole statement, however far
+    from the currency word (and across commas)."""
+    m = _FINAL_PAREN.search(text, c_lo, c_hi)
+    if m is None:
+        return []
+    return _years(text, m.start(1), m.end(1), rules)
 
 
 def _period_start(text: str, ys: int, ye: int, rules: CurrencyRules) -> bool:
@@ -342,7 +368,10 @@ def claims(text: str, rules: CurrencyRules, term_year: int,
         reach = rules.window_latin if _latin_at(text, ws, we) else rules.window
         lo, hi = max(c_lo, ws - reach), min(c_hi, we + reach)
         kept: list[tuple[int, int, int]] = []
-        for ys, ye, year in _years(text, lo, hi, rules):
+        final = _clause_final_years(text, c_lo, c_hi, rules)
+        window_years = [y for y in _years(text, lo, hi, rules)
+                        if y not in final and not _split_by_comma(text, (ws, we), y)]
+        for ys, ye, year in window_years + final:
             gap = ws - ye if ye <= ws else ys - we
             if gap < 0:
                 continue
