@@ -80,6 +80,15 @@ class CurrencyRules:
     tests: dict[str, Any] = field(default_factory=dict)
     gate_words: Any = None  # Aho-Corasick over the lower-cased currency words
 
+    def matches(self, text: str, term: date | None = None) -> list[tuple[int, int, str, str]]:
+        """``(start, end, "currency-claim", matched text)`` for a course dated ``term``
+        (default: today) — for tools that try rules out."""
+        from reviewer.ingest.textnorm import fold_compat
+
+        year = (term or date.today()).year
+        return [(c.start, c.end, "currency-claim", text[c.start:c.end])
+                for c in claims(fold_compat(text), self, year)]
+
 
 def _fail(source: str, message: str) -> RuleFileError:
     return RuleFileError(source, message)

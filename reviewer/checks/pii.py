@@ -99,6 +99,12 @@ class PiiRules:
     name_window: int
     prefilter: re.Pattern[str] | None = None  # with gate_words: a cheap superset of all hits
     gate_words: Any = None  # Aho-Corasick over the contact and student words
+
+    def matches(self, text: str) -> list[tuple[int, int, str, str]]:
+        """``(start, end, rule, matched text)`` in ``text`` — for tools that try rules out."""
+        from reviewer.ingest.textnorm import fold_compat
+
+        return [(h.start, h.end, h.rule, text[h.start:h.end]) for h in detect(fold_compat(text), self)]
     tests: dict[str, list[Any]] = field(default_factory=dict)
 
 

@@ -206,3 +206,9 @@ def test_the_gated_package_scan_finds_what_claims_finds(rules):
     direct = {(i + 1, c.year) for i, t in enumerate(texts)
               for c in claims(fold_compat(t), rules, 2025)}
     assert found == direct and len(found) >= 25
+
+
+def test_matches_for_tools(rules):
+    assert rules.matches("截至２０１５年底的数据", date(2025, 9, 1)) == [
+        (0, 6, "currency-claim", "截至２０１５")]
+    assert rules.matches("截至2024年底的数据", date(2025, 9, 1)) == []

@@ -208,3 +208,11 @@ def test_prefilter_that_misses_a_detector_fails_the_embedded_tests(raw):
     with pytest.raises(RuleFileError) as err:
         parse_pii(data, "narrow.yaml")
     assert "should match (id-card)" in str(err.value)
+
+
+def test_matches_gives_spans_in_the_original_text(rules):
+    text = "加我微信 wx_abc123，手机 １３８１２３４５６７８"
+    found = rules.matches(text)
+    assert [(rule, match) for _, _, rule, match in found] == [
+        ("im-account", "微信 wx_abc123"), ("mobile", "１３８１２３４５６７８")]
+    assert all(text[start:end] == match for start, end, _, match in found)
