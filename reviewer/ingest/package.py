@@ -144,7 +144,11 @@ def _read_entry(entry: Entry, limits: Limits) -> tuple[bytes | None, str, int]:
         if entry.size > limits.max_file_bytes:
             sha, size = stream_sha256(stream)
             return None, sha, size
-        data = stream.read(limits.max_file_bytes + 1)
+        # Ask for what the listing says (+1): reading max_file_bytes at once
+        # would make Python reserve the whole limit for every small file.
+        data = stream.read(min(entry.size, limits.max_file_bytes) + 1)
+        if len(data) > entry.size:  # grew since it was listed: the rest, up to the limit
+            data += stream.read(limits.max_file_bytes + 1 - len(data))
         if len(data) > limits.max_file_bytes:  # grew since it was listed
             h = hashlib.sha256(data)
             size = len(data)
