@@ -371,9 +371,18 @@ class ContentIndex:
 @dataclass(slots=True)
 class KeyTerm:
     term: Term
-    weight: float
+    weight: float  # 0 for a part of a compound: only the whole compound counts
     generic: bool
     described: bool = False  # from the prose under the topic (or its alternative title)
+
+
+@dataclass(slots=True)
+class Compound:
+    """A compound term the content never uses, found instead when all its parts are."""
+
+    members: list[int]  # indexes of the parts in the topic's key-term list
+    weight: float
+    described: bool = False
 
 
 def key_terms(topic: Topic, rules: CoverageRules) -> list[tuple[Term, bool, bool, bool]]:
@@ -417,15 +426,22 @@ class Scored:
 class _Share:
     """Key-term share of a set of present terms (a bit mask), memoised."""
 
-    def __init__(self, terms: list[KeyTerm], description_weight: float):
+    def __init__(self, terms: list[KeyTerm], description_weight: float,
+                 compounds: list[Compound] | None = None):
         self.terms = terms
-        self.title_total = sum(k.weight for k in terms if not k.described)
-        self.desc_total = sum(k.weight for k in terms if k.described)
+        self.compounds = [(sum(1 << i for i in c.members), c) for c in compounds or []]
+        self.title_total = sum(k.weight for k in terms if not k.described) + sum(
+            c.weight for _, c in self.compounds if not c.described)
+        self.desc_total = sum(k.weight for k in terms if k.described) + sum(
+            c.weight for _, c in self.compounds if c.described)
         self.d = description_weight if self.desc_total > 0 else 0.0
         self.cache: dict[int, float] = {}
 
-    def __call__(self, mask: int) -> float:
-        value = self.cache.get(mask)
+    def __call__(self, mask: int, compounds: bool = True) -> float:
+        """The share for the terms in ``mask``; ``compounds=False`` for a whole file, where
+        the parts of a compound may be far apart and so don't make it."""
+        key = mask if compounds else ~mask
+        value = self.cache.get(key)
         if value is None:
             title = desc = 0.0
             for i, k in enumerate(self.terms):
@@ -434,12 +450,18 @@ class _Share:
                         desc += k.weight
                     else:
                         title += k.weight
+            for bits, compound in self.compounds if compounds else ():
+                if mask & bits == bits:  # every part present
+                    if compound.described:
+                        desc += compound.weight
+                    else:
+                        title += compound.weight
             t_share = title / self.title_total if self.title_total else 0.0
             d_share = desc / self.desc_total if self.desc_total else 0.0
             # The description confirms a topic, it never counts against one: a
             # syllabus may describe a chapter in words the lectures don't use.
             value = max(t_share, (1 - self.d) * t_share + self.d * d_share)
-            self.cache[mask] = value
+            self.cache[key] = value
         return value
 
 
@@ -464,11 +486,11 @@ def _enumerated(terms: list[KeyTerm], pool: list[int], index: ContentIndex) -> l
 
 
 def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
-                 rules: CoverageRules) -> list[Scored]:
+                 rules: CoverageRules, compounds: list[Compound] | None = None) -> list[Scored]:
     """Candidate windows (and whole files) of one topic, best first, fuzzy-scored."""
     if not terms or not index.size:
         return []
-    share = _Share(terms, rules.description_weight)
+    share = _Share(terms, rules.description_weight, compounds)
     strong_idx = [i for i, k in enumerate(terms) if not k.generic]
     enum_idx = _enumerated(terms, strong_idx or list(range(len(terms))), index)
     lazy_idx = [i for i in range(len(terms)) if i not in enum_idx]
@@ -499,7 +521,7 @@ def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
     for f, (_, center) in best_in_file.items():
         present = index.file_terms.get(f, set())
         fmask = sum(1 << i for i, k in enumerate(terms) if k.term in present)
-        value = share(fmask) * rules.file_factor * index.role_weight[center]
+        value = share(fmask, compounds=False) * rules.file_factor * index.role_weight[center]
         scored.append((value, center, fmask))
     best = heapq.nlargest(rules.candidates * 4, scored)
     from rapidfuzz import fuzz
@@ -526,12 +548,22 @@ def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
     """Score every topic against the content."""
     raw_terms = [key_terms(t, rules) for t in topics]
     index.scan({term for terms in raw_terms for term, _, _, _ in terms})
+    split = [_split_absent_compounds(terms, index, rules) for terms in raw_terms]
+    index.scan({term for terms, _ in split for term, *_ in terms})
     results = []
-    for topic, raw in zip(topics, raw_terms):
-        terms = [KeyTerm(term, index.idf(term) * (rules.generic_weight if generic else 1.0)
-                         * (rules.keyword_boost if keyword else 1.0), generic, described)
-                 for term, generic, keyword, described in raw]
-        windows = _score_topic(topic, terms, index, rules)
+    for topic, (raw, groups) in zip(topics, split):
+        position = {term: i for i, (term, *_) in enumerate(raw)}
+
+        def weight(term: Term, generic: bool, keyword: bool) -> float:
+            return (index.idf(term) * (rules.generic_weight if generic else 1.0)
+                    * (rules.keyword_boost if keyword else 1.0))
+
+        terms = [KeyTerm(term, weight(term, generic, keyword) if own else 0.0, generic, described)
+                 for term, generic, keyword, described, own in raw]
+        compounds = [Compound([position[p] for p in members], weight(whole, generic, keyword),
+                              described)
+                     for whole, generic, keyword, described, members in groups]
+        windows = _score_topic(topic, terms, index, rules, compounds)
         has_strong = any(not k.generic for k in terms)
         best = windows[0] if windows else None
         if best is None:
@@ -545,6 +577,51 @@ def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
             title=topic.title, covered=covered, score=round(best.score if best else 0.0, 4),
             evidence=evidence, source=dict(topic.source)), terms))
     return results
+
+
+#: Chinese terms at least this long that the content never uses are split into their parts.
+COMPOUND_MIN = 4
+
+
+def _split_absent_compounds(terms: list[tuple[Term, bool, bool, bool]], index: ContentIndex,
+                            rules: CoverageRules):
+    """分布式文件系统 never said, but 分布式 … 文件 … 系统 are: look for the parts instead.
+
+    jieba keeps dictionary compounds whole, and lectures often say them in
+    pieces (分布式的文件系统).  The parts come from jieba's search mode (the
+    segmenter spaCy uses); a part counts only together with all the others (see
+    :class:`Compound`), so 网络安全 is not found in 网络 … 安全状态 … elsewhere.
+
+    Returns ``(terms, compounds)``: terms as ``(term, generic, keyword,
+    described, own)`` — ``own`` false for a part that only counts in its
+    compound — and compounds as ``(whole, generic, keyword, described, parts)``.
+    """
+    out: list[tuple[Term, bool, bool, bool, bool]] = []
+    groups: list[tuple[Term, bool, bool, bool, list[Term]]] = []
+    present = {t for t, *_ in terms}
+    added: set[Term] = set()
+    for term, generic, keyword, described in terms:
+        if term.latin or len(term.key) < COMPOUND_MIN or index.postings.get(term):
+            out.append((term, generic, keyword, described, True))
+            continue
+        parts = [p for p in _search_parts(term.key) if p != term.key and len(p) >= 2]
+        parts = [p for p in parts if not any(p != q and p in q for q in parts)]  # the longest
+        if len(parts) < 2:
+            out.append((term, generic, keyword, described, True))
+            continue
+        members = [Term(p, False) for p in parts]
+        groups.append((term, generic, keyword, described, members))
+        for sub in members:
+            if sub not in present and sub not in added:
+                added.add(sub)
+                out.append((sub, sub.key in rules.generic, keyword, described, False))
+    return out, groups
+
+
+def _search_parts(word: str) -> list[str]:
+    import jieba
+
+    return list(dict.fromkeys(jieba.cut_for_search(word)))
 
 
 def _evidence(segment: Segment) -> dict[str, Any]:

@@ -419,3 +419,14 @@ def test_a_description_confirms_a_topic_but_never_counts_against_it(rules):
     [(_, result, _)] = assess([with_desc], ContentIndex(_package(taught), rules), rules,
                               rules.threshold)
     assert result.covered and result.score >= 0.9
+
+
+def test_a_compound_said_in_pieces_counts_only_with_all_its_pieces(rules):
+    pieces = _cues("t.srt", FILLER_ZH + ["分布式的文件系统把文件分散存储在多台服务器上。",
+                                         "客户端通过元数据服务器找到数据块。"] + FILLER_ZH)
+    topic = {"topics": ["分布式文件系统"]}
+    assert _run(_package(pieces, manifest=topic), rules).coverage.topics[0].covered
+    one_piece = _cues("t.srt", FILLER_ZH + ["银行家算法检查系统是否处于安全状态。"] + FILLER_ZH * 3
+                      + ["计算机网络分为五层。"])
+    result = _run(_package(one_piece, manifest={"topics": ["网络安全"]}), rules)
+    assert not result.coverage.topics[0].covered
