@@ -30,7 +30,8 @@ def finding_id(check: str, rule: str, file: str | None, locator: Locator | None,
     key = "\x1f".join([
         check, rule, file or "", locator.key() if locator else "file", match, str(occurrence),
     ])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    # surrogatepass: a lone surrogate from a broken file must not crash the scan
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,12 @@ class Finding:
             self.file or "",
             loc.kind if loc else "",
             (loc.page or loc.slide or loc.cue or loc.paragraph or loc.line or 0) if loc else 0,
+            1 if loc is not None and loc.notes else 0,
+            # ties (two findings on one page) break by position, then text, then id,
+            # so the order is the same however the findings were read back
+            self.extra.get("start", -1) if isinstance(self.extra.get("start"), int) else -1,
+            self.match,
+            self.id,
         )
 
 
@@ -125,6 +132,13 @@ class CoverageReport:
         if not self.topics:
             return 0.0
         return sum(1 for t in self.topics if t.covered) / len(self.topics)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CoverageReport":
+        """The inverse of :meth:`to_dict` (reading a stored scan back)."""
+        return cls([TopicCoverage(t["title"], bool(t["covered"]), float(t["score"]),
+                                  list(t.get("evidence", [])), dict(t.get("source", {})))
+                    for t in data.get("topics", [])])
 
     def to_dict(self) -> dict[str, Any]:
         return {

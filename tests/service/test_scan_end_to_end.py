@@ -163,3 +163,27 @@ def test_sarif_marks_a_dismissed_finding_as_suppressed(tmp_path):
     by_id = {r["partialFingerprints"]["reviewerFindingId"]: r for r in results}
     assert "academic integrity" in by_id[target.id]["suppressions"][0]["justification"]
     assert sum(1 for r in results if "suppressions" in r) == 1
+
+
+def test_an_unchanged_rescan_takes_the_findings_over_and_a_rule_change_reruns_the_checks(
+        tmp_path, monkeypatch):
+    import reviewer.service.scan as scan_service
+
+    pkg = ROOT / "sample_courses" / "bi-computer-networks"
+    db = open_db(tmp_path / "s.db")
+    first = scan(db, pkg)
+    calls = []
+    real = scan_service.iter_checks
+    monkeypatch.setattr(scan_service, "iter_checks", lambda ctx: calls.append(1) or real(ctx))
+    second = scan(db, pkg)
+    assert calls == [] and second.scan_id != first.scan_id
+    assert [f.id for f in second.findings] == [f.id for f in first.findings]
+    assert second.coverage.to_dict() == first.coverage.to_dict()
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "id: extra\ncategory: test\nseverity: info\nmessage: {zh: 测试, en: test}\n"
+        "name: {zh: 测试, en: test}\nterms: [分组交换]\n", encoding="utf-8")
+    third = scan(db, pkg, lexicons=[extra])
+    assert third.rule_errors == []
+    assert calls == [1]
+    assert any(f.rule == "extra" for f in third.findings)
