@@ -50,22 +50,10 @@ from reviewer.checks.model import (
 )
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.checks.rulefields import ac_matches
 from reviewer.ingest.model import Msg, Package, Segment
 
 CHECK = "coverage"
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
-    """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
-    one for one, so offsets stay right (the automaton only takes valid UTF-8)."""
-    try:
-        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
-    except UnicodeEncodeError:
-        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text),
-                                                 overlapping=overlapping)
 
 
 # ------------------------------------------------------------------ rule data
@@ -345,7 +333,7 @@ class ContentIndex:
             pos += len(part) + 1
         found: dict[Term, set[int]] = defaultdict(set)
         stem = self.rules.stemmer
-        for idx, start, end in _ac_matches(automaton, text):
+        for idx, start, end in ac_matches(automaton, text):
             seg = bisect_right(starts, start) - 1
             for term in by_key[keys[idx]]:
                 if term.latin and not latin_hit(text, start, end, term, stem):

@@ -33,22 +33,12 @@ from reviewer.checks.model import (
 )
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.checks.rulefields import ac_matches, fail, located, message, strings
 from reviewer.ingest.model import Msg, Segment
 
 CHECK = "outdated"
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
-    """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
-    one for one, so offsets stay right (the automaton only takes valid UTF-8)."""
-    try:
-        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
-    except UnicodeEncodeError:
-        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text),
-                                                 overlapping=overlapping)
 _CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0"}
 _YEAR_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])|[〇○零一二三四五六七八九]{4}(?=\s*年)")
 
@@ -90,47 +80,6 @@ class CurrencyRules:
                 for c in claims(fold_compat(text), self, year)]
 
 
-def _fail(source: str, message: str) -> RuleFileError:
-    return RuleFileError(source, message)
-
-
-def _line_for(data: Any, where: str) -> int | None:
-    """The YAML line of a dotted path such as ``contact_ids.kinds[0].words`` (when known)."""
-    from reviewer.checks import rulefile
-
-    line_of = getattr(rulefile, "line_of", None)
-    if line_of is None or not isinstance(data, dict):
-        return None
-    path: list[Any] = []
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
-        path.append(int(part[1:-1]) if part.startswith("[") else part)
-    return line_of(data, path)
-
-
-def _located(exc: RuleFileError, data: Any) -> RuleFileError:
-    """``exc`` with the line of the key its message starts with."""
-    if exc.line is not None:
-        return exc
-    problem = str(exc).removeprefix(f"{exc.source}: ")
-    where = problem.split(":", 1)[0].split(" ", 1)[0]
-    return RuleFileError(exc.source, problem, _line_for(data, where))
-
-
-def _msg(value: Any, source: str, where: str) -> Msg:
-    if isinstance(value, dict) and (value.get("zh") or value.get("en")):
-        zh = str(value.get("zh") or value.get("en"))
-        return {"zh": zh, "en": str(value.get("en") or zh)}
-    raise _fail(source, f"{where}: a message needs zh and/or en text")
-
-
-def _strings(value: Any, source: str, where: str) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _fail(source, f"{where}: a list of strings is required")
-    return [v for v in value if v.strip()]
-
-
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     """Case-insensitive alternation, longest first; Latin words match whole."""
     parts = []
@@ -148,25 +97,25 @@ def _regex(value: Any, source: str, where: str) -> re.Pattern[str] | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise _fail(source, f"{where}: a regular expression (string) is required")
+        raise fail(source, f"{where}: a regular expression (string) is required")
     try:
         return re.compile(value)
     except re.error as exc:
-        raise _fail(source, f"{where}: invalid regular expression: {exc}") from exc
+        raise fail(source, f"{where}: invalid regular expression: {exc}") from exc
 
 
 def _int(value: Any, source: str, where: str, default: int) -> int:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _fail(source, f"{where}: a non-negative whole number is required")
+        raise fail(source, f"{where}: a non-negative whole number is required")
     return value
 
 
 def _severity(value: Any, source: str, where: str, default: str) -> str:
     value = default if value is None else str(value)
     if value not in ("error", "warning", "info"):
-        raise _fail(source, f"{where}: {value!r} is not error, warning or info")
+        raise fail(source, f"{where}: {value!r} is not error, warning or info")
     return value
 
 
@@ -180,24 +129,24 @@ def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     try:
         return _parse_currency(data, source)
     except RuleFileError as exc:
-        raise _located(exc, data) from None
+        raise located(exc, data) from None
 
 def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     """Parse and validate a ``kind: currency`` rule file; run its embedded tests."""
     if not isinstance(data, dict):
-        raise _fail(source, "a currency rule file must be a mapping")
-    words = _alternation(_strings(data.get("words"), source, "words"))
+        raise fail(source, "a currency rule file must be a mapping")
+    words = _alternation(strings(data.get("words"), source, "words"))
     if words is None:
-        raise _fail(source, "words: at least one currency word is required")
+        raise fail(source, "words: at least one currency word is required")
     file_sec = data.get("file") or {}
     if not isinstance(file_sec, dict):
-        raise _fail(source, "file: a mapping is required")
+        raise fail(source, "file: a mapping is required")
     max_age = _int(data.get("max_age_years"), source, "max_age_years", 5)
     rules = CurrencyRules(
         id=str(data.get("id", "currency")), source=source,
         category=str(data.get("category", "outdated")),
         severity=_severity(data.get("severity"), source, "severity", "warning"),
-        message=_msg(data.get("message"), source, "message"),
+        message=message(data.get("message"), source, "message"),
         max_age_years=max_age,
         window=_int(data.get("window"), source, "window", 16),
         window_latin=_int(data.get("window_latin"), source, "window_latin", 30),
@@ -206,23 +155,23 @@ def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
         marker_window_latin=_int(data.get("marker_window_latin"), source,
                                  "marker_window_latin", 24),
         words=words,
-        historical=_alternation(_strings(data.get("historical_markers"), source,
+        historical=_alternation(strings(data.get("historical_markers"), source,
                                          "historical_markers")),
-        since_before=_alternation(_strings(data.get("since_before"), source, "since_before")),
-        since_after=_alternation(_strings(data.get("since_after"), source, "since_after")),
+        since_before=_alternation(strings(data.get("since_before"), source, "since_before")),
+        since_after=_alternation(strings(data.get("since_after"), source, "since_after")),
         not_year_after=_regex(data.get("not_year_after"), source, "not_year_after"),
         clause_break=_regex(data.get("clause_break") or r"[。！？；!?;\n]|\.\s", source,
                             "clause_break"),  # type: ignore[arg-type]
         file_max_age_years=_int(file_sec.get("max_age_years"), source, "file.max_age_years",
                                 max_age),
         file_severity=_severity(file_sec.get("severity"), source, "file.severity", "info"),
-        file_message=_msg(file_sec.get("message"), source, "file.message"),
+        file_message=message(file_sec.get("message"), source, "file.message"),
         tests=_tests(data.get("tests"), source),
     )
     import ahocorasick_rs
 
     rules.gate_words = ahocorasick_rs.AhoCorasick(
-        sorted({w.lower() for w in _strings(data.get("words"), source, "words")}))
+        sorted({w.lower() for w in strings(data.get("words"), source, "words")}))
     _run_embedded_tests(rules)
     return rules
 
@@ -231,17 +180,17 @@ def _tests(value: Any, source: str) -> dict[str, Any]:
     """``tests: {term_date, match: [text], no_match: [text]}``."""
     value = value or {}
     if not isinstance(value, dict):
-        raise _fail(source, "tests: a mapping with match and no_match lists is required")
+        raise fail(source, "tests: a mapping with match and no_match lists is required")
     out: dict[str, Any] = {}
     for key in ("match", "no_match"):
         items = value.get(key) or []
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise _fail(source, f"tests.{key}: a list of example texts is required")
+            raise fail(source, f"tests.{key}: a list of example texts is required")
         out[key] = items
     try:
         out["term_date"] = date.fromisoformat(str(value.get("term_date", "2025-09-01")))
     except ValueError:
-        raise _fail(source, "tests.term_date: an ISO date (YYYY-MM-DD) is required") from None
+        raise fail(source, "tests.term_date: an ISO date (YYYY-MM-DD) is required") from None
     return out
 
 
@@ -253,7 +202,7 @@ def _run_embedded_tests(rules: CurrencyRules) -> None:
     failures += [f"should not match: {t!r}" for t in rules.tests.get("no_match") or []
                  if claims(str(t), rules, term.year)]
     if failures:
-        raise _fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
+        raise fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
 
 
 # ------------------------------------------------------------------ (b) claims
@@ -460,7 +409,7 @@ def _gated_segments(segments: list[Segment], rules: CurrencyRules) -> list[Segme
         starts.append(pos)
         pos += len(seg.norm.lower()) + 1
     hit = {bisect_right(starts, start) - 1
-           for _, start, _ in _ac_matches(rules.gate_words, joined)}
+           for _, start, _ in ac_matches(rules.gate_words, joined)}
     return [segments[i] for i in sorted(hit)]
 
 

@@ -31,22 +31,11 @@ from typing import Any
 from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.checks.rulefields import ac_matches, fail, located, message, strings
 from reviewer.ingest.model import Msg, Segment
 
 CHECK = "pii"
 
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
-    """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
-    one for one, so offsets stay right (the automaton only takes valid UTF-8)."""
-    try:
-        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
-    except UnicodeEncodeError:
-        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text),
-                                                 overlapping=overlapping)
 
 #: GB 11643-1999 check-digit weights and the digit for each remainder mod 11.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -108,61 +97,18 @@ class PiiRules:
     tests: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def _fail(source: str, message: str) -> RuleFileError:
-    return RuleFileError(source, message)
-
-
-def _line_for(data: Any, where: str) -> int | None:
-    """The YAML line of a dotted path such as ``contact_ids.kinds[0].words`` (when known)."""
-    from reviewer.checks import rulefile
-
-    line_of = getattr(rulefile, "line_of", None)
-    if line_of is None or not isinstance(data, dict):
-        return None
-    path: list[Any] = []
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
-        path.append(int(part[1:-1]) if part.startswith("[") else part)
-    return line_of(data, path)
-
-
-def _located(exc: RuleFileError, data: Any) -> RuleFileError:
-    """``exc`` with the line of the key its message starts with."""
-    if exc.line is not None:
-        return exc
-    problem = str(exc).removeprefix(f"{exc.source}: ")
-    where = problem.split(":", 1)[0].split(" ", 1)[0]
-    return RuleFileError(exc.source, problem, _line_for(data, where))
-
-
-def _msg(value: Any, source: str, where: str) -> Msg:
-    if isinstance(value, str):
-        return {"zh": value, "en": value}
-    if isinstance(value, dict) and (value.get("zh") or value.get("en")):
-        zh = str(value.get("zh") or value.get("en"))
-        return {"zh": zh, "en": str(value.get("en") or zh)}
-    raise _fail(source, f"{where}: a message needs zh and/or en text")
-
-
 def _regex(pattern: Any, source: str, where: str, flags: int = 0) -> re.Pattern[str]:
     if not isinstance(pattern, str) or not pattern:
-        raise _fail(source, f"{where}: a regular expression (string) is required")
+        raise fail(source, f"{where}: a regular expression (string) is required")
     try:
         return re.compile(pattern, flags)
     except re.error as exc:
-        raise _fail(source, f"{where}: invalid regular expression {pattern!r}: {exc}") from exc
-
-
-def _strings(value: Any, source: str, where: str) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-        raise _fail(source, f"{where}: a list of strings is required")
-    return [str(v) for v in value if str(v).strip()]
+        raise fail(source, f"{where}: invalid regular expression {pattern!r}: {exc}") from exc
 
 
 def _whole(value: Any, source: str, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _fail(source, f"{where}: a non-negative whole number is required")
+        raise fail(source, f"{where}: a non-negative whole number is required")
     return value
 
 
@@ -170,7 +116,7 @@ def _tests(value: Any, source: str) -> dict[str, list[Any]]:
     """``tests: {match: [text | {text, rule}], no_match: [text]}``."""
     value = value or {}
     if not isinstance(value, dict):
-        raise _fail(source, "tests: a mapping with match and no_match lists is required")
+        raise fail(source, "tests: a mapping with match and no_match lists is required")
     out: dict[str, list[Any]] = {}
     for key in ("match", "no_match"):
         items = value.get(key) or []
@@ -178,7 +124,7 @@ def _tests(value: Any, source: str) -> dict[str, list[Any]]:
             isinstance(i, str) or (key == "match" and isinstance(i, dict)
                                    and isinstance(i.get("text"), str)) for i in items)
         if not ok:
-            raise _fail(source, f"tests.{key}: a list of example texts is required")
+            raise fail(source, f"tests.{key}: a list of example texts is required")
         out[key] = items
     return out
 
@@ -186,7 +132,7 @@ def _tests(value: Any, source: str) -> dict[str, list[Any]]:
 def _section(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
-        raise _fail(source, f"{key}: a mapping is required")
+        raise fail(source, f"{key}: a mapping is required")
     return value
 
 
@@ -213,17 +159,17 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     try:
         return _parse_pii(data, source)
     except RuleFileError as exc:
-        raise _located(exc, data) from None
+        raise located(exc, data) from None
 
 def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     """Parse and validate a ``kind: pii`` rule file; run its embedded tests."""
     if not isinstance(data, dict):
-        raise _fail(source, "a pii rule file must be a mapping")
+        raise fail(source, "a pii rule file must be a mapping")
     severity = str(data.get("severity", "error"))
     if severity not in ("error", "warning", "info"):
-        raise _fail(source, f"severity: {severity!r} is not error, warning or info")
+        raise fail(source, f"severity: {severity!r} is not error, warning or info")
     raw_messages = _section(data, "messages", source)
-    messages = {k: _msg(v, source, f"messages.{k}") for k, v in raw_messages.items()}
+    messages = {k: message(v, source, f"messages.{k}") for k, v in raw_messages.items()}
     for name in PRIORITY:
         messages.setdefault(name, {"zh": "疑似个人信息", "en": "Possible personal data"})
 
@@ -239,11 +185,11 @@ def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     kinds: dict[str, ContactKind] = {}
     raw_kinds = contact.get("kinds") or []
     if not isinstance(raw_kinds, list):
-        raise _fail(source, "contact_ids.kinds: a list is required")
+        raise fail(source, "contact_ids.kinds: a list is required")
     for i, item in enumerate(raw_kinds):
         if not isinstance(item, dict) or "name" not in item:
-            raise _fail(source, f"contact_ids.kinds[{i}]: needs name, words and account")
-        kind = ContactKind(str(item["name"]), _strings(item.get("words"), source,
+            raise fail(source, f"contact_ids.kinds[{i}]: needs name, words and account")
+        kind = ContactKind(str(item["name"]), strings(item.get("words"), source,
                                                        f"contact_ids.kinds[{i}].words"),
                            _regex(item.get("account"), source, f"contact_ids.kinds[{i}].account"))
         for word in kind.words:
@@ -253,41 +199,41 @@ def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     if not isinstance(role_severity, dict) or not all(
             isinstance(v, dict) and all(x in ("error", "warning", "info") for x in v.values())
             for v in role_severity.values()):
-        raise _fail(source, "role_severity: a mapping role → {detector: error|warning|info} "
+        raise fail(source, "role_severity: a mapping role → {detector: error|warning|info} "
                             "is required")
     rules = PiiRules(
         id=str(data.get("id", "pii")), source=source,
         category=str(data.get("category", "personal-data")), severity=severity,
         messages=messages, enabled=enabled,
-        provinces=set(_strings(idc.get("provinces"), source, "id_card.provinces")),
+        provinces=set(strings(idc.get("provinces"), source, "id_card.provinces")),
         min_birth_year=_whole(idc.get("min_birth_year", 1900), source, "id_card.min_birth_year"),
         mobile=_regex(mob.get("pattern", r"1[3-9]\d{9}"), source, "mobile.pattern"),
         isbn=[_regex(p, source, "mobile.isbn_patterns", re.IGNORECASE)
-              for p in _strings(mob.get("isbn_patterns"), source, "mobile.isbn_patterns")],
+              for p in strings(mob.get("isbn_patterns"), source, "mobile.isbn_patterns")],
         email=[_regex(p, source, "email.patterns", re.IGNORECASE)
-               for p in _strings(mail.get("patterns"), source, "email.patterns")],
-        email_ignore_domains={d.lower() for d in _strings(mail.get("ignore_domains"), source,
+               for p in strings(mail.get("patterns"), source, "email.patterns")],
+        email_ignore_domains={d.lower() for d in strings(mail.get("ignore_domains"), source,
                                                           "email.ignore_domains")},
-        email_ignore_local={d.lower() for d in _strings(mail.get("ignore_local_parts"), source,
+        email_ignore_local={d.lower() for d in strings(mail.get("ignore_local_parts"), source,
                                                         "email.ignore_local_parts")},
         role_severity={str(k): dict(v) for k, v in role_severity.items()},
         contact_filler=_regex(contact.get("filler", r"[\s:：]{0,3}"), source,
                               "contact_ids.filler"),
         contact_word_re=_words_re(kinds),
         contact_kinds=kinds,
-        student_word_re=_words_re(_strings(student.get("words"), source, "student_id.words")),
+        student_word_re=_words_re(strings(student.get("words"), source, "student_id.words")),
         student_filler=_regex(student.get("filler", r"[\s:：]{0,3}"), source,
                               "student_id.filler"),
         student_number=_regex(student.get("number", r"\d{6,14}"), source, "student_id.number"),
-        name_labels=_words_re(_strings(student.get("name_labels"), source,
+        name_labels=_words_re(strings(student.get("name_labels"), source,
                                        "student_id.name_labels")),
-        name_re=_name_re(_strings(student.get("surnames"), source, "student_id.surnames")),
+        name_re=_name_re(strings(student.get("surnames"), source, "student_id.surnames")),
         name_window=_whole(student.get("name_window", 30), source, "student_id.name_window"),
         tests=_tests(data.get("tests"), source),
     )
     rules.prefilter = _prefilter(data.get("prefilter"), source)
     rules.gate_words = _word_automaton(
-        list(kinds) + _strings(student.get("words"), source, "student_id.words"))
+        list(kinds) + strings(student.get("words"), source, "student_id.words"))
     _run_embedded_tests(rules)
     return rules
 
@@ -328,7 +274,7 @@ def _run_embedded_tests(rules: PiiRules) -> None:
         if hits:
             failures.append(f"should not match: {text!r} (found {hits[0].rule} {hits[0].text!r})")
     if failures:
-        raise _fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
+        raise fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
 
 
 # ------------------------------------------------------------------ detectors
@@ -458,7 +404,7 @@ def _student_ids(text: str, rules: PiiRules) -> Iterable[Hit]:
 def detect(text: str, rules: PiiRules) -> list[Hit]:
     """Every personal-data hit in ``text`` (overlaps resolved by :data:`PRIORITY`)."""
     if rules.prefilter is not None and rules.prefilter.search(text) is None and (
-            rules.gate_words is None or not _ac_matches(
+            rules.gate_words is None or not ac_matches(
                 rules.gate_words, text.lower())):
         return []
     masks = [m.span() for p in rules.isbn for m in p.finditer(text)]
@@ -518,7 +464,7 @@ def gated_segments(segments: list[Segment], rules: PiiRules) -> list[Segment]:
     if rules.gate_words is not None:
         lowered = joined.lower()
         if len(lowered) == len(joined):  # lower() kept the offsets (it nearly always does)
-            positions += [start for _, start, _ in _ac_matches(rules.gate_words, lowered)]
+            positions += [start for _, start, _ in ac_matches(rules.gate_words, lowered)]
         else:
             return list(segments)
     hit = {bisect_right(starts, p) - 1 for p in positions}

@@ -1,0 +1,71 @@
+"""Pieces the rule-file parsers of the pii, outdated and coverage checks share.
+
+Reading typed fields out of a parsed YAML mapping with errors that name the
+file and line, and running an Aho-Corasick automaton over text that may hold
+lone surrogates.  Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reviewer.checks.rulefile import RuleFileError
+from reviewer.ingest.model import Msg
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
+    """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
+    one for one, so offsets stay right (the automaton only takes valid UTF-8)."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=overlapping)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text),
+                                                 overlapping=overlapping)
+
+
+def fail(source: str, message: str) -> RuleFileError:
+    return RuleFileError(source, message)
+
+
+def line_for(data: Any, where: str) -> int | None:
+    """The YAML line of a dotted path such as ``contact_ids.kinds[0].words`` (when known)."""
+    from reviewer.checks import rulefile
+
+    line_of = getattr(rulefile, "line_of", None)
+    if line_of is None or not isinstance(data, dict):
+        return None
+    path: list[Any] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
+        path.append(int(part[1:-1]) if part.startswith("[") else part)
+    return line_of(data, path)
+
+
+def located(exc: RuleFileError, data: Any) -> RuleFileError:
+    """``exc`` with the line of the key its message starts with."""
+    if exc.line is not None:
+        return exc
+    problem = str(exc).removeprefix(f"{exc.source}: ")
+    where = problem.split(":", 1)[0].split(" ", 1)[0]
+    return RuleFileError(exc.source, problem, line_for(data, where))
+
+
+def message(value: Any, source: str, where: str) -> Msg:
+    """A bilingual message: ``{zh, en}`` (either may stand for both) or one string."""
+    if isinstance(value, str):
+        return {"zh": value, "en": value}
+    if isinstance(value, dict) and (value.get("zh") or value.get("en")):
+        zh = str(value.get("zh") or value.get("en"))
+        return {"zh": zh, "en": str(value.get("en") or zh)}
+    raise fail(source, f"{where}: a message needs zh and/or en text")
+
+
+def strings(value: Any, source: str, where: str) -> list[str]:
+    """A list of non-blank strings (numbers are taken as their text)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise fail(source, f"{where}: a list of strings is required")
+    return [str(v) for v in value if str(v).strip()]
