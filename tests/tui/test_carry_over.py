@@ -23,7 +23,8 @@ async def test_rescan_after_a_change_keeps_the_review_and_flags_new_findings(tmp
         await pilot.press("x")
         await type_into_prompt(pilot, "example of a scam in a lecture on fraud")
         await pilot.press("4")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.query_one("#ck-table").row_count > 0
+                       and app.focused is app.screen.query_one("#ck-table"))
         await pilot.press("p")
         await pilot.pause()
         first_item = app.screen.session.items()[0]["id"]

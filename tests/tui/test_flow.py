@@ -60,6 +60,7 @@ async def test_open_dispose_answer_decide(seeded, size):
 
         # recommending now is refused: items are unanswered
         await pilot.press("5")
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#summary"))
         await pilot.press("D")
         await wait_screen(pilot, "DecisionModal")
         await pilot.press("enter")  # recommend (first choice) → comment
@@ -69,6 +70,8 @@ async def test_open_dispose_answer_decide(seeded, size):
 
         # answer every item: the first "not applicable" (needs a comment), the rest pass
         await pilot.press("4")
+        await wait_for(pilot, lambda: screen.query_one("#ck-table").row_count > 0
+                       and app.focused is screen.query_one("#ck-table"))
         items = screen.session.items()
         assert len(items) >= 15
         await pilot.press("n")
@@ -88,6 +91,7 @@ async def test_open_dispose_answer_decide(seeded, size):
 
         # now recommend, with a comment
         await pilot.press("5")
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#summary"))
         await pilot.press("D")
         await wait_screen(pilot, "DecisionModal")
         await pilot.press("enter")
@@ -111,7 +115,7 @@ async def test_revise_needs_a_comment_and_is_shown_in_the_summary(seeded):
     async with app.run_test(size=(100, 32)) as pilot:
         await open_package(pilot, seeded.pkg)
         await pilot.press("5")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#summary"))
         await pilot.press("D")
         await wait_screen(pilot, "DecisionModal")
         await pilot.press("down", "enter")  # revise, no comment → refused by the service
@@ -125,7 +129,7 @@ async def test_revise_needs_a_comment_and_is_shown_in_the_summary(seeded):
         await pilot.press("enter")
         await wait_screen(pilot, "PackageScreen")
         assert fresh_status(seeded.db, seeded.pkg).decision.decision == "revise"
-        text = str(app.screen.query_one("#sv-text").content)
+        text = str(app.screen.query_one("#sv-decision").content)
         assert "revise and resubmit" in text and "update chapter 2" in text
 
 

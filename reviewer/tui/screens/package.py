@@ -30,6 +30,8 @@ class PackageScreen(Screen):
 
     CSS_PATH = "package.tcss"
     ACTION_SCOPE = "package"
+    #: Focus the findings table at once (not the search box: keys typed early are commands).
+    AUTO_FOCUS = "FindingsTable"
     BINDINGS = bindings_for("package", "zh")
 
     def __init__(self, session, lang: str = "zh", view: str = "findings") -> None:

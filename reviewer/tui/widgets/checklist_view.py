@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from reviewer.i18n import t
@@ -47,8 +47,8 @@ class ChecklistView(Vertical):
     DEFAULT_CSS = """
     ChecklistView #ck-progress { height: 1; padding: 0 1; background: $boost; width: 100%; }
     ChecklistView #ck-table { height: 1fr; }
-    ChecklistView #ck-detail { height: 9; border-top: solid $primary; padding: 0 1;
-                               overflow-y: auto; }
+    ChecklistView #ck-detail-box { height: 9; border-top: solid $primary; padding: 0 1; }
+    ChecklistView #ck-detail-box:focus { border-top: solid $accent; }
     """
 
     def __init__(self, session, lang: str = "zh", **kwargs) -> None:
@@ -61,7 +61,8 @@ class ChecklistView(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", id="ck-progress")
         yield DataTable(id="ck-table", cursor_type="row")
-        yield Static("", id="ck-detail")
+        with VerticalScroll(id="ck-detail-box"):  # Tab to it, arrows scroll a long item
+            yield Static("", id="ck-detail")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.fill)

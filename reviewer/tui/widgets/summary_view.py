@@ -26,8 +26,8 @@ def _msg(value, lang: str) -> str:
     return str(value or "")
 
 
-def summary_text(session, lang: str) -> Text:
-    """Decision, progress, findings still to look at, and the blockers."""
+def decision_text(session, lang: str) -> Text:
+    """The decision in force, its comment, and whether it is outdated (wrapped)."""
     out = Text()
     decision = session.decision()
     out.append(t("tui.summary.decision", lang), style="bold")
@@ -40,8 +40,14 @@ def summary_text(session, lang: str) -> Text:
         if decision.get("outdated"):
             out.append(t("tui.summary.outdated", lang) + "\n", style="yellow")
     else:
-        out.append(t("tui.summary.undecided", lang) + "\n", style="yellow")
-    out.append("\n")
+        out.append(t("tui.summary.undecided", lang), style="yellow")
+    out.rstrip()
+    return out
+
+
+def summary_text(session, lang: str) -> Text:
+    """Progress, findings still to look at, and the blockers: one line each."""
+    out = Text(no_wrap=True, overflow="ellipsis")
     for cl in session.checklist_progress():
         out.append(f"{_msg(cl['name'], lang)}: {cl['answered']}/{cl['total']}  ")
     counts = session.model.counts()
@@ -51,9 +57,7 @@ def summary_text(session, lang: str) -> Text:
     if blockers:
         out.append(t("tui.summary.blockers", lang, count=len(blockers)) + "\n", style="bold red")
         for b in blockers:
-            # no-break spaces: wrap a long Chinese line at any character, not after "P1"
-            text = (_msg(b.get("message"), lang) or b.get("id", "")).replace(" ", "\u00a0")
-            out.append(f"  • {text}\n")
+            out.append(f"  • {_msg(b.get('message'), lang) or b.get('id', '')}\n")
     else:
         out.append(t("tui.summary.no_blockers", lang) + "\n", style="bold green")
     return out
@@ -66,6 +70,8 @@ class SummaryView(VerticalScroll):
     BINDINGS = bindings_for("summary", "zh")
     DEFAULT_CSS = """
     SummaryView { padding: 0 1; height: 1fr; }
+    SummaryView #sv-decision { margin-bottom: 1; }
+    SummaryView #sv-text { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, session, lang: str = "zh", **kwargs) -> None:
@@ -75,6 +81,7 @@ class SummaryView(VerticalScroll):
         self.lang = lang
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="sv-decision")
         yield Static("", id="sv-text")
 
     def on_mount(self) -> None:
@@ -88,6 +95,7 @@ class SummaryView(VerticalScroll):
         self.fill()
 
     def fill(self) -> None:
+        self.query_one("#sv-decision", Static).update(decision_text(self.session, self.lang))
         self.query_one("#sv-text", Static).update(summary_text(self.session, self.lang))
 
     def action_decide(self) -> None:
