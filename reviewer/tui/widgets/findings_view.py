@@ -159,12 +159,6 @@ class FindingsView(Vertical):
     def action_search(self) -> None:
         self.query_one("#fv-search", SearchInput).focus()
 
-    def _refilter(self) -> None:
-        keep = self.table.current
-        self.model.refilter()
-        self.table.reload(keep)
-        self.update_bar()
-
     def action_cycle_severity(self) -> None:
         self.model.cycle("severity")
         self._after_filter()
