@@ -23,6 +23,22 @@ from reviewer.tui.widgets.search_input import SearchInput
 
 #: Segments shown per chunk.
 CHUNK = 50
+#: Cells for a file name in the left column (its width minus border and padding).
+LIST_WIDTH = 23
+
+
+def tail(text: str, width: int) -> str:
+    """``text`` cut from the left to ``width`` cells: the end of a path says most."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for ch in reversed(text):
+        if cell_len(out) + cell_len(ch) > width - 1:
+            break
+        out = ch + out
+    return "…" + out
 
 
 @dataclass(slots=True)
@@ -117,7 +133,7 @@ class ReaderView(Vertical):
         options = self.query_one("#rv-list", OptionList)
         options.clear_options()
         for row in self.session.files:
-            label = row["path"]
+            label = tail(row["path"], LIST_WIDTH - (2 if row.get("status") == "error" else 0))
             if row.get("status") == "error":
                 label += " ⚠"
             options.add_option(Option(label, id=row["path"]))
@@ -146,8 +162,8 @@ class ReaderView(Vertical):
         for i, (seg, offset) in enumerate(self.hits):
             start = max(0, offset - 6)
             snippet = seg.text[start:offset + len(query) + 10].replace("\n", " ")
-            options.add_option(Option(f"{seg.file} · {seg.locator.label(self.lang)}\n  {snippet}",
-                                      id=f"hit-{i}"))
+            where = tail(f"{seg.file} · {seg.locator.label(self.lang)}", LIST_WIDTH)
+            options.add_option(Option(f"{where}\n  {snippet}", id=f"hit-{i}"))
         self._title_hits()
         if self.hits:
             options.highlighted = 0
@@ -249,7 +265,8 @@ class ReaderView(Vertical):
         if self.file is None:
             text = t("tui.reader.nothing", self.lang)
         else:
-            text = t("tui.reader.where", self.lang, file=self.file, chunk=self.chunk + 1,
+            text = t("tui.reader.where", self.lang, file=self.file.rsplit("/", 1)[-1],
+                     chunk=self.chunk + 1,
                      chunks=self.chunks, segments=len(self.segments))
         self.query_one("#rv-where", Label).update(text)
 
