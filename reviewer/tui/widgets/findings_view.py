@@ -62,7 +62,7 @@ class FindingsView(Vertical):
         with Horizontal(id="fv-bar"):
             yield SearchInput(placeholder=t("tui.findings.search", self.lang), id="fv-search",
                               compact=True)
-            yield Label("", id="fv-filters")
+            yield Label("", id="fv-filters", markup=False)
         yield Static("", id="fv-header", markup=False)
         yield FindingsTable(self.model, self.lang, id="fv-table")
         yield FindingDetail(self.lang, id="fv-detail")
