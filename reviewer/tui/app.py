@@ -77,7 +77,7 @@ class ReviewerApp(App):
                 if result is not None and result.status == "done":
                     self.call_later(self._push_package, path)
                 elif result is not None and result.message:
-                    self.notify(result.message, severity="warning")
+                    self.notify(result.message, severity="warning", markup=False)
 
             self.push_screen(ScanScreen(self.db_path, path, self.lang), scanned)
         else:
@@ -108,7 +108,7 @@ class ReviewerApp(App):
             self.push_screen(PackageScreen(event.worker.result, self.lang))
         elif event.state == WorkerState.ERROR:
             self.notify(t("tui.package.open_failed", self.lang, error=str(event.worker.error)),
-                        severity="error")
+                        severity="error", markup=False)
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to quit (Textual's own hint is English only)."""

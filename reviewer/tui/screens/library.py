@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -59,12 +60,12 @@ class LibraryScreen(Screen):
             table.add_column(t(f"tui.library.col.{col}", lang), key=col)
         for row in self.rows:
             table.add_row(
-                row["title"] or Path(row["path"]).name,
+                Text(row["title"] or Path(row["path"]).name),
                 t(f"tui.state.{row['state']}", lang),
                 str(row["errors"] if row["errors"] is not None else "—"),
                 str(row["warnings"] if row["warnings"] is not None else "—"),
                 str(row["infos"] if row["infos"] is not None else "—"),
-                row["display_path"],
+                Text(row["display_path"]),
                 key=row["path"],
             )
         if keep:
@@ -112,7 +113,8 @@ class LibraryScreen(Screen):
                 return
             path = Path(text).expanduser()
             if not path.exists():
-                self.notify(t("tui.library.no_such_path", self.lang, path=text), severity="error")
+                self.notify(t("tui.library.no_such_path", self.lang, path=text), severity="error",
+                            markup=False)
                 return
             self.app.open_package(str(path), rescan=True)
 

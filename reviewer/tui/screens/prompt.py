@@ -32,9 +32,9 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, id="title")
+            yield Label(self.title_text, id="title", markup=False)
             if self.prompt_text:
-                yield Label(self.prompt_text, id="prompt")
+                yield Label(self.prompt_text, id="prompt", markup=False)
             yield Input(value=self.initial, id="answer")
             yield Label(t("tui.prompt.keys", self.lang), id="keys")
             yield Label("", id="error")

@@ -103,7 +103,7 @@ class ScanScreen(Screen[ScanResult]):
             yield Label(t("tui.scan.checks", lang), classes="heading", id="checks-heading")
             yield ProgressBar(id="checks-bar", show_eta=False)
             yield Label("", id="checks-label", markup=False)
-            yield Label(t("tui.scan.hint", lang), id="status")
+            yield Label(t("tui.scan.hint", lang), id="status", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

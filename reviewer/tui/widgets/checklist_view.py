@@ -93,7 +93,7 @@ class ChecklistView(Vertical):
                 answer_text.append(" ↻", style="yellow")
             question = _msg(item.get("question"), lang).replace("\n", " ")
             question = fit(question, width)
-            table.add_row(item["id"], question, answer_text,
+            table.add_row(Text(item["id"]), Text(question), answer_text,
                           "!" if item.get("blocking") else "",
                           str(len(item.get("evidence") or [])), key=item["id"])
         if self.items:
@@ -197,7 +197,7 @@ class ChecklistView(Vertical):
         try:
             self.session.answer(item_id, answer, comment or None)
         except ReviewError as exc:
-            self.notify(exc.msg(self.lang), severity="error")
+            self.notify(exc.msg(self.lang), severity="error", markup=False)
             return
         table = self.query_one("#ck-table", DataTable)
         row = table.cursor_row or 0

@@ -78,7 +78,7 @@ class CoverageView(Vertical):
         for topic in self.topics:
             covered = topic.get("covered")
             table.add_row(
-                topic.get("title", ""),
+                Text(topic.get("title", "")),
                 Text(t("tui.coverage.covered_yes" if covered else "tui.coverage.covered_no", lang),
                      style="green" if covered else "bold red"),
                 f"{float(topic.get('score') or 0):.2f}",

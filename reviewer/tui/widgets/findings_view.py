@@ -236,7 +236,7 @@ class FindingsView(Vertical):
         try:
             self.session.dispose(row, disposition, reason)
         except ReviewError as exc:
-            self.notify(exc.msg(self.lang), severity="error")
+            self.notify(exc.msg(self.lang), severity="error", markup=False)
             return
         position = self.table.cursor
         if self.model.filters.disposition is not None:

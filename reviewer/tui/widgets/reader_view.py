@@ -136,7 +136,7 @@ class ReaderView(Vertical):
             label = tail(row["path"], LIST_WIDTH - (2 if row.get("status") == "error" else 0))
             if row.get("status") == "error":
                 label += " ⚠"
-            options.add_option(Option(label, id=row["path"]))
+            options.add_option(Option(Text(label), id=row["path"]))
         self.query_one("#rv-list-title", Label).update(
             t("tui.reader.files", self.lang, count=len(self.session.files)))
         if self.session.files:
@@ -163,7 +163,7 @@ class ReaderView(Vertical):
             start = max(0, offset - 6)
             snippet = seg.text[start:offset + len(query) + 10].replace("\n", " ")
             where = tail(f"{seg.file} · {seg.locator.label(self.lang)}", LIST_WIDTH)
-            options.add_option(Option(f"{where}\n  {snippet}", id=f"hit-{i}"))
+            options.add_option(Option(Text(f"{where}\n  {snippet}"), id=f"hit-{i}"))
         self._title_hits()
         if self.hits:
             options.highlighted = 0

@@ -109,9 +109,9 @@ class SummaryView(VerticalScroll):
             try:
                 self.session.decide(result.decision, result.comment or None)
             except ReviewError as exc:
-                self.notify(exc.msg(self.lang), severity="error", timeout=8)
+                self.notify(exc.msg(self.lang), severity="error", timeout=8, markup=False)
                 return
-            self.notify(t("tui.summary.recorded", self.lang,
+            self.notify(markup=False, message=t("tui.summary.recorded", self.lang,
                           decision=t(f"tui.decision.{result.decision}", self.lang)))
             self.fill()
             self.post_message(ReviewChanged())
