@@ -75,6 +75,11 @@ class ReviewerApp(App):
 
             def scanned(result) -> None:
                 if result is not None and result.status == "done":
+                    if result.rule_errors:
+                        self.notify("\n".join([t("tui.scan.rule_errors", self.lang,
+                                                  count=len(result.rule_errors)),
+                                                *result.rule_errors[:5]]),
+                                    severity="warning", timeout=10, markup=False)
                     self.call_later(self._push_package, path)
                 elif result is not None and result.message:
                     self.notify(result.message, severity="warning", markup=False)

@@ -122,3 +122,22 @@ def test_progress_relay_coalesces_a_flood_but_keeps_edges_and_stage_changes():
     now[0] = 0.2
     relay(ScanProgress("checks", "pii", 1, 5))
     assert sent[-1].label == "pii"
+
+
+@sync
+async def test_rule_files_with_errors_are_reported_after_the_scan(seeded, monkeypatch):
+    from types import SimpleNamespace
+
+    def fake(db, path, *, on_progress=None, cancel=None, **kw):
+        on_progress(ScanProgress("ingest", "a.md", 1, 1))
+        return SimpleNamespace(findings=[], rule_errors=["lexicons/mine.yaml:3: kind 'x' unknown"])
+
+    monkeypatch.setattr("reviewer.service.scan.scan", fake)
+    app = create_app(seeded.db, "en")
+    shown = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: shown.append(message))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        app.open_package(str(seeded.pkg), rescan=True)
+        await wait_screen(pilot, "PackageScreen")
+    assert any("1 rule file(s) have errors" in m and "mine.yaml:3" in m for m in shown)

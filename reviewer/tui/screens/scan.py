@@ -38,6 +38,7 @@ class ScanResult:
     path: str
     message: str = ""
     findings: int = 0
+    rule_errors: tuple[str, ...] = ()  # rule files that could not be used
 
 
 class ProgressRelay:
@@ -145,7 +146,8 @@ class ScanScreen(Screen[ScanResult]):
         state = event.state
         if state == WorkerState.SUCCESS:
             outcome = event.worker.result
-            self._finish(ScanResult("done", self.path, findings=len(outcome.findings)))
+            self._finish(ScanResult("done", self.path, findings=len(outcome.findings),
+                                    rule_errors=tuple(getattr(outcome, "rule_errors", ()))))
         elif state == WorkerState.CANCELLED:
             self._finish(ScanResult("cancelled", self.path, t("tui.scan.cancelled", self.lang)))
         elif state == WorkerState.ERROR:
