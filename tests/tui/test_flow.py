@@ -103,7 +103,10 @@ async def test_open_dispose_answer_decide(seeded, size):
         assert status.decision.comment == "内容合格，同意推荐"
         assert screen.session.state() == "decided"
 
-        # back in the library the package shows as decided
+        # Esc: summary → findings → library, where the package shows as decided
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.current == "findings")
+        assert type(app.screen).__name__ == "PackageScreen"
         await pilot.press("escape")
         await wait_screen(pilot, "LibraryScreen")
         await wait_for(pilot, lambda: app.screen.rows and app.screen.rows[0]["state"] == "decided")

@@ -34,7 +34,7 @@ async def test_f2_switches_the_language_everywhere_and_back(seeded):
         table = screen.query_one("#ck-table", DataTable)
         assert str(table.ordered_columns[1].label) == "Question"
         # the library below was relabelled too
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await wait_screen(pilot, "LibraryScreen")
         assert str(app.screen.query_one(DataTable).ordered_columns[0].label) == "Course"
         await pilot.press("f2")

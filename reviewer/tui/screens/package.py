@@ -147,7 +147,11 @@ class PackageScreen(Screen):
         self.update_badges()
 
     def action_close(self) -> None:
-        self.dismiss()
+        """Esc: from another view back to the findings; from the findings to the library."""
+        if self.current != "findings":
+            self.show_view("findings")
+        else:
+            self.dismiss()
 
     def action_rescan(self) -> None:
         path = self.session.path
