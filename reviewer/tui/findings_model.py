@@ -126,21 +126,24 @@ class FindingsModel:
             return sorted(seen, key=lambda s: SEVERITY_ORDER.get(s, 9))
         return sorted(seen)
 
-    def cycle(self, attr: str) -> str | None:
-        """Step the filter ``attr`` to its next value (… → last → all → first …)."""
+    def tally(self, attr: str) -> list[tuple[str, int]]:
+        """``(value, number of rows)`` for a filter: severity, check, category or disposition."""
+        counts: dict[str, int] = {}
+        for r in self.rows:
+            if attr == "disposition":
+                key = r.disposition or UNDECIDED
+            else:
+                key = getattr(r.finding, attr)
+            counts[key] = counts.get(key, 0) + 1
         if attr == "disposition":
-            choices: list[str] = [UNDECIDED, *DISPOSITIONS]
-        else:
-            choices = self.values(attr)
-        current = getattr(self.filters, attr)
-        if current is None:
-            new = choices[0] if choices else None
-        else:
-            i = choices.index(current) if current in choices else -1
-            new = choices[i + 1] if i + 1 < len(choices) else None
-        setattr(self.filters, attr, new)
+            order = [UNDECIDED, *DISPOSITIONS]
+            return [(v, counts.get(v, 0)) for v in order]
+        return [(v, counts[v]) for v in self.values(attr)]
+
+    def set_filter(self, attr: str, value: str | None) -> None:
+        """Show only rows whose ``attr`` is ``value`` (``None``: all)."""
+        setattr(self.filters, attr, value)
         self.refilter()
-        return new
 
     # -- recomputing the view
     def resort(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reviewer.tui.app import create_app
 from reviewer.tui.widgets.findings_view import FindingsView
-from tests.tui.helpers import open_package, sync, wait_for
+from tests.tui.helpers import open_package, sync, wait_for, wait_screen
 
 
 @sync
@@ -41,7 +41,10 @@ async def test_ten_thousand_findings_load_filter_and_search(big, monkeypatch):
         assert app.focused is table
         await pilot.press("r")  # clear filters
         assert len(view.model.view) == 10_000
-        await pilot.press("v")  # errors only
+        await pilot.press("v")  # the severity list: all, error, warning, info
+        await wait_screen(pilot, "ChooseModal")
+        await pilot.press("down", "enter")  # errors only
+        await wait_screen(pilot, "PackageScreen")
         assert view.model.filters.severity == "error"
         assert 0 < len(view.model.view) < 10_000
         assert all(view.model.rows[i].finding.severity == "error" for i in view.model.view)

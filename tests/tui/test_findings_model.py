@@ -34,10 +34,15 @@ def test_every_filter_narrows_the_view_and_clear_restores_it():
     assert len(model.view) == 60
 
 
-def test_cycle_walks_through_values_then_back_to_all():
+def test_tally_counts_each_value_in_display_order():
     model = FindingsModel.from_findings(_findings(30))
-    seen = [model.cycle("severity") for _ in range(4)]
-    assert seen == ["error", "warning", "info", None]
+    assert model.tally("severity") == [("error", 10), ("warning", 10), ("info", 10)]
+    assert model.tally("check") == [("lexicon", 15), ("pii", 15)]
+    assert model.tally("disposition") == [(UNDECIDED, 30), ("confirmed", 0),
+                                          ("false-alarm", 0), ("accepted", 0)]
+    model.set_filter("severity", "info")
+    assert len(model.view) == 10
+    model.set_filter("severity", None)
     assert len(model.view) == 30
 
 
@@ -46,12 +51,16 @@ def test_disposition_filter_distinguishes_undecided_from_each_disposition():
     dispositions = {findings[0].id: {"disposition": "false-alarm", "reason": "quote"},
                     findings[1].id: {"disposition": "confirmed"}}
     model = FindingsModel.from_findings(findings, dispositions)
-    assert model.cycle("disposition") == UNDECIDED
+    assert dict(model.tally("disposition")) == {UNDECIDED: 7, "confirmed": 1, "false-alarm": 1,
+                                                "accepted": 0}
+    model.set_filter("disposition", UNDECIDED)
     assert len(model.view) == 7
-    assert model.cycle("disposition") == "confirmed"
+    model.set_filter("disposition", "confirmed")
     assert [model.rows[i].finding.id for i in model.view] == [findings[1].id]
-    assert model.cycle("disposition") == "false-alarm"
+    model.set_filter("disposition", "false-alarm")
     assert model.rows[model.view[0]].reason == "quote"
+    model.set_filter("disposition", "accepted")
+    assert model.view == []
 
 
 def test_search_matches_every_word_in_match_context_file_and_message():
@@ -82,13 +91,14 @@ def test_ten_thousand_findings_filter_in_memory():
     model.set_text("第9999条")
     assert len(model.view) == 1
     model.set_text("")
-    model.cycle("category")
+    model.set_filter("category", "c0")
     assert len(model.view) == sum(1 for r in model.rows if r.finding.category == "c0")
     assert model.counts() == {"total": 10_000, "shown": len(model.view), "undecided": 10_000}
 
 
 def test_empty_model_is_harmless():
     model = FindingsModel.from_findings([])
-    assert model.cycle("severity") is None
+    assert model.tally("severity") == []
+    model.set_filter("severity", "error")
     assert model.view == []
     assert model.index_of("nope") is None

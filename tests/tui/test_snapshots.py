@@ -92,3 +92,9 @@ def test_help_en(snap_compare, seeded):
 def test_decision_dialog_zh(snap_compare, seeded):
     assert snap_compare(create_app(seeded.db, "zh"), terminal_size=(80, 24),
                         run_before=_open("5", ("D",)))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_category_filter_list(snap_compare, seeded, lang):
+    assert snap_compare(create_app(seeded.db, lang), terminal_size=(80, 24),
+                        run_before=_open(keys=("g",)))

@@ -2,7 +2,7 @@
 
 Keys (from the action registry): ``c`` confirm, ``x`` false alarm (asks the
 reason), ``a`` accept (asks the justification), ``j``/Enter jump to the text,
-``/`` search, ``v``/``k``/``g``/``d`` cycle the severity/check/category/
+``/`` search, ``v``/``k``/``g``/``d`` pick the severity/check/category/
 disposition filters, ``r`` clear them, ``o``/``i`` sort order.  The search box
 is debounced: the view is recomputed 0.2 s after the last keystroke.
 """
@@ -18,7 +18,8 @@ from textual.widgets import Label, Static
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
 from reviewer.tui.localized import relabel_bindings
-from reviewer.tui.findings_model import FindingRow
+from reviewer.tui.findings_model import UNDECIDED, FindingRow
+from reviewer.tui.screens.choose import Choice, ChooseModal
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.finding_detail import FindingDetail
 from reviewer.tui.widgets.findings_table import FindingsTable, header_text
@@ -92,22 +93,23 @@ class FindingsView(Vertical):
         self.update_bar()
 
     # -- bar and header
+    def value_label(self, attr: str, value: str | None) -> str:
+        """How a filter value reads on screen (``None``: all)."""
+        if value is None:
+            return t("tui.filter.all", self.lang)
+        if attr == "severity":
+            return t(f"severity.{value}", self.lang)
+        if attr == "check":
+            return t(f"check.{value}", self.lang)
+        if attr == "disposition":
+            return t(f"tui.disposition.{'none' if value == UNDECIDED else value}", self.lang)
+        return value
+
     def update_bar(self) -> None:
         if not self.query("#fv-filters"):  # not composed yet (or already gone)
             return
         f = self.model.filters
-        every = t("tui.filter.all", self.lang)
-
-        def label(attr: str, value: str | None) -> str:
-            if value is None:
-                return every
-            if attr == "severity":
-                return t(f"severity.{value}", self.lang)
-            if attr == "check":
-                return t(f"check.{value}", self.lang)
-            if attr == "disposition":
-                return t(f"tui.disposition.{'none' if value == 'undecided' else value}", self.lang)
-            return value
+        label = self.value_label
 
         counts = self.model.counts()
         text = t("tui.findings.bar", self.lang,
@@ -159,21 +161,34 @@ class FindingsView(Vertical):
     def action_search(self) -> None:
         self.query_one("#fv-search", SearchInput).focus()
 
-    def action_cycle_severity(self) -> None:
-        self.model.cycle("severity")
-        self._after_filter()
+    def action_filter_severity(self) -> None:
+        self.choose("severity")
 
-    def action_cycle_check(self) -> None:
-        self.model.cycle("check")
-        self._after_filter()
+    def action_filter_check(self) -> None:
+        self.choose("check")
 
-    def action_cycle_category(self) -> None:
-        self.model.cycle("category")
-        self._after_filter()
+    def action_filter_category(self) -> None:
+        self.choose("category")
 
-    def action_cycle_disposition(self) -> None:
-        self.model.cycle("disposition")
-        self._after_filter()
+    def action_filter_disposition(self) -> None:
+        self.choose("disposition")
+
+    def choose(self, attr: str) -> None:
+        """Open the list of values of ``attr`` (with counts) and filter on the one picked."""
+        lang = self.lang
+        options: list[tuple[str | None, str]] = [
+            (None, f"{t('tui.filter.all', lang)} ({len(self.model.rows)})")]
+        options += [(value, f"{self.value_label(attr, value)} ({n})")
+                    for value, n in self.model.tally(attr)]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self.model.set_filter(attr, choice.value)
+                self._after_filter()
+
+        self.app.push_screen(ChooseModal(t(f"tui.filter.title.{attr}", lang), options,
+                                         getattr(self.model.filters, attr),
+                                         t("tui.choose.keys", lang)), chosen)
 
     def action_clear_filters(self) -> None:
         self.model.clear()
