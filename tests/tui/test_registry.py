@@ -103,3 +103,27 @@ def test_the_key_reference_in_the_docs_lists_every_action():
     for spec in ACTIONS:
         row = f"| `{spec.keys_shown}` | {spec.label('en')} | {spec.label('zh')} |"
         assert row in doc, row
+
+
+def test_category_names_come_from_the_catalog_and_unknown_ones_show_as_written():
+    from reviewer.tui.widgets.findings_table import category_label
+
+    assert category_label("cheating-ads", "zh") == "刷课代考广告"
+    assert category_label("cheating-ads", "en") == "cheating services"
+    assert category_label("from-a-new-rule-file", "zh") == "from-a-new-rule-file"
+
+
+def test_every_lexicon_category_has_a_name(tmp_path):
+    """The shipped rule files' categories are all named in both languages."""
+    import yaml
+
+    lexicons = TUI.parents[1] / "lexicons"
+    categories = set()
+    for path in lexicons.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        if isinstance(data, dict) and data.get("category"):
+            categories.add(data["category"])
+    assert categories
+    for lang in ("zh", "en"):
+        missing = sorted(c for c in categories if f"tui.category.{c}" not in catalog(lang))
+        assert not missing, (lang, missing)

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from reviewer.i18n import t
 from reviewer.tui.findings_model import FindingRow
-from reviewer.tui.widgets.findings_table import disposition_label, location_label
+from reviewer.tui.widgets.findings_table import category_label, disposition_label, location_label
 
 
 def detail_text(row: FindingRow | None, lang: str) -> Text:
@@ -22,7 +22,7 @@ def detail_text(row: FindingRow | None, lang: str) -> Text:
     f = row.finding
     out = Text()
     out.append(f"{t(f'severity.{f.severity}', lang)} · {t(f'check.{f.check}', lang)} · "
-               f"{f.category} · {f.rule}\n", style="bold")
+               f"{category_label(f.category, lang)} · {f.rule}\n", style="bold")
     out.append(f.msg(lang) + "\n")
     where = f"{f.file or t('tui.findings.whole_package', lang)} · {location_label(row, lang)}"
     out.append(t("tui.findings.where", lang) + where + "\n", style="cyan")

@@ -51,6 +51,13 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def category_label(category: str, lang: str) -> str:
+    """A category's name from the catalog; unknown categories (new rule files) as written."""
+    key = f"tui.category.{category}"
+    label = t(key, lang)
+    return category if label == key else label
+
+
 def disposition_label(row: FindingRow, lang: str) -> str:
     if row.disposition is None:
         return t("tui.disposition.new" if row.new else "tui.disposition.none", lang)

@@ -22,7 +22,7 @@ from reviewer.tui.findings_model import UNDECIDED, FindingRow
 from reviewer.tui.screens.choose import Choice, ChooseModal
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.finding_detail import FindingDetail
-from reviewer.tui.widgets.findings_table import FindingsTable, header_text
+from reviewer.tui.widgets.findings_table import FindingsTable, category_label, header_text
 from reviewer.tui.widgets.search_input import SearchInput
 
 #: Seconds of quiet in the search box before the view is filtered.
@@ -103,7 +103,7 @@ class FindingsView(Vertical):
             return t(f"check.{value}", self.lang)
         if attr == "disposition":
             return t(f"tui.disposition.{'none' if value == UNDECIDED else value}", self.lang)
-        return value
+        return category_label(value, self.lang)
 
     def update_bar(self) -> None:
         if not self.query("#fv-filters"):  # not composed yet (or already gone)
