@@ -70,3 +70,41 @@ def library_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         item["display_path"] = display_path(row["path"])
         out.append(item)
     return out
+
+
+def current_digest(path: str | Path) -> str | None:
+    """The package digest of ``path`` as it is on disk now (hashes every file; no extraction).
+
+    ``None`` when the path is gone or is not a package.  Compared with the
+    digest of the last scan it tells whether the package changed since.
+    """
+    from reviewer.ingest.digest import package_digest, stream_sha256
+    from reviewer.ingest.package import Limits
+    from reviewer.ingest.sources import PackageError, open_source
+
+    try:
+        source = open_source(path, Limits())
+    except (PackageError, OSError):
+        return None
+    try:
+        pairs = []
+        for entry in source.entries:
+            with entry.open() as stream:
+                pairs.append((entry.path, stream_sha256(stream)[0]))
+        return package_digest(pairs)
+    except OSError:
+        return None
+    finally:
+        source.close()
+
+
+def changed_since_scan(db: sqlite_utils.Database, path: str | Path) -> bool:
+    """Whether the files at ``path`` differ from the version last scanned."""
+    from reviewer.service.scan import package_key
+    from reviewer.store import packages as store
+
+    row = store.package_row(db, package_key(path))
+    if row is None or not row.get("digest"):
+        return False
+    now = current_digest(path)
+    return now is not None and now != row["digest"]

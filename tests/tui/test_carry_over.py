@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reviewer.tui.app import create_app
 from tests.tui.conftest import make_package
-from tests.tui.helpers import fresh_status, sync, type_into_prompt, wait_for, wait_screen
+from tests.tui.helpers import fresh_status, open_package, sync, type_into_prompt, wait_for, wait_screen
 
 
 @sync
@@ -49,3 +49,22 @@ async def test_rescan_after_a_change_keeps_the_review_and_flags_new_findings(tmp
         status = fresh_status(db, pkg)
         assert status.carried_from is not None
         assert status.finding(target.finding.id).disposition == "false-alarm"
+
+
+@sync
+async def test_opening_a_package_whose_files_changed_says_so(seeded):
+    from textual.widgets import Label
+
+    app = create_app(seeded.db, "en")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_package(pilot, seeded.pkg)
+        first = app.screen
+        await wait_for(pilot, lambda: first.digest_checked)
+        assert not first.changed
+        await pilot.press("escape")
+        await wait_screen(pilot, "LibraryScreen")
+        (seeded.pkg / "notes" / "new.md").write_text("新增的一页\n", "utf-8")
+        await open_package(pilot, seeded.pkg)
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.changed)
+        assert "files changed" in str(screen.query_one("#tb-title", Label).content)

@@ -41,6 +41,8 @@ class PackageScreen(Screen):
         self.lang = lang
         self.initial_view = view
         self.stale: set[str] = set()  # views to refill when next shown
+        self.changed = False  # the files on disk differ from the version scanned
+        self.digest_checked = False
     def compose(self) -> ComposeResult:
         s, lang = self.session, self.lang
         yield TitleBar(self.title_text(), lang)
@@ -56,11 +58,34 @@ class PackageScreen(Screen):
     def on_mount(self) -> None:
         self.update_badges()
         self.call_after_refresh(lambda: self.current_view().focus_main())
+        self.run_worker(self._digest_now, name="digest", thread=True, exit_on_error=False)
+
+    def _digest_now(self) -> str | None:
+        """Worker: hash the package as it is on disk now (no widgets touched here)."""
+        from reviewer.service.ui_support import current_digest
+
+        return current_digest(self.session.path)
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.name != "digest" or event.state != WorkerState.SUCCESS:
+            return
+        self.digest_checked = True
+        now = event.worker.result
+        scanned = self.session.loaded.package.get("digest")
+        if now is not None and scanned and now != scanned:
+            self.changed = True
+            self.update_badges()
+            self.notify(t("tui.package.changed", self.lang), severity="warning", timeout=10)
 
     def title_text(self) -> str:
         state = self.session.state()
-        return t("tui.package.title", self.lang, title=self.session.title,
+        text = t("tui.package.title", self.lang, title=self.session.title,
                  state=t(f"tui.state.{state}", self.lang))
+        if self.changed:
+            text += " · " + t("tui.package.changed_short", self.lang)
+        return text
 
     # -- views
     @property
