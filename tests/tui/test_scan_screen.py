@@ -141,3 +141,30 @@ async def test_rule_files_with_errors_are_reported_after_the_scan(seeded, monkey
         app.open_package(str(seeded.pkg), rescan=True)
         await wait_screen(pilot, "PackageScreen")
     assert any("1 rule file(s) have errors" in m and "mine.yaml:3" in m for m in shown)
+
+
+@sync
+async def test_a_scan_ending_under_the_help_screen_leaves_once_help_closes(seeded, monkeypatch):
+    release = threading.Event()
+
+    def fake(db, path, *, on_progress=None, cancel=None, **kw):
+        release.wait(30)
+        from types import SimpleNamespace
+
+        return SimpleNamespace(findings=[], rule_errors=[])
+
+    monkeypatch.setattr("reviewer.service.scan.scan", fake)
+    app = create_app(seeded.db, "en")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        app.open_package(str(seeded.pkg), rescan=True)
+        await wait_screen(pilot, "ScanScreen")
+        scan_screen = app.screen
+        await pilot.press("f1")
+        await wait_screen(pilot, "HelpScreen")
+        release.set()
+        await wait_for(pilot, lambda: scan_screen.finished is not None)
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "HelpScreen"  # not popped by the scan
+        await pilot.press("escape")
+        await wait_screen(pilot, "PackageScreen")

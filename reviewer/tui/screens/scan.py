@@ -162,13 +162,20 @@ class ScanScreen(Screen[ScanResult]):
             self.query_one("#status", Label).update(message + "  " + t("tui.scan.back", self.lang))
 
     def _finish(self, result: ScanResult) -> None:
-        if self.finished is None:
-            self.finished = result
+        if self.finished is not None:
+            return
+        self.finished = result
+        if self.is_active:
             self.dismiss(result)
+        # else: a dialog (help, palette) is on top; leave when it closes
+
+    def on_screen_resume(self) -> None:
+        if self.finished is not None and self.finished.status != "error":
+            self.dismiss(self.finished)
 
     def action_cancel_scan(self) -> None:
         if self.finished is not None:
-            if self.is_current:
+            if self.is_active:
                 self.dismiss(self.finished)
             return
         if self.worker is not None and self.worker.is_running:
