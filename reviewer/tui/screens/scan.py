@@ -137,7 +137,9 @@ class ScanScreen(Screen[ScanResult]):
             self.query_one("#checks-bar", ProgressBar).update(total=None)
         label = event.label
         if event.stage == "checks" and label:
-            label = t(f"check.{label}", self.lang)
+            from reviewer.tui.widgets.findings_table import check_label
+
+            label = check_label(label, self.lang)
         self.query_one(label_id, Label).update(f"{event.done}/{event.total}  {label}")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

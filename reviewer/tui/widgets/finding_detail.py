@@ -12,7 +12,8 @@ from textual.widgets import Static
 
 from reviewer.i18n import t
 from reviewer.tui.findings_model import FindingRow
-from reviewer.tui.widgets.findings_table import category_label, disposition_label, location_label
+from reviewer.tui.widgets.findings_table import (category_label, check_label, disposition_label,
+                                                 location_label)
 
 
 def detail_text(row: FindingRow | None, lang: str) -> Text:
@@ -21,7 +22,7 @@ def detail_text(row: FindingRow | None, lang: str) -> Text:
         return Text(t("tui.findings.empty", lang), style="dim")
     f = row.finding
     out = Text()
-    out.append(f"{t(f'severity.{f.severity}', lang)} · {t(f'check.{f.check}', lang)} · "
+    out.append(f"{t(f'severity.{f.severity}', lang)} · {check_label(f.check, lang)} · "
                f"{category_label(f.category, lang)} · {f.rule}\n", style="bold")
     out.append(f.msg(lang) + "\n")
     where = f"{f.file or t('tui.findings.whole_package', lang)} · {location_label(row, lang)}"

@@ -51,6 +51,12 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def check_label(check: str, lang: str) -> str:
+    """A check's name from the catalog (``check.*``); an unknown check as written."""
+    label = t(f"check.{check}", lang)
+    return check if label == f"check.{check}" else label
+
+
 def category_label(category: str, lang: str) -> str:
     """A category's name from the catalog; unknown categories (new rule files) as written."""
     key = f"tui.category.{category}"
@@ -78,7 +84,7 @@ def cells(row: FindingRow, lang: str) -> dict[str, str]:
     f = row.finding
     return {
         "severity": t(f"severity.{f.severity}", lang),
-        "check": t(f"check.{f.check}", lang),
+        "check": check_label(f.check, lang),
         "file": f.file or "—",
         "location": location_label(row, lang),
         "match": f.match or f.msg(lang),

@@ -22,7 +22,8 @@ from reviewer.tui.findings_model import UNDECIDED, FindingRow
 from reviewer.tui.screens.choose import Choice, ChooseModal
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.finding_detail import FindingDetail
-from reviewer.tui.widgets.findings_table import FindingsTable, category_label, header_text
+from reviewer.tui.widgets.findings_table import (FindingsTable, category_label, check_label,
+                                                 header_text)
 from reviewer.tui.widgets.search_input import SearchInput
 
 #: Seconds of quiet in the search box before the view is filtered.
@@ -100,7 +101,7 @@ class FindingsView(Vertical):
         if attr == "severity":
             return t(f"severity.{value}", self.lang)
         if attr == "check":
-            return t(f"check.{value}", self.lang)
+            return check_label(value, self.lang)
         if attr == "disposition":
             return t(f"tui.disposition.{'none' if value == UNDECIDED else value}", self.lang)
         return category_label(value, self.lang)
