@@ -40,6 +40,19 @@ class PackageSession:
         pkg = self.loaded.package
         return pkg.get("title") or pkg.get("course_id") or self.path
 
+    def title_in(self, lang: str) -> str:
+        """The course title in ``lang`` when the manifest gives one (``{zh, en}``)."""
+        import json
+
+        try:
+            manifest = json.loads(self.loaded.package.get("manifest") or "null") or {}
+        except ValueError:
+            manifest = {}
+        title = manifest.get("title") if isinstance(manifest, dict) else None
+        if isinstance(title, dict) and title.get(lang):
+            return str(title[lang])
+        return self.title
+
     @property
     def files(self) -> list[dict[str, Any]]:
         return self.loaded.files

@@ -21,12 +21,13 @@ async def test_f2_switches_the_language_everywhere_and_back(seeded):
         await open_package(pilot, seeded.pkg)
         screen = app.screen
         assert "误报" in _footer_labels(screen)
-        assert "审核中" in str(screen.query_one("#tb-title", Label).content)
+        assert "测试课程 · 审核中" in str(screen.query_one("#tb-title", Label).content)
         await pilot.press("f2")
         await pilot.pause()
         assert app.lang == "en"
         assert "False alarm" in _footer_labels(screen)
-        assert "in review" in str(screen.query_one("#tb-title", Label).content)
+        title = str(screen.query_one("#tb-title", Label).content)
+        assert "in review" in title and "Test course" in title  # the manifest's English title
         assert "Findings" in str(screen.query_one("#views").content)
         assert "sev:all" in str(screen.query_one("#fv-filters", Label).content)
         await pilot.press("4")

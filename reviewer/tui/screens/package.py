@@ -81,7 +81,7 @@ class PackageScreen(Screen):
 
     def title_text(self) -> str:
         state = self.session.state()
-        text = t("tui.package.title", self.lang, title=self.session.title,
+        text = t("tui.package.title", self.lang, title=self.session.title_in(self.lang),
                  state=t(f"tui.state.{state}", self.lang))
         if self.changed:
             text += " · " + t("tui.package.changed_short", self.lang)
