@@ -131,6 +131,7 @@ def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     except RuleFileError as exc:
         raise located(exc, data) from None
 
+
 def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     """Parse and validate a ``kind: currency`` rule file; run its embedded tests."""
     if not isinstance(data, dict):

@@ -161,6 +161,7 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     except RuleFileError as exc:
         raise located(exc, data) from None
 
+
 def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     """Parse and validate a ``kind: pii`` rule file; run its embedded tests."""
     if not isinstance(data, dict):

@@ -9,7 +9,7 @@ Textual.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -122,18 +122,10 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
         counts["reused" if record is not None else "extracted"] += 1
         return record
 
-    gen = iter_package(path, limits=limits or Limits(), cached=cached)
     try:
-        while True:
-            if stop():
-                gen.close()
-                raise ScanCancelled()
-            try:
-                step = next(gen)
-            except StopIteration as done:
-                package: Package = done.value
-                break
-            report(ScanProgress("ingest", step.path, step.done, step.total))
+        package: Package = _drive(
+            iter_package(path, limits=limits or Limits(), cached=cached), stop,
+            lambda step: report(ScanProgress("ingest", step.path, step.done, step.total)))
     except PackageError as exc:
         raise ScanError(str(exc)) from exc
 
@@ -151,18 +143,9 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
                     if previous.get("coverage") else None)
         report(ScanProgress("checks", "", 1, 1))
     else:
-        ctx = build_context(package, rules, options, lang)
-        checks = iter_checks(ctx)
-        while True:
-            if stop():
-                checks.close()
-                raise ScanCancelled()
-            try:
-                step = next(checks)
-            except StopIteration as done:
-                result = done.value
-                break
-            report(ScanProgress("checks", step.check, step.done, step.total))
+        result = _drive(
+            iter_checks(build_context(package, rules, options, lang)), stop,
+            lambda step: report(ScanProgress("checks", step.check, step.done, step.total)))
         findings, coverage = result.findings, result.coverage
 
     package_id = store.save_package(db, key, package, EXTRACTOR_VERSIONS)
@@ -172,6 +155,21 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     return ScanOutcome(package_id, scan_id, package, findings, coverage,
                        counts["reused"], counts["extracted"], rule_errors,
                        rule_files, digest)
+
+
+def _drive(gen: Generator[Any, None, Any], stop: Callable[[], bool],
+           relay: Callable[[Any], None]) -> Any:
+    """Run a progress-yielding generator to its return value, relaying each step;
+    raise :class:`ScanCancelled` (closing the generator) as soon as ``stop()`` is true."""
+    while True:
+        if stop():
+            gen.close()
+            raise ScanCancelled()
+        try:
+            step = next(gen)
+        except StopIteration as done:
+            return done.value
+        relay(step)
 
 
 def _reusable_scan(db: sqlite_utils.Database, key: str, digest: str, rules_digest: str,
