@@ -99,8 +99,13 @@ def render_text(outcome, lang: str) -> str:
     from reviewer.i18n import t
 
     buf = StringIO()
-    console = Console(file=buf, force_terminal=sys.stdout.isatty(), width=100,
-                      highlight=False, soft_wrap=False)
+    tty = sys.stdout.isatty()
+    # On a terminal, wrap to its width; into a file or pipe, one finding per line
+    # (soft wrap) so grep and diff see whole lines.
+    console = Console(file=buf, force_terminal=tty, highlight=False, soft_wrap=not tty,
+                      width=None if tty else 10_000)
+    if tty:
+        console.width = Console().width
     colours = {"error": "bold red", "warning": "yellow", "info": "cyan"}
     findings = sorted(outcome.findings, key=lambda f: (f.check, f.sort_key()))
     for check, group in groupby(findings, key=lambda f: f.check):
