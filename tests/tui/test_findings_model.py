@@ -102,3 +102,16 @@ def test_empty_model_is_harmless():
     model.set_filter("severity", "error")
     assert model.view == []
     assert model.index_of("nope") is None
+
+
+def test_fit_cuts_paths_from_the_front_and_text_from_the_back():
+    from rich.cells import cell_len
+
+    from reviewer.tui.widgets.findings_table import fit
+
+    path = "transcripts/lec07-网络安全-Security.srt"
+    cut = fit(path, 16, keep_end=True)
+    assert cut.startswith("…") and cut.endswith("Security.srt") and cell_len(cut) == 16
+    text = fit("找人代刷網課的同學", 9)
+    assert text.endswith("…") and cell_len(text) == 9
+    assert fit("short", 8, keep_end=True) == "short   "

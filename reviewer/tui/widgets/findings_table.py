@@ -39,14 +39,23 @@ def column_widths(total: int) -> dict[str, int]:
     return out
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` on one line, cut or padded to exactly ``width`` cells (CJK aware)."""
+def fit(text: str, width: int, *, keep_end: bool = False) -> str:
+    """``text`` on one line, cut or padded to exactly ``width`` cells (CJK aware).
+
+    With ``keep_end`` a long text loses its beginning instead of its end (file
+    paths: the file name says more than the folder).
+    """
     text = text.replace("\n", " ").replace("\r", " ")
     if width <= 0:
         return ""
     from rich.cells import cell_len
 
     if cell_len(text) > width:
+        if keep_end:
+            tail = text
+            while cell_len(tail) > width - 1:
+                tail = tail[1:]
+            return set_cell_size("…" + tail, width)
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
 
@@ -235,7 +244,7 @@ class FindingsTable(ScrollView, can_focus=True):
         if index == self.cursor:
             sev_style = line_style
         first = fit(texts["severity"], widths["severity"]) + " "
-        rest = " ".join(fit(texts[c], widths[c]) for c in COLUMNS[1:])
+        rest = " ".join(fit(texts[c], widths[c], keep_end=(c == "file")) for c in COLUMNS[1:])
         segments = [Segment(first, sev_style), Segment(rest, line_style)]
         strip = Strip(segments).adjust_cell_length(width, base)
         return strip
