@@ -158,18 +158,23 @@ def cached_file(db: sqlite_utils.Database, sha256: str, fmt: str, extractor: str
     for issue in _issues_from_json(row["issues"]):
         issue.file = path
         record.issues.append(issue)
-    record.segments = [
-        Segment(file=path, ordinal=s["ordinal"], locator=_locator(s), text=s["text"],
-                norm=s["norm"])
-        for s in db.query("SELECT * FROM segments WHERE file_id = ? ORDER BY ordinal", [row["id"]])
-    ]
+    record.segments = [_segment(path, s) for s in db.execute(
+        f"SELECT {_SEGMENT_COLUMNS} FROM segments s WHERE s.file_id = ? ORDER BY s.ordinal",
+        [row["id"]])]
     return record
 
 
-def _locator(row: dict[str, Any]) -> Locator:
-    return Locator(page=row["page"], slide=row["slide"], notes=bool(row["notes"]),
-                   cue=row["cue"], start_ms=row["start_ms"], end_ms=row["end_ms"],
-                   paragraph=row["paragraph"], heading=row["heading"], line=row["line"])
+#: The columns :func:`_segment` reads, in its order (``s`` is the segments table).
+_SEGMENT_COLUMNS = ("s.ordinal, s.page, s.slide, s.notes, s.cue, s.start_ms, s.end_ms, "
+                    "s.paragraph, s.heading, s.line, s.text, s.norm")
+
+
+def _segment(path: str, row: tuple[Any, ...]) -> Segment:
+    """A stored segment from a ``SELECT {_SEGMENT_COLUMNS}`` row: plain tuples, not
+    sqlite_utils dicts, because a re-scan reads every segment of a course (~50,000)."""
+    ordinal, page, slide, notes, cue, start_ms, end_ms, paragraph, heading, line, text, norm = row[:12]
+    locator = Locator(page, slide, bool(notes), cue, start_ms, end_ms, paragraph, heading, line)
+    return Segment(path, ordinal, locator, text, norm)
 
 
 def save_package(db: sqlite_utils.Database, path: str, package: Package,
@@ -298,11 +303,10 @@ def file_rows(db: sqlite_utils.Database, package_id: int) -> list[dict[str, Any]
 
 def file_segments(db: sqlite_utils.Database, package_id: int, path: str) -> Iterator[Segment]:
     """The stored segments of one file, in order (for the reader)."""
-    for s in db.query(
-        "SELECT s.* FROM segments s JOIN files f ON f.id = s.file_id "
+    for row in db.execute(
+        f"SELECT {_SEGMENT_COLUMNS} FROM segments s JOIN files f ON f.id = s.file_id "
         "WHERE f.package_id = ? AND f.path = ? ORDER BY s.ordinal", [package_id, path]):
-        yield Segment(file=path, ordinal=s["ordinal"], locator=_locator(s), text=s["text"],
-                      norm=s["norm"])
+        yield _segment(path, row)
 
 
 def search_segments(db: sqlite_utils.Database, package_id: int, query: str,
@@ -320,18 +324,17 @@ def search_segments(db: sqlite_utils.Database, package_id: int, query: str,
         return []
     if len(needle) >= 3:
         phrase = '"' + needle.replace('"', '""') + '"'
-        sql = ("SELECT s.*, f.path FROM segments_fts x JOIN segments s ON s.id = x.rowid "
+        sql = (f"SELECT {_SEGMENT_COLUMNS}, f.path FROM segments_fts x JOIN segments s ON s.id = x.rowid "
                "JOIN files f ON f.id = s.file_id WHERE segments_fts MATCH ? AND f.package_id = ? "
                "ORDER BY f.path, s.ordinal LIMIT ?")
         params: list[Any] = [phrase, package_id, limit]
     else:
-        sql = ("SELECT s.*, f.path FROM segments s JOIN files f ON f.id = s.file_id "
+        sql = (f"SELECT {_SEGMENT_COLUMNS}, f.path FROM segments s JOIN files f ON f.id = s.file_id "
                "WHERE f.package_id = ? AND instr(lower(s.norm), lower(?)) > 0 "
                "ORDER BY f.path, s.ordinal LIMIT ?")
         params = [package_id, needle, limit]
     out = []
-    for row in db.query(sql, params):
-        seg = Segment(file=row["path"], ordinal=row["ordinal"], locator=_locator(row),
-                      text=row["text"], norm=row["norm"])
+    for row in db.execute(sql, params):
+        seg = _segment(row[-1], row)
         out.append((seg, seg.norm.lower().find(needle.lower())))
     return out
