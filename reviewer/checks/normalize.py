@@ -230,6 +230,7 @@ class Normalizer:
         for cp in noise:
             self._strip[cp] = None
         self._lut: np.ndarray | None = None
+        self._noise_mask: np.ndarray | None = None
 
     # -- short strings (terms, windows) ------------------------------------
     def fold(self, text: str) -> str:
@@ -245,20 +246,26 @@ class Normalizer:
 
     # -- long strings --------------------------------------------------------
     def _table(self) -> np.ndarray:
-        """uint32 look-up table: code point → folded code point, noise → 0xFFFFFFFF."""
+        """uint32 look-up table: code point → folded code point (the folding only;
+        noise is :meth:`_noise_table`, so a noise character still folds in :meth:`fold_long`)."""
         if self._lut is None:
             lut = np.arange(_UNICODE_SIZE, dtype=np.uint32)
             if self._map:
                 keys = np.fromiter(self._map.keys(), dtype=np.uint32, count=len(self._map))
                 vals = np.fromiter(self._map.values(), dtype=np.uint32, count=len(self._map))
                 lut[keys] = vals
-            if self._noise:
-                lut[np.fromiter(self._noise, dtype=np.uint32, count=len(self._noise))] = 0xFFFFFFFF
-            # Lone surrogates (from undecodable bytes) can't reach the automaton: drop them,
-            # or stand U+FFFD in for them when noise is kept.
-            lut[0xD800:0xE000] = 0xFFFFFFFF if self._noise else 0xFFFD
             self._lut = lut
         return self._lut
+
+    def _noise_table(self) -> np.ndarray:
+        """bool look-up table: code point → dropped by :meth:`normalize`.  Lone surrogates
+        (from undecodable bytes) can't reach the automaton: they are dropped with the noise."""
+        if self._noise_mask is None:
+            mask = np.zeros(_UNICODE_SIZE, dtype=bool)
+            mask[np.fromiter(self._noise, dtype=np.uint32, count=len(self._noise))] = True
+            mask[0xD800:0xE000] = True
+            self._noise_mask = mask
+        return self._noise_mask
 
     def normalize(self, text: str) -> Normalized:
         """Fold and remove noise, keeping the offset of every kept character."""
@@ -266,9 +273,10 @@ class Normalizer:
             return Normalized("", np.zeros(0, dtype=np.int64))
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         mapped = self._table()[cps]
-        if not self._noise:
+        if not self._noise:  # noise kept: U+FFFD stands in for a lone surrogate
+            mapped[(cps >= 0xD800) & (cps < 0xE000)] = 0xFFFD
             return Normalized(mapped.tobytes().decode("utf-32-le"))
-        mask = mapped != 0xFFFFFFFF
+        mask = ~self._noise_table()[cps]
         return Normalized(mapped[mask].tobytes().decode("utf-32-le"), mask=mask)
 
     def fold_long(self, text: str) -> str:
@@ -276,9 +284,7 @@ class Normalizer:
         if not text:
             return ""
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        mapped = self._table()[cps]
-        mapped = np.where((mapped == 0xFFFFFFFF) | (mapped == 0xFFFD), cps, mapped)
-        return mapped.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        return self._table()[cps].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=32)

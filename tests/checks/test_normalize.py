@@ -73,6 +73,19 @@ def test_fold_long_equals_fold():
     assert N.fold_long(text) == N.fold(text)
 
 
+def test_fold_long_folds_noise_characters_too():
+    # Full-width punctuation is noise, and it still folds (！ → !) in both forms:
+    # patterns run on fold_long, lure patterns on fold.
+    text = "加ＱＱ！微信：abc＃1"
+    assert N.fold_long(text) == N.fold(text) == "加qq!微信:abc#1"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FFFF), max_size=40))
+def test_fold_long_equals_fold_on_any_text(text):
+    assert N.fold_long(text) == N.fold(text)
+
+
 def test_empty_text():
     out = N.normalize("")
     assert out.text == "" and len(out.index) == 0
