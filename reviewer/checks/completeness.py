@@ -22,6 +22,7 @@ Roles and file lists are data of the package; this check holds no terms.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from reviewer.checks.model import CheckContext, CheckResult, Finding, file_finding
@@ -34,6 +35,8 @@ CATEGORY = "completeness"
 
 #: Default longest silence between two cues, in minutes (option ``max_cue_gap_minutes``).
 DEFAULT_GAP_MINUTES = 5.0
+#: Limit standing for "no limit" (an infinite option value), ten years.
+_MAX_GAP_MINUTES = 10 * 366 * 24 * 60.0
 #: At most this many gap findings per transcript; the last one says how many more.
 MAX_GAPS_PER_FILE = 20
 #: Ingest rules that already report pages without text.
@@ -143,7 +146,9 @@ def _gap_limit_ms(ctx: CheckContext) -> int:
         minutes = float(value)
     except (TypeError, ValueError):
         minutes = DEFAULT_GAP_MINUTES
-    return int(max(minutes, 0.0) * 60_000)
+    if math.isnan(minutes):
+        minutes = DEFAULT_GAP_MINUTES
+    return int(min(max(minutes, 0.0), _MAX_GAP_MINUTES) * 60_000)  # inf: no gap is too long
 
 
 def transcript_problems(record: FileRecord, gap_ms: int) -> list[Finding]:

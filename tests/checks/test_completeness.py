@@ -104,6 +104,14 @@ def test_long_gaps_between_cues_are_reported_at_the_cue_after_them():
                 if f.rule == "transcript-gap"]) == 2
 
 
+def test_gap_option_not_a_finite_number_does_not_crash():
+    cues = _cues("t/w2.srt", [(0, 4), (400, 404)])
+    pkg = _full_package(extra=[_rec("t/w2.srt", "transcript", "srt", cues)])
+    assert len([f for f in _run(pkg, max_cue_gap_minutes="nan") if f.rule == "transcript-gap"]) == 1
+    assert not [f for f in _run(pkg, max_cue_gap_minutes=float("inf"))
+                if f.rule == "transcript-gap"]
+
+
 def test_overlapping_and_unordered_cues_are_not_gaps():
     cues = _cues("t/w3.srt", [(0, 500), (100, 200), (450, 460), (10, 20)])
     pkg = _full_package(extra=[_rec("t/w3.srt", "transcript", "srt", cues)])
