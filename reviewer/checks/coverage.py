@@ -712,8 +712,9 @@ def check_coverage(ctx: CheckContext) -> CheckResult:
     findings = hours_findings(ctx, rules)
     topics = topics_of(package, rules)
     if not topics:
-        if any(f.role == "syllabus" and f.status == "ok" for f in package.files):
-            syllabus = next(f.path for f in package.files if f.role == "syllabus")
+        syllabus = next((f.path for f in package.files
+                         if f.role == "syllabus" and f.status == "ok"), None)
+        if syllabus is not None:
             findings.append(file_finding(
                 syllabus, check=CHECK, rule="no-topics", category=rules.category,
                 severity="info", message=dict(rules.messages["no_topics"])))

@@ -274,6 +274,14 @@ def test_without_rules_topics_or_content(rules):
     assert no_content.coverage.ratio == 0.0 and len(no_content.findings) == 1
 
 
+def test_no_topics_names_the_syllabus_that_was_read(rules):
+    broken = FileRecord(path="a-broken.pdf", size=1, sha256="b", role="syllabus", format="pdf",
+                        status="error")
+    read = _lines("syllabus.md", "本课程介绍数据库。", "syllabus")
+    result = _run(_package(broken, read), rules)
+    assert [(f.rule, f.file) for f in result.findings] == [("no-topics", "syllabus.md")]
+
+
 # ------------------------------------------------------------------ hours
 
 @pytest.mark.parametrize("manifest, hours", [
