@@ -51,8 +51,16 @@ def parse_time(value: Any, *, end_of_day: bool = False) -> datetime:
     """An ISO date or date-time (YAML may have parsed it already) → aware UTC datetime.
 
     A bare date means the start of that day in UTC (``end_of_day``: its last
-    second).  Naive times are taken as UTC.
+    second).  Naive times are taken as UTC.  Raises ``ValueError`` for anything
+    else, including an offset that pushes the time outside the years 1–9999.
     """
+    try:
+        return _parse_time(value, end_of_day)
+    except OverflowError as exc:
+        raise ValueError(f"date/time out of range: {value!r}") from exc
+
+
+def _parse_time(value: Any, end_of_day: bool) -> datetime:
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, date):
@@ -60,7 +68,7 @@ def parse_time(value: Any, *, end_of_day: bool = False) -> datetime:
     elif isinstance(value, str):
         text = value.strip()
         if len(text) == 10:
-            return parse_time(date.fromisoformat(text), end_of_day=end_of_day)
+            return _parse_time(date.fromisoformat(text), end_of_day)
         dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     else:
         raise ValueError(f"not a date/time: {value!r}")

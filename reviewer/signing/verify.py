@@ -263,7 +263,7 @@ def _check_times(result: Verification, predicate: dict[str, Any], at: datetime) 
         return
     if at > valid_until:
         result.reasons.append(reason("recommendation.expired", valid_until=predicate["valid_until"]))
-    if issued_at > at + CLOCK_SKEW:
+    if issued_at - at > CLOCK_SKEW:  # not ``at + CLOCK_SKEW``: that overflows near year 9999
         result.reasons.append(reason("recommendation.not_yet_valid", issued_at=predicate["issued_at"]))
 
 
