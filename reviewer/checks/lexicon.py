@@ -209,9 +209,6 @@ class _Segmenter:
     def freq(self, word: str) -> int:
         return self._extra.get(word) or self._base.get(word) or 0
 
-    def _known(self, frag: str) -> bool:
-        return frag in self._extra or frag in self._base
-
     def add(self, words: Iterable[str]) -> None:
         """Add ``words`` (already folded) to the private dictionary."""
         if self.mode == "none":
@@ -364,16 +361,10 @@ class Lexicon:
             self._segmenter = _Segmenter(self.segmenter_mode)
         return self._segmenter
 
-    def _jieba_fold(self, text: str) -> str:
-        """Folded for the segmenter: same length, digits and noise left as they are."""
-        return normalizer(replace(self.options, digits=False, noise=False)).fold(text)
-
-    def _segment_form(self, text: str) -> str:
-        """A term as a word of the segmenter's dictionary: folded, noise removed, digits kept."""
-        return normalizer(replace(self.options, digits=False)).strip(text)
-
     def _fast_folds(self):
-        """``(_jieba_fold, _segment_form)`` as bound methods of cached normalizers."""
+        """The two forms the segmenter sees, as bound methods of cached normalizers:
+        text folded (same length, digits and noise left as they are) and a term as a
+        word of the segmenter's dictionary (folded, noise removed, digits kept)."""
         return (normalizer(replace(self.options, digits=False, noise=False)).fold,
                 normalizer(replace(self.options, digits=False)).strip)
 

@@ -182,10 +182,6 @@ def noise_codepoints() -> frozenset[int]:
     return frozenset(noise)
 
 
-def is_noise(ch: str) -> bool:
-    return ord(ch) in noise_codepoints()
-
-
 class Normalized:
     """A normalised text and, for each of its characters, the offset in the original.
 
