@@ -19,7 +19,7 @@ from typing import Any
 from reviewer import __version__
 from reviewer.ingest.model import Msg
 from reviewer.signing.digests import FileDigest, digest_files
-from reviewer.signing.dsse import Envelope, EnvelopeError, b64encode, envelope_from_json
+from reviewer.signing.dsse import Envelope, EnvelopeError, b64encode, envelope_from_dict, load_json
 from reviewer.signing.keys import KeyFileError, PublicKeyInfo, load_public, load_signer, new_key_pair
 from reviewer.signing.platform import Held, ImportDecision, course_key, decide
 from reviewer.signing.policy import ReviewSnapshot, sign_refusals
@@ -29,6 +29,9 @@ from reviewer.signing.trust import TrustStore, TrustStoreError, load_trust, pars
 from reviewer.signing.verify import Verification, verify_envelope
 
 PASSPHRASE_ENV = "REVIEWER_PASSPHRASE"
+#: A recommendation file larger than this is refused unread (a real one with
+#: ten thousand files and findings is a few MiB).
+MAX_RECOMMENDATION_BYTES = 64 << 20
 
 
 class InputError(ValueError):
@@ -275,14 +278,31 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
 
 # ---------------------------------------------------------------- countersign
 
-def read_envelope(path: str | Path) -> Envelope:
-    """Read a recommendation file; :class:`InputError` when it can't be decoded at all."""
+def read_json_file(path: str | Path) -> tuple[bytes, Any]:
+    """The bytes of a recommendation file and their JSON.
+
+    :class:`InputError` when the file can't be read, is larger than
+    :data:`MAX_RECOMMENDATION_BYTES`, or is not JSON (hostile nesting included).
+    """
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_RECOMMENDATION_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
+    if len(raw) > MAX_RECOMMENDATION_BYTES:
+        raise InputError(f"{path} is larger than {MAX_RECOMMENDATION_BYTES >> 20} MiB: "
+                         "not a recommendation")
     try:
-        return envelope_from_json(data)
+        return raw, load_json(raw)
+    except EnvelopeError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+
+
+def read_envelope(path: str | Path) -> Envelope:
+    """Read a recommendation file; :class:`InputError` when it can't be decoded at all."""
+    _, data = read_json_file(path)
+    try:
+        return envelope_from_dict(data)
     except EnvelopeError as exc:
         raise InputError(f"{path}: {exc}") from exc
 
@@ -328,15 +348,8 @@ def verify_file(rec_path: str | Path, trust_path: str | Path, *, package: str | 
     a file that is readable but not a valid envelope is a reason, not an error.
     """
     trust = read_trust(trust_path)
-    try:
-        raw = Path(rec_path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {rec_path}: {exc}") from exc
+    _, data = read_json_file(rec_path)
     disk = package_files(package) if package is not None else None
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{rec_path} is not JSON: {exc}") from exc
     return verify_envelope(data, trust, at=at, disk_files=disk)
 
 
@@ -406,10 +419,10 @@ def import_one(db, source: str | Path, trust: TrustStore, platform: str | None,
 
     source = str(source)
     try:
-        raw = Path(source).read_bytes()
-        data = json.loads(raw)
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        decision = ImportDecision("rejected", [reason("envelope.malformed", detail=f"cannot read: {exc}")])
+        raw, data = read_json_file(source)
+        envelope_text = raw.decode("utf-8")  # stored as text; JSON may also arrive as UTF-16
+    except (InputError, UnicodeDecodeError) as exc:
+        decision = ImportDecision("rejected", [reason("envelope.malformed", detail=str(exc))])
         store.log_import(db, source, None, decision.outcome, [r.to_dict() for r in decision.reasons])
         return ImportResult(source, decision)
     verification = verify_envelope(data, trust, at=at)
@@ -436,7 +449,7 @@ def import_one(db, source: str | Path, trust: TrustStore, platform: str | None,
             "issued_at": pred["issued_at"], "valid_until": pred["valid_until"],
             "package_digest": pred["package_digest"], "payload_sha256": verification.payload_sha256,
             "signers": json.dumps(signers, ensure_ascii=False),
-            "envelope": raw.decode("utf-8"), "source": source}, decision.replaces)
+            "envelope": envelope_text, "source": source}, decision.replaces)
     store.log_import(db, source, rec_id, decision.outcome, [r.to_dict() for r in decision.reasons])
     return ImportResult(source, decision, rec_id, course)
 
@@ -496,7 +509,7 @@ def report_file(rec_path: str | Path, *, fmt: str = "html", lang: str = "zh",
     env = read_envelope(rec_path)
     verification = None
     if trust_path is not None:
-        verification = verify_envelope(json.loads(env.to_json()), read_trust(trust_path), at=now)
+        verification = verify_envelope(env, read_trust(trust_path), at=now)
     try:
         return render_report(env, fmt, lang, verification=verification,
                              rec_name=Path(rec_path).name, now=now)

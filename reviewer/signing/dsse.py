@@ -146,8 +146,16 @@ def envelope_from_dict(data: Any) -> Envelope:
 
 def envelope_from_json(text: str | bytes) -> Envelope:
     """Parse envelope JSON; invalid JSON is ``envelope.malformed``."""
+    return envelope_from_dict(load_json(text))
+
+
+def load_json(text: str | bytes) -> Any:
+    """``json.loads`` that fails only with :class:`EnvelopeError` ``envelope.malformed``.
+
+    Hostile input included: bytes that are not Unicode, and nesting deep
+    enough to exhaust the parser's recursion (``RecursionError``).
+    """
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
         raise EnvelopeError("envelope.malformed", f"not JSON: {exc}") from exc
-    return envelope_from_dict(data)

@@ -56,9 +56,12 @@ def self_check(env: Envelope) -> dict[str, Any]:
     if (not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE
             or statement.get("predicateType") != PREDICATE_TYPE):
         raise SigningError([_m("载荷不是课程推荐声明", "the payload is not a course recommendation statement")])
-    reviewer = (statement.get("predicate") or {}).get("reviewer") or {}
+    predicate = statement.get("predicate")
+    reviewer = predicate.get("reviewer") if isinstance(predicate, dict) else None
     problems = []
     try:
+        if not isinstance(reviewer, dict):
+            raise ValueError("no reviewer")
         raw = b64decode(reviewer.get("public_key"))
     except ValueError:
         raise SigningError([_m("推荐中没有审核人公钥", "the predicate carries no reviewer public key")]) from None
@@ -99,7 +102,8 @@ def countersign(env: Envelope, signer: Signer) -> tuple[Envelope, bool]:
     if signer.info.role != "committee":
         problems.append(_m(f"密钥 {signer.info.keyid} 的角色是 {signer.info.role}，会签需要教学委员会（committee）密钥",
                            f"key {signer.info.keyid} has role {signer.info.role}; countersigning needs a committee key"))
-    institution = (predicate.get("course") or {}).get("institution")
+    course = predicate.get("course")
+    institution = course.get("institution") if isinstance(course, dict) else None
     if signer.info.institution != institution:
         problems.append(_m(f"密钥 {signer.info.keyid} 属于 {signer.info.institution}，课程属于 {institution}",
                            f"key {signer.info.keyid} belongs to {signer.info.institution}, the course to {institution}"))

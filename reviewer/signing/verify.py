@@ -134,9 +134,12 @@ def _bad_constant(name: str) -> Any:
 
 
 def parse_payload(payload: bytes) -> Any:
-    """Strict JSON: UTF-8, no duplicate keys, no NaN/Infinity."""
-    return json.loads(payload.decode("utf-8"), object_pairs_hook=_no_duplicates,
-                      parse_constant=_bad_constant)
+    """Strict JSON: UTF-8, no duplicate keys, no NaN/Infinity; ``ValueError`` otherwise."""
+    try:
+        return json.loads(payload.decode("utf-8"), object_pairs_hook=_no_duplicates,
+                          parse_constant=_bad_constant)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _check_signatures(env: Envelope, trust: TrustStore, result: Verification) -> None:
