@@ -49,7 +49,7 @@ from reviewer.checks.model import (
     CheckContext, CheckResult, CoverageReport, Finding, TopicCoverage, file_finding, finding_at,
 )
 from reviewer.checks.registry import register
-from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.checks.rulefile import RuleFileError, line_of, register_kind
 from reviewer.checks.rulefields import ac_matches
 from reviewer.ingest.model import Msg, Package, Segment
 
@@ -109,10 +109,7 @@ _DEFAULT_MESSAGES: dict[str, Msg] = {
 
 def _fail(source: str, message: str, data: Any = None, path: list[Any] | None = None
           ) -> RuleFileError:
-    from reviewer.checks import rulefile
-
-    line_of = getattr(rulefile, "line_of", None)
-    line = line_of(data, path or []) if line_of and isinstance(data, dict) else None
+    line = line_of(data, path or []) if isinstance(data, dict) else None
     return RuleFileError(source, message, line)
 
 

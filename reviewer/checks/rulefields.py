@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reviewer.checks.rulefile import RuleFileError
+from reviewer.checks.rulefile import RuleFileError, line_of
 from reviewer.ingest.model import Msg
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -32,10 +32,7 @@ def fail(source: str, message: str) -> RuleFileError:
 
 def line_for(data: Any, where: str) -> int | None:
     """The YAML line of a dotted path such as ``contact_ids.kinds[0].words`` (when known)."""
-    from reviewer.checks import rulefile
-
-    line_of = getattr(rulefile, "line_of", None)
-    if line_of is None or not isinstance(data, dict):
+    if not isinstance(data, dict):
         return None
     path: list[Any] = []
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
@@ -47,9 +44,8 @@ def located(exc: RuleFileError, data: Any) -> RuleFileError:
     """``exc`` with the line of the key its message starts with."""
     if exc.line is not None:
         return exc
-    problem = str(exc).removeprefix(f"{exc.source}: ")
-    where = problem.split(":", 1)[0].split(" ", 1)[0]
-    return RuleFileError(exc.source, problem, line_for(data, where))
+    where = exc.problem.split(":", 1)[0].split(" ", 1)[0]
+    return RuleFileError(exc.source, exc.problem, line_for(data, where))
 
 
 def message(value: Any, source: str, where: str) -> Msg:
