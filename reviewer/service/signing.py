@@ -9,7 +9,6 @@ refusals that list reasons raise :class:`SignRefused` (exit 1).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,6 +19,7 @@ from reviewer import __version__
 from reviewer.ingest.model import Msg
 from reviewer.signing.digests import FileDigest, digest_files
 from reviewer.signing.dsse import Envelope, EnvelopeError, b64encode, envelope_from_dict, load_json
+from reviewer.signing.files import write_atomic
 from reviewer.signing.keys import KeyFileError, PublicKeyInfo, load_public, load_signer, new_key_pair
 from reviewer.signing.platform import Held, ImportDecision, course_key, decide
 from reviewer.signing.policy import ReviewSnapshot, sign_refusals
@@ -48,16 +48,10 @@ class SignRefused(RuntimeError):
 
 def _write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary file and a rename; :class:`InputError` when the place is unusable."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise InputError(f"cannot write {path}: {exc}") from exc
 
 

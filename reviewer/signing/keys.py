@@ -5,7 +5,7 @@ Files made by ``reviewer keys new``:
 ``NAME.key``
     The private key, PKCS#8 PEM encrypted with the owner's passphrase
     (``BestAvailableEncryption``), created with mode 0600 and written
-    atomically (a temporary file opened with ``O_CREAT|O_EXCL``, then renamed).
+    atomically (:func:`reviewer.signing.files.write_atomic`; never overwritten).
 ``NAME.pub``
     JSON: ``{"type": "reviewer-public-key/v1", "keyid", "algorithm",
     "public_key" (base64 of the raw 32-byte key), "name", "institution",
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from reviewer.signing.dsse import b64decode, b64encode
+from reviewer.signing.files import write_atomic
 
 ROLES = ("reviewer", "committee")
 PUB_TYPE = "reviewer-public-key/v1"
@@ -145,26 +145,6 @@ def load_public(path: str | Path) -> PublicKeyInfo:
     return PublicKeyInfo.from_dict(data, str(path))
 
 
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    """Write ``data`` to ``path`` with ``mode`` from the first byte; refuse to overwrite."""
-    if path.exists():
-        raise FileExistsError(f"{path} already exists (not overwritten)")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.link(tmp, path)  # fails if path appeared meanwhile: never clobber a key
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-
-
 def new_key_pair(out_dir: str | Path, *, name: str, institution: str, role: str,
                  passphrase: str, created: datetime | None = None) -> tuple[Path, Path, PublicKeyInfo]:
     """Make ``out_dir/NAME.key`` (encrypted, 0600) and ``out_dir/NAME.pub``.
@@ -195,9 +175,9 @@ def new_key_pair(out_dir: str | Path, *, name: str, institution: str, role: str,
     info = PublicKeyInfo(keyid=key_id(raw), algorithm="ed25519", public_key=raw, name=name,
                          institution=institution.strip(), role=role,
                          created=(created or now_utc()).isoformat())
-    _write_atomic(key_path, pem, 0o600)
-    _write_atomic(pub_path, (json.dumps(info.to_dict(), indent=2, ensure_ascii=False) + "\n")
-                  .encode("utf-8"), 0o644)
+    write_atomic(key_path, pem, mode=0o600, overwrite=False)
+    write_atomic(pub_path, (json.dumps(info.to_dict(), indent=2, ensure_ascii=False) + "\n")
+                 .encode("utf-8"), mode=0o644, overwrite=False)
     return key_path, pub_path, info
 
 

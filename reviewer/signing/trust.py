@@ -23,7 +23,6 @@ Parsing is strict: every problem is collected and raised together as a
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -33,6 +32,7 @@ from typing import Any
 import yaml
 
 from reviewer.signing.dsse import b64decode, b64encode
+from reviewer.signing.files import write_atomic
 from reviewer.signing.keys import ALGORITHMS, ROLES, PublicKeyInfo
 
 DEFAULT_REQUIRED_ROLES = ("reviewer", "committee")
@@ -166,9 +166,7 @@ class TrustStore:
         """Write atomically (temporary file, then rename)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(self.dump(), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, self.dump().encode("utf-8"))
 
 
 def _key_from(entry: Any, institution: str, where: str, problems: list[str]) -> TrustedKey | None:

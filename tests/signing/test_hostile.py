@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from reviewer.service import signing as service
 from reviewer.service.signing import InputError, countersign_file, platform_import, report_file, verify_file
 from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, EnvelopeError, Signature, envelope_from_json
+from reviewer.signing.files import write_atomic
 from reviewer.signing.sign import SigningError, countersign, self_check
 from reviewer.signing.statement import PREDICATE_TYPE, STATEMENT_TYPE, statement_bytes
 from reviewer.signing.trust import TrustStoreError, parse_time, trust_from_dict
@@ -116,3 +118,18 @@ def test_countersign_refuses_a_course_of_the_wrong_type(env, keys, tmp_path):
     rec.write_text(odd.to_json(), encoding="utf-8")
     with pytest.raises(service.SignRefused):
         countersign_file(rec, key_path=keys["committee"].key_path, passphrase=PASS)
+
+
+# ------------------------------------------------------------------ atomic writes
+
+def test_write_atomic_leaves_no_temporary_file_and_keeps_the_mode(tmp_path):
+    target = tmp_path / "k.key"
+    write_atomic(target, b"secret", mode=0o600, overwrite=False)
+    assert target.read_bytes() == b"secret"
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        write_atomic(target, b"other", mode=0o600, overwrite=False)
+    assert target.read_bytes() == b"secret"
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.key"]
