@@ -140,7 +140,7 @@ def load_public(path: str | Path) -> PublicKeyInfo:
         raise KeyFileError(f"cannot read {path}: {exc}") from exc
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise KeyFileError(f"{path}: not JSON ({exc})") from exc
     return PublicKeyInfo.from_dict(data, str(path))
 

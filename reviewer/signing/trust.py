@@ -272,6 +272,6 @@ def load_trust(path: str | Path, *, missing_ok: bool = False) -> TrustStore:
         raise TrustStoreError(str(path), [f"cannot read: {exc}"]) from exc
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
         raise TrustStoreError(str(path), [f"not valid YAML: {exc}"]) from exc
     return trust_from_dict(data, str(path))

@@ -133,3 +133,17 @@ def test_write_atomic_leaves_no_temporary_file_and_keeps_the_mode(tmp_path):
     write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.key"]
+
+
+def test_deeply_nested_key_and_trust_files_are_clear_errors(tmp_path):
+    from reviewer.signing.keys import KeyFileError, load_public
+    from reviewer.signing.trust import load_trust
+
+    pub = tmp_path / "k.pub"
+    pub.write_bytes(DEEP)
+    with pytest.raises(KeyFileError, match="not JSON"):
+        load_public(pub)
+    store = tmp_path / "trust.yaml"
+    store.write_bytes(DEEP)
+    with pytest.raises(TrustStoreError, match="not valid YAML"):
+        load_trust(store)
