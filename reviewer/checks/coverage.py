@@ -304,6 +304,7 @@ class ContentIndex:
         self.lowered = [s.norm.lower() for s in self.segments]
         self.postings: dict[Term, list[int]] = {}
         self.file_terms: dict[int, set[Term]] = defaultdict(set)
+        self._joined_text: tuple[str, list[int]] | None = None
 
     @property
     def size(self) -> int:
@@ -323,11 +324,7 @@ class ContentIndex:
         for term in todo:
             by_key[term.key].append(term)
         automaton = ahocorasick_rs.AhoCorasick(keys)
-        text = "\x00".join(self.lowered)
-        starts, pos = [], 0
-        for part in self.lowered:
-            starts.append(pos)
-            pos += len(part) + 1
+        text, starts = self._joined()
         found: dict[Term, set[int]] = defaultdict(set)
         stem = self.rules.stemmer
         for idx, start, end in ac_matches(automaton, text):
@@ -341,6 +338,17 @@ class ContentIndex:
             self.postings[term] = segs
             for seg in segs:
                 self.file_terms[self.file_of[seg]].add(term)
+
+    def _joined(self) -> tuple[str, list[int]]:
+        """The lowered segments joined by NUL, and where each starts (built once: the
+        topics' terms and then their compounds' parts are scanned separately)."""
+        if self._joined_text is None:
+            starts, pos = [], 0
+            for part in self.lowered:
+                starts.append(pos)
+                pos += len(part) + 1
+            self._joined_text = ("\x00".join(self.lowered), starts)
+        return self._joined_text
 
     def idf(self, term: Term) -> float:
         n = self.size
