@@ -173,17 +173,18 @@ def countersign(rec: str, key_path: str, out: str | None, lang: str | None) -> N
               help="Verify against this trust store and show the verdict in the report.")
 def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: str | None) -> None:
     """Render REC as a self-contained printable report (Chinese by default)."""
-    from reviewer.service.signing import InputError, report_file
+    from pathlib import Path
+
+    from reviewer.service.signing import InputError, report_file, write_text_atomic
 
     lang = resolve_lang(lang)
     try:
         text = report_file(rec, fmt=fmt, lang=lang, trust_path=trust_path)
+        if out:
+            write_text_atomic(Path(out), text)
     except InputError as exc:
         fail(str(exc))
-    if out:
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
+    if not out:
         sys.stdout.write(text)
 
 

@@ -46,7 +46,7 @@ class SignRefused(RuntimeError):
         self.reasons = reasons
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary file and a rename; :class:`InputError` when the place is unusable."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -252,7 +252,7 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
     statement = build_statement(inp)
     env = sign_statement(statement, signer)
     out = Path(out)
-    _write_text_atomic(out, env.to_json())
+    write_text_atomic(out, env.to_json())
     import hashlib
 
     pred = statement["predicate"]
@@ -312,7 +312,7 @@ def countersign_file(rec_path: str | Path, *, key_path: str | Path, passphrase: 
         raise SignRefused(exc.reasons) from exc
     target = Path(out) if out else Path(rec_path)
     if added or out:
-        _write_text_atomic(target, new.to_json())
+        write_text_atomic(target, new.to_json())
     return target, added
 
 
@@ -350,7 +350,7 @@ def verify_file(rec_path: str | Path, trust_path: str | Path, *, package: str | 
 # ---------------------------------------------------------------- trust store
 
 def _save_trust(store: TrustStore, path: str | Path) -> None:
-    _write_text_atomic(Path(path), store.dump())
+    write_text_atomic(Path(path), store.dump())
 
 
 def trust_add(trust_path: str | Path, pub_path: str | Path, *, role: str | None = None,

@@ -207,6 +207,10 @@ def test_unwritable_outputs_exit_2(setup):
     assert r.exit_code == 2 and "cannot write" in r.stderr
     r = invoke(["trust", "add", tmp / "afile" / "t.yaml", kd / "wang.pub"])
     assert r.exit_code == 2 and "cannot write" in r.stderr
+    rec = tmp / "rec.json"
+    invoke(["sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp])
+    r = invoke(["report", rec, "--out", tmp / "afile" / "r.html"])
+    assert r.exit_code == 2 and "cannot write" in r.stderr
 
 
 def test_platform_import_json_and_report_with_trust(setup):
