@@ -38,6 +38,8 @@ async def test_f2_switches_the_language_everywhere_and_back(seeded):
         await pilot.press("escape", "escape")
         await wait_screen(pilot, "LibraryScreen")
         assert str(app.screen.query_one(DataTable).ordered_columns[0].label) == "Course"
+        # its title bar too (it was below the package screen when F2 was pressed)
+        assert str(app.screen.query_one("#tb-lang", Label).content) == "English · F2 中文"
         await pilot.press("f2")
         await pilot.pause()
         assert str(app.screen.query_one(DataTable).ordered_columns[0].label) == "课程"

@@ -165,7 +165,6 @@ class PackageScreen(Screen):
     # -- language, close, rescan
     def set_lang(self, lang: str) -> None:
         self.lang = lang
-        self.query_one(TitleBar).set_lang(lang)
         self.query_one("#views", ViewBar).show(lang=lang)
         for view_id in VIEWS:
             self.query_one(f"#{view_id}").set_lang(lang)
