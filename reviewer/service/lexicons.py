@@ -12,7 +12,6 @@ run) once, not on every scan.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
 from collections.abc import Iterable, Sequence
@@ -124,13 +123,16 @@ def _relocate(parsed: ParsedRuleFile, source: str) -> None:
 
 
 def _store(cache: Path, parsed: ParsedRuleFile) -> None:
-    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    from reviewer.signing.files import write_atomic
+
     try:
-        with tmp.open("wb") as fh:
-            pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
+        data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - a kind whose rules don't pickle just isn't cached
-        tmp.unlink(missing_ok=True)
+        return
+    try:  # a unique temporary name: two threads of one process may store the same file
+        write_atomic(cache, data)
+    except OSError:
+        pass  # an unwritable cache only costs a compile next time
 
 
 def load_rule_files(paths: Sequence[Path | str], include_shipped: bool = True,

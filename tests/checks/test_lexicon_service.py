@@ -148,3 +148,21 @@ def test_cache_key_covers_the_compatibility_folding_table():
     source = sys.modules[compat_table.__module__].__file__
     module = Path(source).resolve().relative_to(pkg).as_posix()
     assert module in svc._CODE_FILES
+
+
+def test_cache_store_leaves_no_temporary_files_and_skips_unpicklable_rules(tmp_path):
+    import threading
+
+    from reviewer.checks.rulefile import ParsedRuleFile
+
+    target = tmp_path / "entry.pickle"
+    parsed = ParsedRuleFile(id="x", kind="terms", source="x.yaml", rules=["data"])
+    threads = [threading.Thread(target=svc._store, args=(target, parsed)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [p.name for p in tmp_path.iterdir()] == ["entry.pickle"]
+    unpicklable = ParsedRuleFile(id="y", kind="terms", source="y.yaml", rules=lambda: None)
+    svc._store(tmp_path / "other.pickle", unpicklable)
+    assert [p.name for p in tmp_path.iterdir()] == ["entry.pickle"]
