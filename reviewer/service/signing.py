@@ -224,7 +224,7 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
         refusals.append({"zh": f"文件 {p} 无法读取，不能计算摘要", "en": f"file {p} cannot be read, so it has no digest"})
     if refusals:
         raise SignRefused(refusals)
-    digests = digest_files(path, [f.path for f in package.files])
+    digests = package_files(path, [f.path for f in package.files])
     changed = [f.path for f in package.files
                if f.path not in digests or digests[f.path].sha256 != f.sha256]
     if changed:
@@ -325,11 +325,12 @@ def read_trust(path: str | Path, *, missing_ok: bool = False) -> TrustStore:
         raise InputError(str(exc)) from exc
 
 
-def package_files(package: str | Path) -> dict[str, FileDigest]:
+def package_files(package: str | Path, paths: list[str] | None = None) -> dict[str, FileDigest]:
+    """SHA-256 and SM3 of the package's files (``paths``: only these); :class:`InputError` if unreadable."""
     from reviewer.ingest.sources import PackageError
 
     try:
-        return digest_files(package)
+        return digest_files(package, paths)
     except (PackageError, OSError) as exc:
         raise InputError(f"cannot read the package {package}: {exc}") from exc
 

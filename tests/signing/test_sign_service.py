@@ -352,3 +352,19 @@ def test_missing_pub_beside_the_key(course, keys, tmp_path):
     lone.write_bytes(keys["reviewer"].key_path.read_bytes())
     with pytest.raises(InputError, match="beside"):
         sign_package(db, pkg, key_path=lone, passphrase=PASS, out=tmp_path / "rec.json")
+
+
+def test_package_unreadable_while_signing_is_an_input_error(course, keys, tmp_path, monkeypatch):
+    """The files are read a second time for SM3; a package gone meanwhile is exit 2, not a traceback."""
+    import reviewer.service.signing as service
+
+    db, pkg = course
+    complete_review(db, pkg)
+
+    def vanished(*_a, **_k):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(service, "digest_files", vanished)
+    with pytest.raises(InputError, match="cannot read the package"):
+        _sign(db, pkg, keys["reviewer"], tmp_path / "rec.json")
+    assert not (tmp_path / "rec.json").exists()
