@@ -63,6 +63,11 @@ class CurrencyRules:
     since_before: re.Pattern[str] | None
     since_after: re.Pattern[str] | None
     not_year_after: re.Pattern[str] | None
+    not_year_before: re.Pattern[str] | None
+    citation_verbs: re.Pattern[str] | None
+    past_before: re.Pattern[str] | None
+    newness_words: re.Pattern[str] | None
+    release_markers: re.Pattern[str] | None
     clause_break: re.Pattern[str]
     file_max_age_years: int
     file_severity: str
@@ -161,6 +166,14 @@ def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
         since_before=_alternation(strings(data.get("since_before"), source, "since_before")),
         since_after=_alternation(strings(data.get("since_after"), source, "since_after")),
         not_year_after=_regex(data.get("not_year_after"), source, "not_year_after"),
+        not_year_before=_regex(data.get("not_year_before"), source, "not_year_before"),
+        citation_verbs=_alternation(strings(data.get("citation_verbs"), source,
+                                            "citation_verbs")),
+        past_before=_alternation(strings(data.get("past_before"), source, "past_before")),
+        newness_words=_alternation(strings(data.get("newness_words"), source,
+                                           "newness_words")),
+        release_markers=_alternation(strings(data.get("release_markers"), source,
+                                             "release_markers")),
         clause_break=_regex(data.get("clause_break") or r"[。！？；!?;\n]|\.\s", source,
                             "clause_break"),  # type: ignore[arg-type]
         file_max_age_years=_int(file_sec.get("max_age_years"), source, "file.max_age_years",
@@ -244,6 +257,9 @@ def _years(text: str, lo: int, hi: int, rules: CurrencyRules) -> list[tuple[int,
     for m in _YEAR_RE.finditer(text, lo, hi):
         if rules.not_year_after is not None and rules.not_year_after.match(text, m.end()):
             continue
+        if rules.not_year_before is not None and rules.not_year_before.search(
+                text, max(0, m.start() - 16), m.start()):
+            continue
         out.append((m.start(), m.end(), _year_value(m.group())))
     return out
 
@@ -284,6 +300,67 @@ def _period_start(text: str, ys: int, ye: int, rules: CurrencyRules) -> bool:
         if rules.since_after.match(text, pos):
             return True
     return False
+
+
+_CITE_NAME = re.compile(
+    r"(?:(?<![A-Za-z])[A-Z][A-Za-z'’-]+(?:\s+et\s+al\.?)?|[\u4e00-\u9fff]{2,5})\s*[(（]\s*$")
+_CITE_CLOSE = re.compile(r"[a-z]?\s*[)）]")
+
+
+def _citation(text: str, ys: int, ye: int, rules: CurrencyRules) -> bool:
+    """*Smith (2015) argues …*, *王明（2014）指出…*: a bare year in brackets after a name and
+    before a reporting verb (``citation_verbs``) dates a cited work, not a claim.  Not when
+    a currency word is part of the name (*最新研究（2014）表明*)."""
+    if rules.citation_verbs is None:
+        return False
+    name = _CITE_NAME.search(text, max(0, ys - 40), ys)
+    close = _CITE_CLOSE.match(text, ye)
+    if name is None or close is None or rules.words.search(text, name.start(), ys):
+        return False
+    return rules.citation_verbs.search(text, close.end(), close.end() + 12) is not None
+
+
+def _past_time(text: str, word: tuple[int, int], ys: int, ye: int,
+               rules: CurrencyRules) -> bool:
+    """*In 2016 the latest model sold out*, *From 2008 to 2012 the latest phones …*: in
+    Latin text a year before the word, not beside it, after a time preposition
+    (``past_before``) or at either end of a year range dates a past event."""
+    if rules.past_before is None or ye > word[0]:
+        return False
+    if word[0] - ye <= rules.adjacent and not re.search(r"[,，、]", text[ye:word[0]]):
+        return False
+    if not text[ye:word[1]].replace("–", "-").replace("—", "-").isascii():
+        return False
+    before = text[max(0, ys - 10):ys]
+    if any(m.end() >= len(before) - 1 for m in rules.past_before.finditer(before)):
+        return True
+    return bool(_RANGE_END.search(text, max(0, ys - 12), ys) or _RANGE_START.match(text, ye))
+
+
+_RANGE_END = re.compile(r"(?:19|20)[0-9]{2}\s*(?:[-–—~]|to|until|till|and)\s*$")
+_RANGE_START = re.compile(r"\s*(?:[-–—~]|to|until|till|and)\s*(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def _released_newest(text: str, word: re.Match[str], ys: int, ye: int,
+                     rules: CurrencyRules) -> bool:
+    """*The latest version of the standard, published in 2011*, *目前最新的版本是2011年发布的*:
+    a release marker (``release_markers``) after a newness word (``newness_words``), by
+    the year, describes the newest thing, so its year is the claim's, however far along
+    the clause.  Not when another historical marker narrates a past event instead
+    (*最新的…纲要于2010年印发*, *the latest version was published in 2011*)."""
+    if rules.newness_words is None or rules.release_markers is None or ys < word.end():
+        return False
+    if not rules.newness_words.fullmatch(word.group()):
+        return False
+    spans = [m.span() for m in rules.release_markers.finditer(text, word.end(),
+                                                               min(len(text), ye + 4))]
+    if not spans:
+        return False
+    if rules.historical is not None:
+        for m in rules.historical.finditer(text, word.end(), ys):
+            if not any(s <= m.start() and m.end() <= e for s, e in spans):
+                return False
+    return True
 
 
 def _latin_at(text: str, start: int, end: int) -> bool:
@@ -330,13 +407,21 @@ def claims(text: str, rules: CurrencyRules, term_year: int,
         final = _clause_final_years(text, c_lo, c_hi, rules)
         window_years = [y for y in _years(text, lo, hi, rules)
                         if y not in final and not _split_by_comma(text, (ws, we), y)]
-        for ys, ye, year in window_years + final:
+        released = [y for y in (_years(text, hi, c_hi, rules) if hi < c_hi else [])
+                    if y not in final and not _split_by_comma(text, (ws, we), y)
+                    and _released_newest(text, w, y[0], y[1], rules)]
+        for ys, ye, year in window_years + final + released:
             gap = ws - ye if ye <= ws else ys - we
             if gap < 0:
                 continue
+            if _released_newest(text, w, ys, ye, rules):
+                kept.append((ys, ye, year))
+                continue
             if _historical(text, (ws, we), ys, ye, rules):
                 continue
-            if _period_start(text, ys, ye, rules):
+            if _period_start(text, ys, ye, rules) or _past_time(text, (ws, we), ys, ye, rules):
+                continue
+            if _citation(text, ys, ye, rules):
                 continue
             kept.append((ys, ye, year))
         if not kept:
