@@ -154,6 +154,16 @@ def test_minimal_rule_file_detects_only_what_it_configures():
         == ["mobile"]
 
 
+def test_embedded_examples_are_folded_as_the_check_folds_course_text():
+    data = {"id": "t", "kind": "pii", "mobile": {},
+            "tests": {"match": ["电话 １３８１２３４５６７８"]}}
+    rules = parse_pii(data, "t.yaml")
+    found = check_pii(CheckContext(package=_package(FileRecord(
+        "s.pptx", 1, "a", role="slides", format="pptx",
+        segments=[_segment("电话 １３８１２３４５６７８")])), rules={"pii": [rules]})).findings
+    assert [f.rule for f in found] == ["mobile"]
+
+
 # ------------------------------------------------------------------ accuracy
 
 @pytest.mark.parametrize("name, size", [("cases.yaml", 50), ("heldout.yaml", 20)])
