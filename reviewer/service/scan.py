@@ -44,6 +44,10 @@ class ScanError(Exception):
 
 @dataclass(slots=True)
 class ScanOutcome:
+    """What a scan found.  When the findings were taken over from an earlier scan
+    of the same bytes, the files of ``package`` that came from the store have no
+    ``segments`` (their text is in the store: :func:`file_text`, :func:`search`)."""
+
     package_id: int
     scan_id: int
     package: Package
@@ -116,10 +120,16 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     # Files ingest offers to the cache: a hit is reused, a miss is extracted.
     # (The manifest and media files are never extracted, so they are neither.)
     counts = {"reused": 0, "extracted": 0}
+    # A hit comes without its text, which is read only if the checks run
+    # (a re-scan of an unchanged package takes the findings over instead).
+    deferred: dict[str, tuple[str, str]] = {}  # relpath -> (sha256, format)
 
     def cached(sha256: str, fmt: str, relpath: str):
-        record = store.cached_file(db, sha256, fmt, EXTRACTOR_VERSIONS.get(fmt, ""), relpath)
+        record = store.cached_file(db, sha256, fmt, EXTRACTOR_VERSIONS.get(fmt, ""), relpath,
+                                   segments=False)
         counts["reused" if record is not None else "extracted"] += 1
+        if record is not None:
+            deferred[relpath] = (sha256, fmt)
         return record
 
     try:
@@ -133,7 +143,7 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     key = package_key(path)
     scan_options = {"lexicons": rule_files, "options": options or {},
                     "as_of": date.today().isoformat()}
-    previous = _reusable_scan(db, key, package.digest, digest, scan_options)
+    previous = _reusable_scan(db, key, package, digest, scan_options, EXTRACTOR_VERSIONS)
     if previous is not None:
         # Same bytes, same rules, same options, same tool, same day: the checks
         # would say the same again, so their findings are taken over as they are.
@@ -143,6 +153,7 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
                     if previous.get("coverage") else None)
         report(ScanProgress("checks", "", 1, 1))
     else:
+        _read_deferred_segments(db, package, deferred, EXTRACTOR_VERSIONS)
         result = _drive(
             iter_checks(build_context(package, rules, options, lang)), stop,
             lambda step: report(ScanProgress("checks", step.check, step.done, step.total)))
@@ -172,19 +183,37 @@ def _drive(gen: Generator[Any, None, Any], stop: Callable[[], bool],
         relay(step)
 
 
-def _reusable_scan(db: sqlite_utils.Database, key: str, digest: str, rules_digest: str,
-                   options: dict[str, Any]) -> dict[str, Any] | None:
-    """The last finished scan of this exact package version under the same rules, if any."""
+def _reusable_scan(db: sqlite_utils.Database, key: str, package: Package, rules_digest: str,
+                   options: dict[str, Any], extractors: dict[str, str]) -> dict[str, Any] | None:
+    """The last finished scan of this exact package version under the same rules, if any.
+
+    The package's stored files must be these very files too: then saving the
+    package rewrites no segments, so its records may go without their text.
+    """
     row = store.package_row(db, key)
     if row is None:
         return None
     last = store.latest_scan(db, row["id"])
     if last is None:
         return None
-    same = (last["digest"] == digest and last["rules_digest"] == rules_digest
+    same = (last["digest"] == package.digest and last["rules_digest"] == rules_digest
             and last["tool_version"] == __version__
-            and json.loads(last["options"] or "{}") == json.loads(json.dumps(options)))
+            and json.loads(last["options"] or "{}") == json.loads(json.dumps(options))
+            and store.files_unchanged(db, row["id"], package, extractors))
     return last if same else None
+
+
+def _read_deferred_segments(db: sqlite_utils.Database, package: Package,
+                            deferred: dict[str, tuple[str, str]], extractors: dict[str, str]) -> None:
+    """Give the records ingest took from the store their text (the checks need it)."""
+    for record in package.files:
+        if record.path not in deferred:
+            continue
+        sha256, fmt = deferred[record.path]
+        segments = store.cached_segments(db, sha256, fmt, extractors.get(fmt, ""), record.path)
+        if segments is None:  # another process replaced that extraction meanwhile
+            raise ScanError(f"the stored text of {record.path} changed during the scan; scan again")
+        record.segments = segments
 
 
 # ---------------------------------------------------------------- reading back

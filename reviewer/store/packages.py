@@ -141,15 +141,24 @@ def _issues_from_json(text: str | None) -> list[IngestIssue]:
     return out
 
 
-def cached_file(db: sqlite_utils.Database, sha256: str, fmt: str, extractor: str,
-                path: str) -> FileRecord | None:
-    """A previous extraction of identical bytes (same digest, format and extractor)."""
+def _cached_row(db: sqlite_utils.Database, sha256: str, fmt: str,
+                extractor: str) -> dict[str, Any] | None:
     rows = list(db.query(
         "SELECT * FROM files WHERE sha256 = ? AND format = ? AND extractor = ? "
         "ORDER BY id DESC LIMIT 1", [sha256, fmt, extractor]))
-    if not rows:
+    return rows[0] if rows else None
+
+
+def cached_file(db: sqlite_utils.Database, sha256: str, fmt: str, extractor: str,
+                path: str, *, segments: bool = True) -> FileRecord | None:
+    """A previous extraction of identical bytes (same digest, format and extractor).
+
+    With ``segments=False`` the record comes without its text (``segments``
+    empty); :func:`cached_segments` reads it when it turns out to be needed.
+    """
+    row = _cached_row(db, sha256, fmt, extractor)
+    if row is None:
         return None
-    row = rows[0]
     record = FileRecord(
         path=path, size=row["size"], sha256=row["sha256"], role=row["role"],
         format=row["format"], status=row["status"], error=row["error"], units=row["units"],
@@ -158,10 +167,22 @@ def cached_file(db: sqlite_utils.Database, sha256: str, fmt: str, extractor: str
     for issue in _issues_from_json(row["issues"]):
         issue.file = path
         record.issues.append(issue)
-    record.segments = [_segment(path, s) for s in db.execute(
-        f"SELECT {_SEGMENT_COLUMNS} FROM segments s WHERE s.file_id = ? ORDER BY s.ordinal",
-        [row["id"]])]
+    if segments:
+        record.segments = _stored_segments(db, row["id"], path)
     return record
+
+
+def cached_segments(db: sqlite_utils.Database, sha256: str, fmt: str, extractor: str,
+                    path: str) -> list[Segment] | None:
+    """The segments of :func:`cached_file` for the same arguments (``None``: no longer stored)."""
+    row = _cached_row(db, sha256, fmt, extractor)
+    return None if row is None else _stored_segments(db, row["id"], path)
+
+
+def _stored_segments(db: sqlite_utils.Database, file_id: int, path: str) -> list[Segment]:
+    return [_segment(path, s) for s in db.execute(
+        f"SELECT {_SEGMENT_COLUMNS} FROM segments s WHERE s.file_id = ? ORDER BY s.ordinal",
+        [file_id])]
 
 
 #: The columns :func:`_segment` reads, in its order (``s`` is the segments table).
@@ -175,6 +196,15 @@ def _segment(path: str, row: tuple[Any, ...]) -> Segment:
     ordinal, page, slide, notes, cue, start_ms, end_ms, paragraph, heading, line, text, norm = row[:12]
     locator = Locator(page, slide, bool(notes), cue, start_ms, end_ms, paragraph, heading, line)
     return Segment(path, ordinal, locator, text, norm)
+
+
+def files_unchanged(db: sqlite_utils.Database, package_id: int, package: Package,
+                    extractor: dict[str, str]) -> bool:
+    """Whether the package's stored files are exactly ``package.files`` (same paths,
+    bytes and extractor versions), so that :func:`save_package` rewrites no segments."""
+    stored = {path: (sha, ext) for path, sha, ext in db.execute(
+        "SELECT path, sha256, extractor FROM files WHERE package_id = ?", [package_id])}
+    return stored == {r.path: (r.sha256, extractor.get(r.format, "")) for r in package.files}
 
 
 def save_package(db: sqlite_utils.Database, path: str, package: Package,

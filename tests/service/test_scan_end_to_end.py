@@ -89,6 +89,47 @@ def test_rescan_reuses_every_file_and_keeps_finding_ids(tmp_path):
     assert third.package.digest != first.package.digest
 
 
+def test_files_taken_from_the_store_get_their_text_when_the_checks_run(tmp_path):
+    # Other options: the findings are not taken over, so the reused files'
+    # text must be read back for the checks (same findings as the first scan).
+    pkg = tmp_path / "pkg"
+    shutil.copytree(ROOT / "sample_courses" / "zh-data-structures", pkg)
+    db = open_db(tmp_path / "s.db")
+    first = scan(db, pkg)
+    second = scan(db, pkg, options={"rerun": True})
+    assert second.extracted == 0 and second.reused == first.extracted
+    assert sorted(f.id for f in second.findings) == sorted(f.id for f in first.findings)
+    assert all(r.segments for r in second.package.files if r.status == "ok" and r.units
+               and r.format not in ("media", "yaml"))
+
+
+def test_rescan_after_an_unfinished_scan_keeps_the_stored_text(tmp_path):
+    # A scan that saved another version of a file but never finished (killed)
+    # leaves the store's files ahead of the last finished scan; going back to
+    # the scanned bytes (still stored for a copy of the package) must not store
+    # that file again without its text.
+    from reviewer.ingest.package import EXTRACTOR_VERSIONS, load_package
+    from reviewer.service.scan import file_text, package_key
+    from reviewer.store import packages as pstore
+
+    pkg, copy = tmp_path / "pkg", tmp_path / "copy"
+    shutil.copytree(ROOT / "sample_courses" / "zh-data-structures", pkg)
+    shutil.copytree(pkg, copy)
+    db = open_db(tmp_path / "s.db")
+    first = scan(db, pkg)
+    scan(db, copy)
+    srt = next(pkg.glob("transcripts/*.srt"))
+    rel = srt.relative_to(pkg).as_posix()
+    text = [s.text for s in file_text(db, pkg, rel)]
+    original = srt.read_bytes()
+    srt.write_bytes(original + b"\n")
+    pstore.save_package(db, package_key(pkg), load_package(pkg), EXTRACTOR_VERSIONS)
+    srt.write_bytes(original)
+    again = scan(db, pkg)
+    assert [f.id for f in again.findings] == [f.id for f in first.findings]
+    assert [s.text for s in file_text(db, pkg, rel)] == text and text
+
+
 def test_a_zipped_package_has_the_same_digest_as_the_folder(tmp_path):
     src = ROOT / "sample_courses" / "en-intro-ml"
     archive = tmp_path / "en-intro-ml.zip"

@@ -48,6 +48,19 @@ def test_cached_file_is_found_by_digest_format_and_extractor(tmp_path):
     assert store.cached_file(db, "f" * 64, "md", "1", "x.md") is None
 
 
+def test_a_cached_file_without_its_text_and_the_text_read_later(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    pid = store.save_package(db, "/x/pkg", _package(), {"md": "1"})
+    head = store.cached_file(db, "a" * 64, "md", "1", "renamed.md", segments=False)
+    assert head is not None and head.segments == [] and head.units == 1
+    segs = store.cached_segments(db, "a" * 64, "md", "1", "renamed.md")
+    assert [(s.file, s.text) for s in segs] == [("renamed.md", "开源软件开发的第一课")]
+    assert store.cached_segments(db, "f" * 64, "md", "1", "x.md") is None
+    assert store.files_unchanged(db, pid, _package(), {"md": "1"})
+    assert not store.files_unchanged(db, pid, _package(), {"md": "2"})
+    assert not store.files_unchanged(db, pid, _package(sha="c" * 64), {"md": "1"})
+
+
 @pytest.mark.parametrize("query,expected", [("开源软件", 1), ("开源", 1), ("第一课", 1), ("闭源", 0)])
 def test_search_works_for_chinese_of_any_length(tmp_path, query, expected):
     db = open_db(tmp_path / "s.db")
