@@ -319,9 +319,10 @@ def verify_envelope(data: Any, trust: TrustStore, *, at: datetime | None = None,
         result.reasons.append(reason("envelope.no_signatures"))
         return result
     _check_signatures(env, trust, result)
-    if not any(c.valid for c in result.signatures) or env.payload_type != PAYLOAD_TYPE:
-        if not any(c.valid for c in result.signatures):
-            result.reasons.append(reason("signature.none_valid"))
+    if not any(c.valid for c in result.signatures):
+        result.reasons.append(reason("signature.none_valid"))
+        return result
+    if env.payload_type != PAYLOAD_TYPE:  # reported above; a payload of another type is not read
         return result
     # From here on the payload is authenticated by at least one trusted key.
     result.payload_sha256 = hashlib.sha256(env.payload).hexdigest()
