@@ -425,9 +425,11 @@ def detect(text: str, rules: PiiRules) -> list[Hit]:
         found += _student_ids(text, rules)
     found.sort(key=lambda h: (PRIORITY.index(h.rule), h.start))
     kept: list[Hit] = []
+    spans: list[tuple[int, int]] = []
     for hit in found:
-        if not _masked([(k.start, k.end) for k in kept], hit.start, hit.end):
+        if not _masked(spans, hit.start, hit.end):
             kept.append(hit)
+            spans.append((hit.start, hit.end))
     kept.sort(key=lambda h: h.start)
     return kept
 
