@@ -170,10 +170,6 @@ def previous_review(db: sqlite_utils.Database, package_id: int, digest: str
     return rows[0] if rows else None
 
 
-def package_reviews(db: sqlite_utils.Database, package_id: int) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM reviews WHERE package_id = ? ORDER BY id", [package_id]))
-
-
 def create_review(db: sqlite_utils.Database, package_id: int, digest: str,
                   checklists: dict[str, str], checklists_digest: str, reviewer: str,
                   carried_from: int | None) -> int:
