@@ -97,3 +97,13 @@ def test_layout_fallback_with_pdfplumber(make_pdf):
 def test_reader_directly(make_pdf):
     out = read_pdf(make_pdf(["a page"]), "p.pdf")
     assert out.segments[0].file == "p.pdf" and out.segments[0].ordinal == 0
+
+
+def test_pdf_dates_default_missing_fields_by_position_and_survive_a_bad_offset():
+    from reviewer.ingest.formats.base import pdf_date
+
+    assert pdf_date("D:20230912") == "2023-09-12T00:00:00"
+    assert pdf_date("D:202309") == "2023-09-01T00:00:00"
+    assert pdf_date("D:20230912171657+08'00'") == "2023-09-12T17:16:57+08:00"
+    # an offset of a day or more (hostile metadata) must not make the PDF unreadable
+    assert pdf_date("D:20230912171657+99'00'") == "2023-09-12T17:16:57"

@@ -68,7 +68,8 @@ def pdf_date(value: str | None) -> str | None:
     rest = text[len(digits):]
     if len(digits) < 4:
         return None
-    digits = (digits + "0101000000")[:14] if len(digits) < 14 else digits[:14]
+    # Missing fields default to month 01, day 01, 00:00:00 (by position).
+    digits = digits[:14] + "0101000000"[max(0, len(digits) - 4):]
     if len(digits) >= 8 and digits[4:6] == "00":
         digits = digits[:4] + "01" + digits[6:]
     if digits[6:8] == "00":
@@ -82,12 +83,13 @@ def pdf_date(value: str | None) -> str | None:
         stamp = stamp.replace(tzinfo=timezone.utc)
     elif rest[:1] in "+-" and len(rest) >= 3:
         sign = 1 if rest[0] == "+" else -1
+        from datetime import timedelta
+
         try:
             hours = int(rest[1:3])
             minutes = int(rest[3:5]) if len(rest) >= 5 else 0
-        except ValueError:
+            zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        except ValueError:  # not digits, or an offset of a day or more: keep the local time
             return stamp.isoformat()
-        from datetime import timedelta
-
-        stamp = stamp.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+        stamp = stamp.replace(tzinfo=zone)
     return stamp.isoformat()
