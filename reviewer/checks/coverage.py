@@ -154,7 +154,22 @@ def _messages(data: Any, source: str) -> dict[str, Msg]:
                         data, ["messages", key])
         zh = str(value.get("zh") or value.get("en"))
         out[key] = {"zh": zh, "en": str(value.get("en") or zh)}
+        for lang, template in out[key].items() if key in _TEMPLATE_SAMPLES else ():
+            try:
+                template.format(**_TEMPLATE_SAMPLES[key])
+            except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
+                raise _fail(source, f"messages.{key}.{lang}: unusable placeholder in "
+                                    f"{template!r} ({type(exc).__name__}: {exc})",
+                            data, ["messages", key]) from None
     return out
+
+
+#: The values each message is formatted with (a rule file's template is tried on them when
+#: it is parsed, so a placeholder typo fails the file, not every scan).
+_TEMPLATE_SAMPLES: dict[str, dict[str, Any]] = {
+    "uncovered": {"title": "t", "score": 0.5, "threshold": 0.5},
+    "hours": {"hours": 48.0, "need_min": 2160.0, "have_min": 600.0, "ratio": 0.5},
+}
 
 
 def _topic_rules(data: Any, source: str) -> TopicRules:

@@ -323,6 +323,9 @@ def test_hours_without_timing_or_transcripts(rules):
     (lambda d: d["topics"]["numbered"].append({"level": 1}), "topics.numbered"),
     (lambda d: d["hours"].update(severity="critical"), "hours.severity"),
     (lambda d: d["messages"].update(uncovered="plain"), "messages.uncovered"),
+    (lambda d: d["messages"].update(uncovered={"zh": "主题 {name}", "en": "x"}),
+     "messages.uncovered.zh"),
+    (lambda d: d["messages"].update(hours={"zh": "{hours:.1f", "en": "x"}), "messages.hours"),
     (lambda d: d["tests"]["titles"].append(["第一章 绪论", "第一章"]), "tests"),
     (lambda d: d["tests"]["not_admin"].append("考核方式"), "tests"),
 ])
