@@ -872,6 +872,12 @@ def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
             refuse(f"note:#{n + 1}", ReviewError("empty-note", {"zh": "备注不能为空",
                                                                 "en": "a note cannot be empty"}))
             continue
+        if isinstance(target, (int, float)) and not isinstance(target, bool):
+            target = str(target)  # an id YAML read as a number, as the answer keys are
+        if target is not None and not isinstance(target, str):
+            refuse(f"note:#{n + 1}", ReviewError("bad-value", {
+                "zh": "备注的 target 应为检查项或发现的编号", "en": "a note's target must be an item or finding id"}))
+            continue
         if (text.strip(), target) in existing:
             report.unchanged.append(f"note:#{n + 1}")
             continue

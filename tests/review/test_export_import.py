@@ -97,3 +97,15 @@ def test_malformed_import_data_is_a_usage_error(db, course, data):
     with pytest.raises(ReviewError) as err:
         R.import_answers(db, course.path, data)
     assert err.value.usage and err.value.code == "bad-import"
+
+
+def test_a_note_target_that_is_not_an_id_is_reported_not_a_crash(db, course):
+    course.version(findings=[])
+    report = R.import_answers(db, course.path, {"notes": [
+        {"text": "看列表", "target": ["P1"]}, {"text": "看映射", "target": {"a": 1}},
+        {"text": "数字编号", "target": 12}, {"text": "无目标"}]})
+    assert [e["entry"] for e in report.errors] == ["note:#1", "note:#2"]
+    assert all(e["code"] == "bad-value" for e in report.errors)
+    assert report.applied == ["note:#3", "note:#4"]
+    assert [(n["text"], n["target"]) for n in R.review_status(db, course.path).notes] == \
+        [("数字编号", "12"), ("无目标", None)]
