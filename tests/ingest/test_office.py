@@ -132,6 +132,21 @@ def test_docx_outline_level_makes_a_heading(make_docx):
     assert record.segments[1].locator.heading == "第三章 自定义标题"
 
 
+def test_docx_malformed_outline_level_is_body_text_not_an_unreadable_file(make_docx):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def fill(doc):
+        p = doc.add_paragraph("第三章 格式错误的大纲级别")
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="one"/>'))
+        doc.add_paragraph("正文")
+
+    record = read_file(make_docx(fill), "notes/a.docx")
+    assert record.status == "ok", record.error
+    assert [s.text for s in record.segments] == ["第三章 格式错误的大纲级别", "正文"]
+    assert record.segments[1].locator.heading is None
+
+
 def test_office_lock_file():
     data = b"\x0bJames Hudson" + b"\x00" * 150
     record = read_file(data, "hardcases/~$yer_mls.docx")

@@ -161,6 +161,13 @@ _FALLBACK = f"{{{_MC}}}Fallback"
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
+def _outline_level(lvl: Any) -> int | None:
+    """A ``w:outlineLvl`` element's level 0-8; ``None`` for body text (9) or a value
+    Word never writes (a malformed file must not lose its text over it)."""
+    value = lvl.get(f"{{{_W}}}val", "9").strip()
+    return int(value) if value.isascii() and value.isdigit() and int(value) < 9 else None
+
+
 class _DocxWalker:
     """Walks the body in document order, emitting paragraphs with heading paths."""
 
@@ -190,8 +197,7 @@ class _DocxWalker:
                 return None
             lvl = style.find(f"{{{_W}}}pPr/{{{_W}}}outlineLvl")
             if lvl is not None:
-                value = int(lvl.get(f"{{{_W}}}val", "9"))
-                return value if value < 9 else None
+                return _outline_level(lvl)
             name = style.find(f"{{{_W}}}name")
             if name is not None:
                 m = _HEADING_NAME.match(name.get(f"{{{_W}}}val", "").strip())
@@ -213,8 +219,7 @@ class _DocxWalker:
             return None
         lvl = ppr.find(f"{{{_W}}}outlineLvl")
         if lvl is not None:
-            value = int(lvl.get(f"{{{_W}}}val", "9"))
-            return value if value < 9 else None
+            return _outline_level(lvl)
         style = ppr.find(f"{{{_W}}}pStyle")
         if style is not None:
             return self.styles.get(style.get(f"{{{_W}}}val", ""))
