@@ -26,21 +26,13 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stream_sha256(stream: BinaryIO, limit: int | None = None) -> tuple[str, int]:
-    """SHA-256 of a stream read in chunks: ``(hex, bytes read)``.
-
-    With ``limit`` reading stops after ``limit`` bytes (used to hash huge
-    entries without holding them in memory).
-    """
-    h = hashlib.sha256()
-    total = 0
-    while True:
-        want = _CHUNK if limit is None else min(_CHUNK, limit - total)
-        if want <= 0:
-            break
-        chunk = stream.read(want)
-        if not chunk:
-            break
+def stream_sha256(stream: BinaryIO, head: bytes = b"") -> tuple[str, int]:
+    """SHA-256 of ``head`` (bytes already read from ``stream``) followed by the rest of
+    the stream, read in chunks: ``(hex, bytes hashed)``.  Hashes huge files without
+    holding them in memory."""
+    h = hashlib.sha256(head)
+    total = len(head)
+    while chunk := stream.read(_CHUNK):
         h.update(chunk)
         total += len(chunk)
     return h.hexdigest(), total

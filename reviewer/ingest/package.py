@@ -16,7 +16,6 @@ gets ``status="error"``, a one-line ``error`` and an
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -150,12 +149,8 @@ def _read_entry(entry: Entry, limits: Limits) -> tuple[bytes | None, str, int]:
         if len(data) > entry.size:  # grew since it was listed: the rest, up to the limit
             data += stream.read(limits.max_file_bytes + 1 - len(data))
         if len(data) > limits.max_file_bytes:  # grew since it was listed
-            h = hashlib.sha256(data)
-            size = len(data)
-            while chunk := stream.read(1 << 20):
-                h.update(chunk)
-                size += len(chunk)
-            return None, h.hexdigest(), size
+            sha, size = stream_sha256(stream, head=data)
+            return None, sha, size
     return data, file_sha256(data), len(data)
 
 

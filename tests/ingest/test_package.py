@@ -361,3 +361,16 @@ def test_oversize_manifest_is_reported(tmp_path):
     assert package.manifest is None
     assert package.file("course.yaml").status == "error"
     assert "manifest-invalid" in {i.rule for i in package.issues}
+
+
+def test_a_file_that_grew_past_the_limit_since_listing_is_hashed_whole():
+    import io
+
+    from reviewer.ingest.package import _read_entry
+    from reviewer.ingest.sources import Entry
+
+    data = b"grown " * 5000
+    entry = Entry("a.txt", 10, lambda: io.BytesIO(data))
+    assert _read_entry(entry, Limits(max_file_bytes=10_000)) == (None, file_sha256(data), len(data))
+    small = Entry("b.txt", 2, lambda: io.BytesIO(b"ok\n"))
+    assert _read_entry(small, Limits()) == (b"ok\n", file_sha256(b"ok\n"), 3)
