@@ -21,6 +21,11 @@ from typing import Any
 import click
 
 from reviewer.cli.common import EXIT_PROBLEMS, EXIT_USAGE, db_option, fail, open_store, resolve_lang
+# The labels of the review model (this module is loaded only for ``reviewer review``,
+# which imports the model through the service anyway).
+from reviewer.review.model import ANSWER_LABELS as ANSWER
+from reviewer.review.model import DECISION_LABELS as DECISION
+from reviewer.review.model import DISPOSITION_LABELS as DISPOSITION
 
 #: Strings shown by these commands, zh first.
 TEXT: dict[str, dict[str, str]] = {
@@ -65,14 +70,6 @@ TEXT: dict[str, dict[str, str]] = {
     "checklists_ok": {"zh": "{lists} 个检查表、{items} 个检查项，全部有效（{digest}）",
                       "en": "{lists} checklists, {items} items, all valid ({digest})"},
 }
-ANSWER = {"pass": {"zh": "通过", "en": "pass"}, "fail": {"zh": "不通过", "en": "fail"},
-          "na": {"zh": "不适用", "en": "n/a"}}
-DISPOSITION = {"confirmed": {"zh": "确认问题", "en": "confirmed"},
-               "false-alarm": {"zh": "误报", "en": "false alarm"},
-               "accepted": {"zh": "可接受", "en": "accepted"}}
-DECISION = {"recommend": {"zh": "推荐", "en": "recommend"},
-            "revise": {"zh": "修改后重新提交", "en": "revise and resubmit"},
-            "reject": {"zh": "不推荐", "en": "reject"}}
 SEVERITY = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
             "info": {"zh": "提示", "en": "info"}}
 
