@@ -641,17 +641,23 @@ def _evidence(segment: Segment) -> dict[str, Any]:
 # ------------------------------------------------------------------ hours
 
 def _num(value: Any) -> float | None:
-    if isinstance(value, bool):
+    """A positive, finite number from a manifest value (``.inf`` or "nan" is none)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
-    if isinstance(value, (int, float)) and value > 0:
-        return float(value)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return number if number > 0 else None
-    return None
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):  # OverflowError: an int too large for a float
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def _option(ctx: CheckContext, name: str, default: float) -> float:
+    """A finite number from the check options, else ``default``."""
+    try:
+        value = float(ctx.options.get(name, default))
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return value if math.isfinite(value) else default
 
 
 def declared_class_hours(manifest: dict[str, Any] | None, rules: HoursRules) -> float | None:
@@ -680,11 +686,7 @@ def hours_findings(ctx: CheckContext, rules: CoverageRules) -> list[Finding]:
         return [file_finding(manifest_file, check=CHECK, rule="hours-unknown",
                              category=rules.category, severity="info", message=dict(msg),
                              match=f"{hours:g}", extra={"class_hours": hours})]
-    ratio = ctx.options.get("hours_min_ratio", rules.hours.min_ratio)
-    try:
-        ratio = float(ratio)
-    except (TypeError, ValueError):
-        ratio = rules.hours.min_ratio
+    ratio = _option(ctx, "hours_min_ratio", rules.hours.min_ratio)
     need_min = hours * rules.hours.minutes_per_class_hour
     have_min = total_ms / 60_000
     if have_min >= ratio * need_min:
@@ -739,10 +741,7 @@ def check_coverage(ctx: CheckContext) -> CheckResult:
                 syllabus, check=CHECK, rule="no-topics", category=rules.category,
                 severity="info", message=dict(rules.messages["no_topics"])))
         return CheckResult(findings)
-    try:
-        threshold = float(ctx.options.get("coverage_threshold", rules.threshold))
-    except (TypeError, ValueError):
-        threshold = rules.threshold
+    threshold = _option(ctx, "coverage_threshold", rules.threshold)
     index = ContentIndex(package, rules)
     report = CoverageReport()
     for topic, result, terms in assess(topics, index, rules, threshold):

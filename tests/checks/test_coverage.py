@@ -288,6 +288,8 @@ def test_no_topics_names_the_syllabus_that_was_read(rules):
     ({"hours": 48}, 48), ({"hours": "32"}, 32), ({"credit_hours": 2}, 32),
     ({"credit_hours": 36}, 36), ({"hours": 0, "credit_hours": 3}, 48), ({}, None),
     ({"hours": "many"}, None), ({"hours": True}, None),
+    ({"hours": float("inf"), "credit_hours": 2}, 32), ({"hours": "nan"}, None),
+    ({"hours": "inf"}, None), ({"hours": 10 ** 400}, None), ({"hours": [2]}, None),
 ])
 def test_declared_class_hours(rules, manifest, hours):
     assert declared_class_hours(manifest, rules.hours) == hours
@@ -305,6 +307,15 @@ def test_hours_that_transcripts_cannot_support(rules):
                 if f.rule == "hours-unsupported"]
     enough = _package(_cues("t/1.srt", ["讲课"] * 50, step_ms=60_000), manifest={"hours": 2})
     assert not [f for f in _run(enough, rules).findings if f.rule.startswith("hours")]
+
+
+def test_options_that_are_not_finite_numbers_fall_back_to_the_rule_file(rules):
+    short = _cues("t/1.srt", ["讲课"] * 30, step_ms=60_000)
+    pkg = _package(short, manifest={"hours": 2})
+    [finding] = [f for f in _run(pkg, rules, hours_min_ratio="nan",
+                                 coverage_threshold=float("inf")).findings
+                 if f.rule == "hours-unsupported"]
+    assert finding.extra["min_ratio"] == rules.hours.min_ratio
 
 
 def test_hours_without_timing_or_transcripts(rules):
