@@ -367,7 +367,7 @@ def import_(path: str, file: str, db_path: str | None) -> None:
         data = yaml.safe_load(raw)
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read {file}: {exc}")
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:  # RecursionError: hostile nesting
         mark = getattr(exc, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file
         fail(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}")

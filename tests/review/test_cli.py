@@ -151,6 +151,10 @@ def test_import_reports_bad_entries_and_bad_files(run, course, tmp_path):
     listy = tmp_path / "list.yaml"
     listy.write_text("- just a list\n", encoding="utf-8")
     assert run("import", course.path, str(listy)).exit_code == 2
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("answers: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    r = run("import", course.path, str(deep))
+    assert r.exit_code == 2 and "deep.yaml" in r.stderr
 
 
 def test_malformed_checklists_exit_2_with_file_and_line(run, course, tmp_path, monkeypatch):
