@@ -35,6 +35,7 @@ def _ts(p: str) -> str:
 
 TIMING = re.compile(rf"^\s*(?P<start>{_ts('a')})\s*-{{1,2}}>\s*(?P<end>{_ts('b')})(?P<settings>(?:\s.*)?)$")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>|<\d{1,2}:\d{2}[^<>]{0,20}>|\{\\[^{}]{0,100}\}")
+_STAMP = re.compile(rf"^\s*{_ts('a')}\s*$")
 _INDEX = re.compile(r"^\s*\d{1,9}\s*$")
 _VTT_BLOCKS = ("NOTE", "STYLE", "REGION")
 
@@ -57,19 +58,14 @@ _DEFECTS = {
 
 
 def parse_timestamp(stamp: str) -> int:
-    """Tolerant timestamp → milliseconds: ``01:02:03,5`` is 3723500, ``02:03.25`` is 123250."""
-    stamp = re.sub(r"\s+", "", stamp)
-    main, frac = stamp, ""
-    for sep in (",", "."):
-        if sep in stamp:
-            main, _, frac = stamp.rpartition(sep)
-            break
-    parts = [int(p) for p in main.split(":")]
-    while len(parts) < 3:
-        parts.insert(0, 0)
-    hours, minutes, seconds = parts[-3:]
-    millis = int((frac + "000")[:3]) if frac else 0
-    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+    """Tolerant timestamp → milliseconds: ``01:02:03,5`` is 3723500, ``02:03.25`` is 123250.
+
+    The grammar and arithmetic are those of the timing lines (:data:`TIMING`, :func:`_ms`).
+    """
+    m = _STAMP.match(stamp)
+    if m is None:
+        raise ValueError(f"not a subtitle timestamp: {stamp!r}")
+    return _ms(m, "a")
 
 
 def _ms(m: re.Match, p: str) -> int:
