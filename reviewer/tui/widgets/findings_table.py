@@ -9,7 +9,9 @@ list comprehension and a repaint.
 
 from __future__ import annotations
 
-from rich.cells import set_cell_size
+from functools import lru_cache
+
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual.binding import Binding
 from textual.events import Click
@@ -20,17 +22,37 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reviewer.i18n import t
-from reviewer.tui.findings_model import FindingRow, FindingsModel
+from reviewer.tui.findings_model import DISPOSITIONS, FindingRow, FindingsModel
 
 #: Column ids in display order.
 COLUMNS = ("severity", "check", "file", "location", "match", "disposition")
 
 
-def column_widths(total: int) -> dict[str, int]:
-    """Widths for the columns so that they and their separators fill ``total`` cells."""
+@lru_cache(maxsize=8)
+def _label_widths(lang: str) -> tuple[int, int]:
+    """Cells needed by the longest severity and disposition labels in ``lang``.
+
+    A disposition may carry the one-cell ↻ of a finding to look at again.
+    """
+    severity = max(cell_len(t(f"severity.{s}", lang)) for s in ("error", "warning", "info"))
+    disposition = 1 + max(cell_len(t(f"tui.disposition.{d}", lang))
+                          for d in ("none", "new", *DISPOSITIONS))
+    return severity, disposition
+
+
+@lru_cache(maxsize=32)
+def column_widths(total: int, lang: str = "zh") -> dict[str, int]:
+    """Widths for the columns so that they and their separators fill ``total`` cells.
+
+    The severity and disposition columns are as wide as their longest label
+    in ``lang`` (确认问题 must not read 确认…), the others shrink below 90 cells.
+    """
+    severity, disposition = _label_widths(lang)
     fixed = {"severity": 6, "check": 10, "location": 16, "disposition": 8}
     if total < 90:
         fixed = {"severity": 5, "check": 8, "location": 13, "disposition": 6}
+    fixed["severity"] = max(fixed["severity"], severity)
+    fixed["disposition"] = max(fixed["disposition"], min(disposition, 12))
     rest = max(10, total - sum(fixed.values()) - (len(COLUMNS) - 1))
     file_w = max(6, rest * 2 // 5)
     out = dict(fixed)
@@ -48,8 +70,6 @@ def fit(text: str, width: int, *, keep_end: bool = False) -> str:
     text = text.replace("\n", " ").replace("\r", " ")
     if width <= 0:
         return ""
-    from rich.cells import cell_len
-
     if cell_len(text) > width:
         if keep_end:
             tail = text
@@ -103,7 +123,7 @@ def cells(row: FindingRow, lang: str) -> dict[str, str]:
 
 def header_text(width: int, lang: str, sort_key: str, reverse: bool) -> str:
     """The header line matching :func:`column_widths`, with the sort column marked."""
-    widths = column_widths(width)
+    widths = column_widths(width, lang)
     parts = []
     for col in COLUMNS:
         label = t(f"tui.findings.col.{col}", lang)
@@ -232,7 +252,7 @@ class FindingsTable(ScrollView, can_focus=True):
             return Strip([Segment(" " * width, base)], width)
         row = self.model.rows[view[index]]
         texts = cells(row, self.lang)
-        widths = column_widths(width)
+        widths = column_widths(width, self.lang)
         line_style = base
         if row.disposition is not None:
             line_style = base + self.get_component_rich_style("findings-table--done")
