@@ -115,3 +115,35 @@ def test_fit_cuts_paths_from_the_front_and_text_from_the_back():
     text = fit("找人代刷網課的同學", 9)
     assert text.endswith("…") and cell_len(text) == 9
     assert fit("short", 8, keep_end=True) == "short   "
+
+
+def test_severity_and_disposition_labels_fit_their_columns_at_80_columns():
+    """确认问题 read 确认… at 80 columns: the fixed widths ignored the labels' length."""
+    from rich.cells import cell_len
+
+    from reviewer.i18n import t
+    from reviewer.tui.findings_model import FindingRow
+    from reviewer.tui.widgets.findings_table import column_widths, disposition_label
+
+    row = FindingRow(_findings(1)[0])
+    for lang in ("zh", "en"):
+        for total in (80, 100, 140):
+            widths = column_widths(total, lang)
+            assert sum(widths.values()) + len(widths) - 1 == total
+            for sev in ("error", "warning", "info"):
+                assert cell_len(t(f"severity.{sev}", lang)) <= widths["severity"]
+            for disp in ("confirmed", "false-alarm", "accepted"):
+                row.disposition, row.recheck = disp, True
+                assert cell_len(disposition_label(row, lang)) <= widths["disposition"], \
+                    (lang, total, disp)
+
+
+def test_detail_pane_says_the_disposition_and_reason_on_its_first_line():
+    """The pane shows six lines at 80×24: the disposition came last and was cut off."""
+    from reviewer.tui.findings_model import FindingRow
+    from reviewer.tui.widgets.finding_detail import detail_text
+
+    row = FindingRow(_findings(1)[0], "false-alarm", "专业讨论")
+    first = detail_text(row, "zh").plain.split("\n")[0]
+    assert "误报" in first and "专业讨论" in first
+    assert "第0条" in detail_text(row, "zh").plain

@@ -1,8 +1,8 @@
 """The detail pane under the findings table (room: tui).
 
-Shows what the check says, where (file and page/slide/timestamp/line), the
-text around the match with the match highlighted, and the reviewer's
-disposition with its reason.
+Shows the reviewer's disposition with its reason, what the check says, where
+(file and page/slide/timestamp/line), and the text around the match with the
+match highlighted.
 """
 
 from __future__ import annotations
@@ -22,9 +22,21 @@ def detail_text(row: FindingRow | None, lang: str) -> Text:
         return Text(t("tui.findings.empty", lang), style="dim")
     f = row.finding
     out = Text()
-    out.append(f"{t(f'severity.{f.severity}', lang)} · {check_label(f.check, lang)} · "
-               f"{category_label(f.category, lang)} · {f.rule}\n", style="bold")
-    out.append(f.msg(lang) + "\n")
+    names = [t(f"severity.{f.severity}", lang), check_label(f.check, lang)]
+    category = category_label(f.category, lang)
+    if category not in names:
+        names.append(category)
+    out.append(" · ".join([*names, f.rule]), style="bold")
+    # the disposition goes on the first line: on a 24-line terminal the pane
+    # shows six lines, and a long message or context would push it out of sight
+    out.append("  ")
+    out.append(t("tui.findings.disposition", lang) + disposition_label(row, lang),
+               style="green" if row.disposition else "yellow")
+    if row.reason:
+        out.append(" — " + row.reason)
+    if row.recheck:
+        out.append("  " + t("tui.disposition.recheck", lang), style="bold yellow")
+    out.append("\n" + f.msg(lang) + "\n")
     where = f"{f.file or t('tui.findings.whole_package', lang)} · {location_label(row, lang)}"
     out.append(t("tui.findings.where", lang) + where + "\n", style="cyan")
     if f.context:
@@ -33,13 +45,8 @@ def detail_text(row: FindingRow | None, lang: str) -> Text:
         out.append(t("tui.findings.context", lang))
         out.append(f.context[:start])
         out.append(f.context[start:end], style="bold reverse")
-        out.append(f.context[end:] + "\n")
-    out.append(t("tui.findings.disposition", lang) + disposition_label(row, lang),
-               style="green" if row.disposition else "yellow")
-    if row.reason:
-        out.append(" — " + row.reason)
-    if row.recheck:
-        out.append("  " + t("tui.disposition.recheck", lang), style="bold yellow")
+        out.append(f.context[end:])
+    out.rstrip()
     return out
 
 
