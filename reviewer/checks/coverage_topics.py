@@ -78,10 +78,13 @@ def manifest_topics(manifest: dict[str, Any] | None) -> list[Topic]:
                 title = title.get("zh") or title.get("en")
             if not isinstance(title, str) or not title.strip():
                 continue
-            keywords = item.get("keywords") or []
+            keywords = item.get("keywords")
             if isinstance(keywords, str):
                 keywords = [keywords]
-            out.append(Topic(title.strip(), [str(k) for k in keywords if str(k).strip()],
+            elif not isinstance(keywords, list):
+                keywords = []
+            out.append(Topic(title.strip(), [str(k) for k in keywords if isinstance(k, (str, int))
+                                             and not isinstance(k, bool) and str(k).strip()],
                              source={"manifest": f"topics[{i}]"}))
     return _dedupe(out)
 

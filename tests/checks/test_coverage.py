@@ -158,6 +158,13 @@ def test_manifest_topics_forms():
     assert manifest_topics(None) == [] and manifest_topics({"topics": "not a list"}) == []
 
 
+def test_manifest_topic_keywords_of_the_wrong_shape_are_ignored():
+    manifest = {"topics": [{"title": "树", "keywords": 5}, {"title": "图", "keywords": True},
+                           {"title": "堆", "keywords": [None, {"x": 1}, "最小堆", 2]}]}
+    assert [(t.title, t.keywords) for t in manifest_topics(manifest)] == [
+        ("树", []), ("图", []), ("堆", ["最小堆", "2"])]
+
+
 def test_key_terms_drop_stopwords_and_mark_generic(rules):
     terms = {t.key: generic for t, generic, _, _ in
              key_terms(Topic("Understanding the Learning of Reinforcement Policies"), rules)}
