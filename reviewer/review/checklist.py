@@ -182,6 +182,8 @@ def _compose(text: str, source: str) -> tuple[Any, yaml.Node]:
         raise ChecklistError([ChecklistProblem(source, line, f"YAML syntax error: {what}")]) from exc
     except yaml.YAMLError as exc:
         raise ChecklistError([ChecklistProblem(source, None, f"YAML error: {exc}")]) from exc
+    except RecursionError as exc:  # the composer recurses per nesting level
+        raise ChecklistError([ChecklistProblem(source, None, "YAML nested too deeply")]) from exc
     finally:
         loader.dispose()
     return data, node

@@ -214,3 +214,9 @@ def test_code_holds_no_checklist_text():
     for path in src.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not any(q in text for q in questions), path
+
+
+def test_deeply_nested_checklist_is_a_checklist_error():
+    with pytest.raises(ChecklistError) as exc:
+        parse_checklist("items: " + "[" * 100_000 + "]" * 100_000 + "\n", "deep.yaml")
+    assert "deep.yaml" in str(exc.value) and "nested too deeply" in str(exc.value)
