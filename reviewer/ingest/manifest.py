@@ -26,6 +26,8 @@ from reviewer.ingest.model import IngestIssue, Locator
 MANIFEST_NAMES = ("course.yaml", "course.yml")
 #: A manifest larger than this is refused (it is a short file by nature).
 MAX_MANIFEST_BYTES = 1 << 20
+#: Nodes a manifest may hold with its YAML aliases expanded (a real one has a few thousand).
+MAX_MANIFEST_NODES = 100_000
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "manifest.schema.json"
 _UNSAFE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\")
 
@@ -45,6 +47,42 @@ _Loader.yaml_implicit_resolvers = {
 def manifest_schema() -> dict[str, Any]:
     """The manifest JSON Schema as a dict."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _expanded_size(root: Any) -> int:
+    """How many nodes ``root`` holds once YAML aliases are expanded (as the manifest
+    dict, its validation and its JSON copy will hold them), counted up to just above
+    :data:`MAX_MANIFEST_NODES`; a node that contains itself counts as too many."""
+    too_many = MAX_MANIFEST_NODES + 1
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            return too_many
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        open_nodes.add(key)
+        total = 1
+        for child in children:
+            total += size(child)
+            if total >= too_many:
+                break
+        open_nodes.discard(key)
+        sizes[key] = min(total, too_many)
+        return sizes[key]
+
+    try:
+        return size(root)
+    except RecursionError:
+        return too_many
 
 
 def _isoify(value: Any) -> Any:
@@ -103,8 +141,17 @@ def parse_manifest(data: bytes, file: str = "course.yaml") -> tuple[dict[str, An
     except DecodeError as exc:
         return None, [_invalid("清单文件无法解码（应为 UTF-8）", f"manifest: {exc}", file, None)]
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        loaded = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            if root is not None and _expanded_size(root) > MAX_MANIFEST_NODES:
+                return None, [_invalid(
+                    f"清单过于复杂：YAML 别名展开后超过 {MAX_MANIFEST_NODES} 个节点，或引用自身",
+                    f"manifest too complex: its YAML aliases expand to more than {MAX_MANIFEST_NODES} "
+                    "nodes or refer to themselves", file, root.start_mark.line + 1)]
+            loaded = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -130,6 +130,36 @@ def test_broken_manifest_does_not_stop_the_package(tmp_path):
     assert package.file("syllabus.md").role == "syllabus"
 
 
+def _alias_bomb(levels: int = 9) -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("text", ["id: x\ntitle: &t [*t]\n", _alias_bomb()],
+                         ids=["self-reference", "billion-laughs"])
+def test_hostile_yaml_aliases_are_refused_not_expanded(tmp_path, text):
+    # A self-referencing alias raised RecursionError out of the scan; 9**9
+    # expanded list items would take minutes and gigabytes.
+    manifest, issues = parse_manifest(text.encode())
+    assert manifest is None
+    assert [i.rule for i in issues] == ["manifest-invalid"]
+    assert "too complex" in issues[0].message["en"]
+    root = tmp_path / "pkg"
+    root.mkdir()
+    (root / "course.yaml").write_text(text, encoding="utf-8")
+    (root / "syllabus.md").write_text("# 大纲\n", encoding="utf-8")
+    package = load_package(root)
+    assert package.manifest is None and package.file("course.yaml").status == "error"
+
+
+def test_an_ordinary_alias_is_still_read():
+    manifest, issues = parse_manifest(
+        b"id: x\ntitle: &t Course\nx-short-title: *t\n")
+    assert manifest is not None and manifest["x-short-title"] == "Course"
+
+
 def test_shipped_sample_manifests_are_clean(samples_dir):
     manifests = sorted(samples_dir.glob("*/course.yaml"))
     if not manifests:
