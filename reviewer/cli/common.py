@@ -60,3 +60,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """One line on stderr, then exit (2 by default)."""
     click.echo(f"reviewer: {message}", err=True)
     sys.exit(code)
+
+
+def write_output(path: str | Path, text: str) -> None:
+    """Write a command's output to ``path`` atomically (a temporary file renamed into
+    place: never half a report), or exit 2 saying why the place is unusable."""
+    from reviewer.service.signing import InputError, write_text_atomic
+
+    try:
+        write_text_atomic(Path(path), text)
+    except InputError as exc:
+        fail(str(exc))

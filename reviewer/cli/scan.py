@@ -9,7 +9,8 @@ from itertools import groupby
 import click
 
 from reviewer import __version__
-from reviewer.cli.common import EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_store, resolve_lang
+from reviewer.cli.common import (EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_store, resolve_lang,
+                                 write_output)
 
 
 @click.command()
@@ -46,8 +47,7 @@ def scan(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tuple[st
         click.echo(f"reviewer: rule file skipped: {err}", err=True)
     text = _render(outcome, fmt, lang, db)
     if out:
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_output(out, text)
     elif fmt == "text":
         sys.stdout.write(text)
     else:

@@ -166,6 +166,21 @@ def test_bad_input_exits_2_with_one_line(tmp_path, args, needle):
     assert proc.stdout == ""
 
 
+def test_scan_out_writes_the_report_or_says_in_one_line_why_it_cannot(tmp_path):
+    report = tmp_path / "reports" / "r.json"
+    proc = run_cli("scan", "sample_courses/en-intro-ml", "--format", "json", "--out", str(report),
+                   db=tmp_path / "s.db")
+    assert proc.returncode in (0, 1) and proc.stdout == ""
+    assert json.loads(report.read_text(encoding="utf-8"))["findings"]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    proc = run_cli("scan", "sample_courses/en-intro-ml", "--format", "json",
+                   "--out", str(blocker / "r.json"), db=tmp_path / "s.db")
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "cannot write" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_a_broken_extra_lexicon_is_reported_and_the_scan_goes_on(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: broken\nterms: [unclosed\n", encoding="utf-8")
