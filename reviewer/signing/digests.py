@@ -64,8 +64,9 @@ def sm3_hex(data: bytes) -> str:
     return h.finalize().hex()
 
 
-def _entries(source: str | Path) -> dict[str, Any]:
-    """The package's files exactly as ingest lists them: canonical path → entry.
+def _entries(source: str | Path) -> tuple[dict[str, Any], Any]:
+    """The package's files exactly as ingest lists them (canonical path → entry), and
+    the open source, which the caller closes.
 
     Raises ``PackageError`` (from ingest) when the path is not a readable package.
     """

@@ -21,7 +21,7 @@ import yaml
 from reviewer import __version__
 from reviewer.signing.dsse import Envelope
 from reviewer.signing.sign import SigningError, self_check
-from reviewer.signing.verify import Verification, parse_payload
+from reviewer.signing.verify import Verification, parse_payload, schema_problems
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("html", "md")
@@ -106,8 +106,6 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
     statement = parse_payload(env.payload)
     if not isinstance(statement, dict) or not isinstance(statement.get("predicate"), dict):
         raise ValueError("the payload is not a recommendation statement")
-    from reviewer.signing.verify import schema_problems
-
     problems = schema_problems(statement)
     if problems:
         raise ValueError("not a valid recommendation: " + "; ".join(problems[:5]))
