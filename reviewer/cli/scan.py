@@ -82,10 +82,8 @@ def _render(outcome, fmt: str, lang: str, db) -> str:
 
 def _dispositions(db, outcome) -> dict[str, tuple[str, str]]:
     """Dispositions recorded in the review of this package version, if any."""
-    try:
-        from reviewer.service.review import dispositions_for
-    except ImportError:
-        return {}
+    from reviewer.service.review import dispositions_for
+
     return dispositions_for(db, outcome.package_id, outcome.package.digest)
 
 
@@ -97,6 +95,7 @@ def render_text(outcome, lang: str) -> str:
     from rich.text import Text
 
     from reviewer.i18n import t
+    from reviewer.service.scan import severity_counts
 
     buf = StringIO()
     tty = sys.stdout.isatty()
@@ -129,9 +128,7 @@ def render_text(outcome, lang: str) -> str:
                     ctx.append(f.context[start:end], style="reverse " + colours.get(sev, ""))
                     ctx.append(f.context[end:], style="dim")
                     console.print(ctx)
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for f in outcome.findings:
-        counts[f.severity] += 1
+    counts = severity_counts(outcome.findings)
     if not outcome.findings:
         console.print(t("scan.no_findings", lang))
     cov = outcome.coverage
