@@ -38,6 +38,11 @@ class ActionSpec:
         """The key(s) as the help screen shows them (``f1 / ?``)."""
         return self.key_display or " / ".join(k.strip() for k in self.key.split(","))
 
+    @property
+    def footer_key(self) -> str | None:
+        """The first key only (``F1``): the footer has no room for ``F1 / ?`` at 80 columns."""
+        return self.key_display.split(" / ")[0] if self.key_display else None
+
 
 #: Scopes in the order the help screen lists them.
 SCOPES = ("app", "library", "scan", "package", "findings", "reader", "coverage",
@@ -105,7 +110,7 @@ def actions_for(scope: str) -> list[ActionSpec]:
 def bindings_for(scope: str, lang: str) -> list[Binding]:
     """Textual bindings for ``scope`` with labels in ``lang``."""
     return [
-        Binding(a.key, a.name, a.label(lang), show=a.show, key_display=a.key_display,
+        Binding(a.key, a.name, a.label(lang), show=a.show, key_display=a.footer_key,
                 priority=a.priority, id=f"{scope}.{a.name}")
         for a in actions_for(scope)
     ]

@@ -127,3 +127,20 @@ def test_every_lexicon_category_has_a_name(tmp_path):
     for lang in ("zh", "en"):
         missing = sorted(c for c in categories if f"tui.category.{c}" not in catalog(lang))
         assert not missing, (lang, missing)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_footer_keys_of_every_view_fit_80_columns(lang):
+    """The English findings footer read "F1 / ? He" at 80 columns; it shows F1 alone now."""
+    from rich.cells import cell_len
+
+    from reviewer.i18n import t
+
+    palette = cell_len(f"▏Ctrl+P {t('tui.action.command_palette', lang)}")
+    layers = {"library": ["library"], "scan": ["scan"]}
+    layers.update({view: [view, "package"] for view in
+                   ("findings", "reader", "coverage", "checklists", "summary")})
+    for scope, chain in layers.items():
+        shown = [b for s in [*chain, "app"] for b in bindings_for(s, lang) if b.show]
+        width = sum(cell_len(f"{b.key_display or b.key} {b.description} ") for b in shown)
+        assert width + palette <= 80, (scope, width + palette)
