@@ -120,6 +120,14 @@ class ReviewerApp(App):
         self.notify(t("tui.quit_hint", self.lang))
 
     # -- actions available everywhere
+    def action_command_palette(self) -> None:
+        """Ctrl+P: Textual's palette, its search box prompting in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("tui.palette.placeholder", self.lang),
+                                            id="--command-palette"))
+
     def action_help(self) -> None:
         from reviewer.tui.screens.help import HelpScreen
 

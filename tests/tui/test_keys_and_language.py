@@ -82,6 +82,9 @@ async def test_the_command_palette_offers_every_action_of_the_view(seeded):
         assert app.screen.current == "reader"
         await pilot.press("ctrl+p")
         await wait_screen(pilot, "CommandPalette")
+        from textual.command import CommandInput
+
+        assert app.screen.query_one(CommandInput).placeholder == "Type the name of an action…"
         await pilot.press(*"coverage")
         await pilot.pause(0.5)
         await pilot.press("enter")
