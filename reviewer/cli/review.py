@@ -11,9 +11,7 @@ item or finding, a package never scanned, or a malformed checklist.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -312,20 +310,6 @@ def note(path: str, text: str, target: str | None, db_path: str | None) -> None:
 
 # ---------------------------------------------------------------- export / import / log
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @review.command("export")
 @click.argument("path", type=click.Path())
 @click.argument("file", type=click.Path(dir_okay=False))
@@ -342,8 +326,11 @@ def export_(path: str, file: str, db_path: str | None) -> None:
     if file == "-":
         click.echo(text, nl=False)
         return
+    from reviewer.signing.files import write_atomic
+
     try:
-        _write_atomic(Path(file), text)
+        Path(file).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(file, text.encode("utf-8"))
     except OSError as exc:
         fail(f"cannot write {file}: {exc}")
     click.echo(_t("exported", lang, answers=len(data["answers"]),
