@@ -131,29 +131,20 @@ def _show_matches(rules, segment) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
     """Validate every rule file and run every embedded test (default: the shipped lexicons)."""
-    from reviewer.checks.rulefile import RuleFileError
     from reviewer.paths import lexicons_dir
-    from reviewer.service.lexicons import load_rule_file, rule_paths
+    from reviewer.service.lexicons import load_rule_files
 
-    files, errors = rule_paths(paths or [lexicons_dir()])
-    ids: dict[str, Path] = {}
-    ok = 0
-    for path in files:
-        try:
-            parsed = load_rule_file(path, use_cache=False)
-        except RuleFileError as exc:
-            errors.append(exc)
-            continue
-        if parsed.id in ids:
-            errors.append(RuleFileError(str(path), f"id {parsed.id!r} is already used by {ids[parsed.id]}"))
-            continue
-        ids[parsed.id] = path
-        ok += 1
-        click.echo(f"ok\t{path}\t{parsed.id}\t{parsed.kind}")
+    # The paths stand alone (the shipped files are the default, not a base to replace):
+    # one id in two files is an error, the same file named twice is read once.
+    loaded, errors = load_rule_files(paths or [lexicons_dir()], include_shipped=False,
+                                     use_cache=False)
+    for parsed in loaded:
+        click.echo(f"ok\t{parsed.source}\t{parsed.id}\t{parsed.kind}")
     for exc in errors:
         click.echo(f"FAIL\t{exc}")
-    if not files and not errors:
+    if not loaded and not errors:
         fail(_t("没有找到规则文件", "no rule files found"))
+    ok = len(loaded)
     click.echo(_t(f"{ok} 个规则文件通过，{len(errors)} 个失败", f"{ok} rule files pass, {len(errors)} fail"),
                err=True)
     if errors:

@@ -125,6 +125,13 @@ def test_check_fails_on_a_bad_file_and_duplicate_ids(tmp_path):
     assert missing.exit_code == 1 and "no such file" in missing.stdout
 
 
+def test_check_reads_a_file_named_twice_once(tmp_path):
+    (tmp_path / "a.yaml").write_text(RULE, encoding="utf-8")
+    result = run("lexicon", "check", str(tmp_path / "a.yaml"), str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"ok\t{tmp_path / 'a.yaml'}\tdemo\tterms"]
+
+
 def test_commands_are_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "lexicons.md").read_text(encoding="utf-8")
     for command in ("reviewer lexicon import", "reviewer lexicon test", "reviewer lexicon check",
