@@ -1,4 +1,4 @@
-"""Writing the signing room's files atomically (signing room).
+"""Writing files atomically (signing room; also used by the lexicon cache and ``review export``).
 
 Key files, trust stores and recommendations are written to a temporary file
 beside the target (created ``O_EXCL`` with an unpredictable name, mode 0600
