@@ -104,10 +104,10 @@ def finding_at(segment: Segment, start: int, end: int, *, check: str, rule: str,
 
 def file_finding(file: str | None, *, check: str, rule: str, category: str, severity: str,
                  message: Msg, match: str = "", locator: Locator | None = None,
-                 extra: dict[str, Any] | None = None) -> Finding:
+                 occurrence: int = 0, extra: dict[str, Any] | None = None) -> Finding:
     """A finding about a whole file (or, with ``file=None``, the whole package)."""
     return Finding(
-        id=finding_id(check, rule, file, locator, match),
+        id=finding_id(check, rule, file, locator, match, occurrence),
         check=check, rule=rule, category=category, severity=severity, file=file,
         locator=locator, match=match, message=message, context="", context_start=0,
         extra=dict(extra or {}),

@@ -130,6 +130,22 @@ def test_rescan_after_an_unfinished_scan_keeps_the_stored_text(tmp_path):
     assert [s.text for s in file_text(db, pkg, rel)] == text and text
 
 
+def test_two_ingest_issues_at_one_place_are_two_findings_also_when_taken_over(tmp_path):
+    # Both missing required manifest fields are reported at line 1; with one
+    # id between them the store kept only one, so a re-scan lost the other.
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "course.yaml").write_text("x-note: neither id nor title\n", encoding="utf-8")
+    (pkg / "syllabus.md").write_text("# 大纲\n", encoding="utf-8")
+    db = open_db(tmp_path / "s.db")
+    first = scan(db, pkg)
+    invalid = [f for f in first.findings if f.rule == "manifest-invalid"]
+    assert len(invalid) == 2 and len({f.id for f in invalid}) == 2
+    assert len({f.id for f in first.findings}) == len(first.findings)
+    again = scan(db, pkg)
+    assert sorted(f.id for f in again.findings) == sorted(f.id for f in first.findings)
+
+
 def test_a_zipped_package_has_the_same_digest_as_the_folder(tmp_path):
     src = ROOT / "sample_courses" / "en-intro-ml"
     archive = tmp_path / "en-intro-ml.zip"
