@@ -53,7 +53,8 @@ def iter_checks(ctx: CheckContext, only: Iterable[str] | None = None
                 ) -> Generator[CheckProgress, None, CheckResult]:
     """Run the checks, yielding progress before each one; returns the merged result."""
     checks = all_checks()
-    names = [n for n in checks if only is None or n in set(only)]
+    wanted = None if only is None else set(only)  # once: ``only`` may be a one-shot iterator
+    names = [n for n in checks if wanted is None or n in wanted]
     merged = CheckResult()
     for i, name in enumerate(names):
         yield CheckProgress(name, i, len(names))
