@@ -27,7 +27,9 @@ _current = os.environ.get("REVIEWER_LANG", "zh") if os.environ.get("REVIEWER_LAN
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
     path = Path(__file__).with_name(f"{lang}.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # libyaml's loader when present: the catalogs are read at every start (10x faster)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 - safe
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node) -> None:
