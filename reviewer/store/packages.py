@@ -116,11 +116,12 @@ def package_row(db: sqlite_utils.Database, path: str) -> dict[str, Any] | None:
 
 
 def list_packages(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Every package with its last scan's counts."""
+    """Every package with its last finished scan's counts (as :func:`latest_scan`)."""
     return list(db.query("""
         SELECT p.*, s.id AS scan_id, s.errors, s.warnings, s.infos, s.finished
         FROM packages p
-        LEFT JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE package_id = p.id)
+        LEFT JOIN scans s ON s.id = (SELECT max(id) FROM scans
+                                     WHERE package_id = p.id AND finished IS NOT NULL)
         ORDER BY p.title COLLATE NOCASE, p.path"""))
 
 

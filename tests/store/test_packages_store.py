@@ -107,3 +107,20 @@ def test_schema_has_foreign_keys(tmp_path):
            for fk in db[t].foreign_keys}
     assert ("files", "packages") in fks and ("segments", "files") in fks
     assert ("findings", "scans") in fks
+
+
+def test_library_counts_come_from_the_last_finished_scan(tmp_path):
+    # A scan killed between start_scan and finish_scan must not make the
+    # library show the package as never scanned.
+    db = open_db(tmp_path / "s.db")
+    pkg = _package()
+    pid = store.save_package(db, "/x/pkg", pkg, {"md": "1"})
+    seg = pkg.files[0].segments[0]
+    f = finding_at(seg, 0, 2, check="lexicon", rule="r", category="c", severity="error",
+                   message={"zh": "中", "en": "en"})
+    done = store.start_scan(db, pid, pkg.digest, "0", {}, "sha256:x")
+    store.finish_scan(db, done, [f], None, reused=0, extracted=1)
+    store.start_scan(db, pid, pkg.digest, "0", {}, "sha256:x")  # never finished
+    [row] = store.list_packages(db)
+    assert row["scan_id"] == done == store.latest_scan(db, pid)["id"]
+    assert row["errors"] == 1 and row["finished"]
