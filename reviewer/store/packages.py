@@ -12,6 +12,7 @@ Tables (readable names, foreign keys, so the file opens cleanly in Datasette):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -364,8 +365,12 @@ def search_segments(db: sqlite_utils.Database, package_id: int, query: str,
                "WHERE f.package_id = ? AND instr(lower(s.norm), lower(?)) > 0 "
                "ORDER BY f.path, s.ordinal LIMIT ?")
         params = [package_id, needle, limit]
+    # Case-insensitive per character, so the offset is one in ``norm`` (and ``text``):
+    # str.lower() can lengthen a string ("İ" → "i̇") and shift it.
+    pattern = re.compile(re.escape(needle), re.IGNORECASE)
     out = []
     for row in db.execute(sql, params):
         seg = _segment(row[-1], row)
-        out.append((seg, seg.norm.lower().find(needle.lower())))
+        hit = pattern.search(seg.norm)
+        out.append((seg, hit.start() if hit else -1))
     return out

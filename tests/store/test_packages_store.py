@@ -124,3 +124,10 @@ def test_library_counts_come_from_the_last_finished_scan(tmp_path):
     [row] = store.list_packages(db)
     assert row["scan_id"] == done == store.latest_scan(db, pid)["id"]
     assert row["errors"] == 1 and row["finished"]
+
+
+def test_search_offset_is_not_shifted_by_a_letter_that_lowercases_longer(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    pid = store.save_package(db, "/x/pkg", _package("İstanbul 大学"), {"md": "1"})
+    [(seg, off)] = store.search_segments(db, pid, "stan")
+    assert seg.text[off:off + 4] == "stan"
