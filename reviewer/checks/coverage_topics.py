@@ -26,7 +26,7 @@ from typing import Any
 
 from reviewer.ingest.model import Package, Segment
 
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_HEADING = re.compile(r"\s{0,3}(#{1,6})(?=\s)")
 _BULLET = re.compile(r"^\s*(?:[-*+•·▪◦●○■□➢►✓√]|\d+[.)、]|[a-z][.)])\s*", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK = re.compile(r"\*\*|__|`|<[^>]+>")
@@ -122,6 +122,23 @@ def clean_title(raw: str, rules: TopicRules) -> str:
         if text == before:
             break
     return text.strip(" \t:：;；,，.。-–—")
+
+
+def _md_heading(line: str) -> tuple[int, str] | None:
+    """Level and text of a Markdown ATX heading (``## Title ##``), or None.
+
+    In Python rather than one regular expression: ``(.*?)\\s*#*\\s*$`` backtracks in
+    cubic time over a long run of spaces (a hostile syllabus line took minutes).
+    A closing run of ``#`` counts only after a space, so ``## C#`` is about C#.
+    """
+    m = _MD_HEADING.match(line)
+    if m is None:
+        return None
+    body = line[m.end():].strip()
+    closed = body.rstrip("#")
+    if closed != body and (not closed or closed[-1].isspace()):
+        body = closed.rstrip()
+    return len(m.group(1)), body
 
 
 def _numbered_level(line: str, rules: TopicRules) -> int | None:
@@ -221,13 +238,13 @@ def _line_topic(seg: Segment, offset: int, line: str, docx_level: int | None,
                 structured: bool, state: _State, rules: TopicRules) -> Topic | None:
     if len(line) > 4 * rules.max_chars + 40:
         return None  # prose (or a one-line transcript pasted in), never a heading
-    md = _MD_HEADING.match(line)
-    heading_level = len(md.group(1)) if md else docx_level
+    md = _md_heading(line)
+    heading_level = md[0] if md else docx_level
     number_level = _numbered_level(line.strip(), rules)
     level = heading_level if heading_level is not None else number_level
     soft = level is None and not structured and _looks_like_heading(line)
     section_level = level if level is not None else (1 if soft else None)
-    body = md.group(2) if md else line
+    body = md[1] if md else line
     title = clean_title(body, rules)
     label = title or body
 

@@ -114,6 +114,16 @@ def test_markdown_syllabus_topics(rules):
     assert linear.description == "最小二乘法；正规方程；梯度下降。"
 
 
+def test_markdown_headings_in_linear_time_with_closing_hashes_after_a_space(rules):
+    import time
+
+    text = "# 第一章 绪论\n" + "# a" + " " * 3_000 + "x\n## Learning C#\n### 树与图 ###\n"
+    started = time.perf_counter()
+    topics = syllabus_topics(_package(_lines("syllabus.md", text, "syllabus")), rules.topics)
+    assert time.perf_counter() - started < 2  # the old pattern took minutes on that line
+    assert [t.title for t in topics][-2:] == ["Learning C#", "树与图"]
+
+
 def test_docx_headings_and_table_cells(rules):
     def para(n: int, text: str, heading: str | None) -> Segment:
         return Segment("s.docx", n - 1, Locator(paragraph=n, heading=heading), text)
