@@ -150,6 +150,8 @@ def load_yaml(text: str, source: str) -> Any:
         raise RuleFileError(source, f"YAML syntax: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise RuleFileError(source, f"YAML: {exc}") from None
+    except RecursionError:  # the constructors recurse per nesting level (libyaml stops at 1000)
+        raise RuleFileError(source, "YAML nested too deeply") from None
 
 
 def line_of(data: Any, path: Iterable[Any]) -> int | None:

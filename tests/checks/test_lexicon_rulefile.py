@@ -97,6 +97,14 @@ def test_duplicate_key_is_an_error_with_line():
     assert err.value.line == 12
 
 
+def test_deeply_nested_yaml_is_a_rule_file_error():
+    depth = 990  # below libyaml's own limit of 1000, above what the constructors can recurse
+    nested = "".join("  " * (i + 1) + "a:\n" for i in range(depth)) + "  " * (depth + 1) + "b: 1\n"
+    with pytest.raises(RuleFileError) as err:
+        parse_rule_text("id: x\nterms: [a]\ndescription:\n" + nested, "deep.yaml")
+    assert "nested too deeply" in str(err.value)
+
+
 def test_not_a_mapping_and_missing_id_and_unknown_kind():
     with pytest.raises(RuleFileError, match="mapping"):
         parse("- a\n- b\n")
