@@ -18,7 +18,8 @@ from reviewer.tui.actions import bindings_for
 from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
 from reviewer.tui.screens.prompt import TextPrompt
-from reviewer.tui.widgets.findings_table import fit, location_label
+from reviewer.tui.cells import fit
+from reviewer.tui.widgets.findings_table import location_label
 
 
 def _msg(value, lang: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual.binding import Binding
 from textual.events import Click
@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reviewer.i18n import t
+from reviewer.tui.cells import fit
 from reviewer.tui.findings_model import DISPOSITIONS, FindingRow, FindingsModel
 
 #: Column ids in display order.
@@ -59,25 +60,6 @@ def column_widths(total: int, lang: str = "zh") -> dict[str, int]:
     out["file"] = file_w
     out["match"] = max(4, rest - file_w)
     return out
-
-
-def fit(text: str, width: int, *, keep_end: bool = False) -> str:
-    """``text`` on one line, cut or padded to exactly ``width`` cells (CJK aware).
-
-    With ``keep_end`` a long text loses its beginning instead of its end (file
-    paths: the file name says more than the folder).
-    """
-    text = text.replace("\n", " ").replace("\r", " ")
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        if keep_end:
-            tail = text
-            while cell_len(tail) > width - 1:
-                tail = tail[1:]
-            return set_cell_size("…" + tail, width)
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
 
 
 def check_label(check: str, lang: str) -> str:

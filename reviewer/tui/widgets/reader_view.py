@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.cells import tail
 from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.widgets.search_input import SearchInput
 
@@ -25,20 +26,6 @@ from reviewer.tui.widgets.search_input import SearchInput
 CHUNK = 50
 #: Cells for a file name in the left column (its width minus border and padding).
 LIST_WIDTH = 23
-
-
-def tail(text: str, width: int) -> str:
-    """``text`` cut from the left to ``width`` cells: the end of a path says most."""
-    from rich.cells import cell_len
-
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for ch in reversed(text):
-        if cell_len(out) + cell_len(ch) > width - 1:
-            break
-        out = ch + out
-    return "…" + out
 
 
 @dataclass(slots=True)
