@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,6 +18,7 @@ from textual.widgets import DataTable, Footer, Label
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
+from reviewer.tui.cells import tail
 from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.title_bar import TitleBar
@@ -34,6 +36,7 @@ class LibraryScreen(Screen):
         relabel_bindings(self, lang)
         self.lang = lang
         self.rows: list[dict] = []
+        self._cells: list[list[str]] = []  # the table's text but the location, row by row
 
     def compose(self) -> ComposeResult:
         yield TitleBar(t("tui.library.title", self.lang), self.lang)
@@ -51,23 +54,27 @@ class LibraryScreen(Screen):
         """Read the packages again and redraw the table, keeping the cursor's package."""
         from reviewer.service.ui_support import library_rows
 
-        table = self.query_one("#packages", DataTable)
         keep = self.current_path()
         self.rows = library_rows(self.app.db)
+        self.redraw(keep)
+
+    def redraw(self, keep: str | None = None) -> None:
+        """Fill the table from ``self.rows`` (no reading), the cursor on package ``keep``."""
+        table = self.query_one("#packages", DataTable)
         table.clear(columns=True)
         lang = self.lang
         for col in ("title", "state", "errors", "warnings", "infos", "path"):
             table.add_column(t(f"tui.library.col.{col}", lang), key=col)
-        for row in self.rows:
-            table.add_row(
-                Text(row["title"] or Path(row["path"]).name),
-                t(f"tui.state.{row['state']}", lang),
-                str(row["errors"] if row["errors"] is not None else "—"),
-                str(row["warnings"] if row["warnings"] is not None else "—"),
-                str(row["infos"] if row["infos"] is not None else "—"),
-                Text(row["display_path"]),
-                key=row["path"],
-            )
+        cells = [[row["title"] or Path(row["path"]).name,
+                  t(f"tui.state.{row['state']}", lang),
+                  *(str(row[n] if row[n] is not None else "—")
+                    for n in ("errors", "warnings", "infos"))]
+                 for row in self.rows]
+        path_width = self._path_width(cells)
+        for row, texts in zip(self.rows, cells):
+            table.add_row(Text(texts[0]), *texts[1:], Text(tail(row["display_path"], path_width)),
+                          key=row["path"])
+        self._cells = cells
         if keep:
             for i, row in enumerate(self.rows):
                 if row["path"] == keep:
@@ -77,6 +84,32 @@ class LibraryScreen(Screen):
         table.display = bool(self.rows)
         if self.rows:
             table.focus()
+
+    def _path_width(self, cells: list[list[str]]) -> int:
+        """Cells left for the location once the other columns have their width.
+
+        A long path loses its beginning (``…/课程/数据结构``) instead of running
+        off the right edge, where only the folders above the course would show.
+        """
+        columns = zip(*cells, strict=True) if cells else []
+        used = sum(2 + max(cell_len(t(f"tui.library.col.{name}", self.lang)),
+                           *(cell_len(c) for c in column))
+                   for name, column in zip(("title", "state", "errors", "warnings", "infos"),
+                                           columns))
+        width = self.size.width or self.app.size.width
+        return max(12, width - used - 2 - 2)  # the column's padding, a scrollbar
+
+    def on_resize(self) -> None:
+        """Refit the locations to the new width (after the table has laid itself out)."""
+        if self.rows:
+            self.call_after_refresh(self._refit_paths)
+
+    def _refit_paths(self) -> None:
+        table = self.query_one("#packages", DataTable)
+        width = self._path_width(self._cells)
+        for row in self.rows:
+            table.update_cell(row["path"], "path", Text(tail(row["display_path"], width)),
+                              update_width=True)
 
     def current_path(self) -> str | None:
         table = self.query_one("#packages", DataTable)
