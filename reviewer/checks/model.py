@@ -8,6 +8,7 @@ SQL, no UI.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -73,6 +74,14 @@ class Finding:
             self.match,
             self.id,
         )
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings counted by severity (error, warning and info always present)."""
+    out = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        out[f.severity] = out.get(f.severity, 0) + 1
+    return out
 
 
 def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, int]:

@@ -95,7 +95,7 @@ def render_text(outcome, lang: str) -> str:
     from rich.text import Text
 
     from reviewer.i18n import t
-    from reviewer.service.scan import severity_counts
+    from reviewer.checks.model import severity_counts
 
     buf = StringIO()
     tty = sys.stdout.isatty()

@@ -9,7 +9,7 @@ Textual.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -263,11 +263,3 @@ def search(db: sqlite_utils.Database, path: str | Path, query: str,
 def file_text(db: sqlite_utils.Database, path: str | Path, relpath: str) -> list[Segment]:
     """The extracted, located text of one file of a scanned package."""
     return list(store.file_segments(db, _package_id(db, path), relpath))
-
-
-def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
-    """Counts by severity (helper for summaries)."""
-    out = {"error": 0, "warning": 0, "info": 0}
-    for f in findings:
-        out[f.severity] = out.get(f.severity, 0) + 1
-    return out

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from reviewer.checks.model import CoverageReport, Finding
+from reviewer.checks.model import CoverageReport, Finding, severity_counts
 from reviewer.ingest.model import FileRecord, IngestIssue, Locator, Package, Segment
 from reviewer.store.db import migration, now, transaction
 
@@ -283,9 +283,7 @@ def start_scan(db: sqlite_utils.Database, package_id: int, digest: str, tool_ver
 
 def finish_scan(db: sqlite_utils.Database, scan_id: int, findings: list[Finding],
                 coverage: CoverageReport | None, reused: int, extracted: int) -> None:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for f in findings:
-        counts[f.severity] = counts.get(f.severity, 0) + 1
+    counts = severity_counts(findings)
     with transaction(db):
         db["findings"].insert_all(
             ({
