@@ -245,3 +245,25 @@ def test_pptx_smartart_text(make_pptx):
     record = read_file(buf.getvalue(), "s.pptx")
     assert record.status == "ok", record.error
     assert record.segments[0].text == "课程结构\n第一模块：线性表\n第二模块：树"
+
+
+def test_office_file_expanding_past_the_limit_is_refused_before_parsing(make_docx, monkeypatch):
+    # A few MB of deflated XML can declare gigabytes, which python-docx would
+    # hold in memory; the declared sizes are checked first.
+    from reviewer.ingest.formats import office
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(make_docx(lambda doc: doc.add_paragraph("正文")))) as src, \
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * (3 * 2**20))
+            dst.writestr(info.filename, data)
+    bomb = buf.getvalue()
+    assert len(bomb) < 2**20
+    assert read_file(bomb, "a.docx").status == "ok"  # under the real limit: read
+    monkeypatch.setattr(office, "MAX_EXPANDED_BYTES", 2 * 2**20)
+    record = read_file(bomb, "a.docx")
+    assert record.status == "error" and record.issues[0].rule == "zip-bomb"
+    assert "expands to" in record.error

@@ -32,6 +32,9 @@ from reviewer.ingest.formats.base import Extracted, ExtractError, iso
 from reviewer.ingest.model import Locator, Segment
 
 _ZIP_MAGIC = b"PK\x03\x04"
+#: An Office file whose parts expand to more than this is refused: python-docx and
+#: python-pptx hold every part in memory (a few MB of deflated XML can declare GBs).
+MAX_EXPANDED_BYTES = 512 * 2**20
 
 
 def _check_ooxml(data: bytes, path: str, kind: str) -> None:
@@ -46,6 +49,16 @@ def _check_ooxml(data: bytes, path: str, kind: str) -> None:
     if not data.startswith(_ZIP_MAGIC):
         raise ExtractError(f"not a valid .{kind} file (not a zip archive)", rule="office-corrupt",
                            zh=f"不是有效的 .{kind} 文件（不是 zip 压缩包）")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            expanded = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, ValueError, NotImplementedError):
+        return  # the reader reports it as corrupt, with its reason
+    if expanded > MAX_EXPANDED_BYTES:
+        mb, cap = expanded / 2**20, MAX_EXPANDED_BYTES / 2**20
+        raise ExtractError(f"refused: the .{kind} file expands to {mb:.0f} MB (limit {cap:.0f} MB; zip bomb?)",
+                           rule="zip-bomb",
+                           zh=f"已拒绝：该 .{kind} 文件解压后达 {mb:.0f} MB（上限 {cap:.0f} MB，疑似压缩炸弹）")
 
 
 def _core(props: Any) -> dict[str, Any]:
