@@ -447,8 +447,18 @@ class _ScanState:
         self._segmenter_fed: set[int] = set()
         self._jieba_fold, self._segment_form = lexicon._fast_folds()
         self._words_by_seg: dict[int, set[str]] | None = None
+        self._near: dict[tuple[str, int], _Spans] = {}
 
     # -- helpers ---------------------------------------------------------------
+    def _spans(self, kind: str, si: int) -> "_Spans":
+        """Segment ``si``'s allow-list phrases (``kind`` "allows") or lures ("lures"),
+        complete once the scan is done, indexed by position: a page repeating a term
+        must not compare every candidate with every phrase."""
+        spans = self._near.get((kind, si))
+        if spans is None:
+            spans = self._near[(kind, si)] = _Spans(getattr(self, kind).get(si, ()))
+        return spans
+
     def folded(self, si: int) -> str:
         """The segment's text, folded (same length) — for neighbours and lure patterns."""
         if si not in self._folded:
@@ -456,7 +466,7 @@ class _ScanState:
         return self._folded[si]
 
     def allowed(self, si: int, s: int, e: int, owner: int) -> bool:
-        for a, b, owners in self.allows.get(si, ()):
+        for a, b, owners in self._spans("allows", si).overlapping(e - 1, s + 1):
             if a <= s and e <= b and (owner in owners or -1 in owners):
                 return True
         return False
@@ -584,13 +594,15 @@ class _ScanState:
         out: list[Hit] = []
         for si in sorted(by_seg):
             hits = _drop_contained(by_seg[si])
-            for hit in hits:
-                hit.severity = self.context_severity(si, hit, hits)
+            for k, hit in enumerate(hits):
+                hit.severity = self.context_severity(si, hits, k)
             out.extend(hits)
         return out
 
-    def context_severity(self, si: int, hit: Hit, hits: list[Hit]) -> str:
+    def context_severity(self, si: int, hits: list[Hit], k: int) -> str:
+        """The severity of ``hits[k]`` after the file's context rules."""
         lex = self.lex
+        hit = hits[k]
         severity = hit.severity
         norm_term = hit.entry.norm if isinstance(hit.entry, TermEntry) else None
         rules = [(i, r) for i, r in enumerate(lex.context)
@@ -598,7 +610,7 @@ class _ScanState:
         for i, rule in rules:
             if rule.action != "lower" or SEVERITY_RANK[severity] <= SEVERITY_RANK[rule.severity]:
                 continue
-            if (rule.when_alone and self.alone(si, hit, hits, rule.window)) or \
+            if (rule.when_alone and self.alone(si, hits, k, rule.window)) or \
                     self.lure_near(si, hit, i, rule):
                 severity = rule.severity
         for i, rule in rules:
@@ -609,7 +621,7 @@ class _ScanState:
 
     def lure_near(self, si: int, hit: Hit, rule_index: int, rule: ContextRule) -> bool:
         lo, hi = hit.start - rule.window, hit.end + rule.window
-        for a, b, rules in self.lures.get(si, ()):
+        for a, b, rules in self._spans("lures", si).overlapping(lo, hi):
             if rule_index in rules and b > lo and a < hi and not (hit.start <= a and b <= hit.end):
                 return True
         if rule.near_patterns:
@@ -625,25 +637,49 @@ class _ScanState:
                         return True
         return False
 
-    def alone(self, si: int, hit: Hit, hits: list[Hit], window: int) -> bool:
+    def alone(self, si: int, hits: list[Hit], k: int, window: int) -> bool:
+        """``hits[k]`` has no lure and no other hit within ``window``.  ``hits`` come from
+        :func:`_drop_contained`: starts and ends both increase, so only the neighbours
+        can reach into the window."""
+        hit = hits[k]
         lo, hi = hit.start - window, hit.end + window
         for i, rule in enumerate(self.lex.context):
             if rule.action == "raise" and self.lure_near(si, hit, i, replace(rule, window=window)):
                 return False
-        return not any(other is not hit and other.end > lo and other.start < hi for other in hits)
+        return not ((k > 0 and hits[k - 1].end > lo)
+                    or (k + 1 < len(hits) and hits[k + 1].start < hi))
+
+
+class _Spans:
+    """Spans ``(start, end, owners)`` of one segment sorted by start."""
+
+    __slots__ = ("spans", "starts", "longest")
+
+    def __init__(self, spans: Iterable[tuple[int, int, tuple[int, ...]]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _, _ in self.spans]
+        self.longest = max((b - a for a, b, _ in self.spans), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int, tuple[int, ...]]]:
+        """A superset of the spans with ``end > lo`` and ``start < hi`` (few besides them)."""
+        i = bisect.bisect_right(self.starts, lo - self.longest)
+        return self.spans[i:bisect.bisect_left(self.starts, hi)]
 
 
 def _drop_contained(hits: list[Hit]) -> list[Hit]:
     """Sort by position; a hit strictly inside a longer hit of the same file gives way."""
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    # Every earlier hit starts at or before this one, so it lies inside one of them (or
+    # has the same span) exactly when one of them ends at or after it: one running
+    # maximum instead of comparing each hit with every kept one (a page repeating a
+    # term thousands of times made that quadratic).
     out: list[Hit] = []
+    reach = -1
     for hit in hits:
-        if any(o.start <= hit.start and hit.end <= o.end and (o.end - o.start) > (hit.end - hit.start)
-               for o in out):
-            continue
-        if any(o.start == hit.start and o.end == hit.end for o in out):
+        if hit.end <= reach:
             continue
         out.append(hit)
+        reach = hit.end
     return out
 
 

@@ -234,6 +234,34 @@ def test_when_alone_lowers_a_bare_term_only():
     assert hits(lex, "代考微信") == [("代考", "代考", "error")]
 
 
+def test_when_alone_looks_at_the_nearest_hits_on_both_sides():
+    lex = lexicon("""\
+        terms: [代考, 刷课, 刷课代考]
+        boundary: {cjk: none}
+        context:
+          - {lower_to: warning, when_alone: true, window: 4}
+        """)
+    far = "，" * 10
+    text = "刷课代考" + far + "代考" + "，，" + "刷课" + far + "代考"
+    assert [(h[0], h[2]) for h in hits(lex, text)] == [
+        ("刷课代考", "warning"), ("代考", "error"), ("刷课", "error"), ("代考", "warning")]
+
+
+def test_a_page_repeating_terms_and_allowed_phrases_is_scanned_in_linear_time():
+    import time
+
+    lex = lexicon("""\
+        terms: [代考, {term: 包过, allow: [包过滤]}]
+        context:
+          - {raise_to: error, near: [微信]}
+          - {lower_to: info, when_alone: true, window: 2}
+        """)
+    started = time.perf_counter()
+    found = lex.find([example_segment("加微信代考，包过滤。" * 20_000)])
+    assert time.perf_counter() - started < 10  # comparing every pair took minutes
+    assert len(found) == 20_000 and {h.severity for h in found} == {"error"}
+
+
 def test_context_rule_can_be_limited_to_some_terms():
     lex = lexicon("""\
         terms: [{term: 代考, severity: warning}, {term: 刷课, severity: warning}]
