@@ -1,8 +1,9 @@
-"""Switching the interface language while screens are open (room: tui).
+"""The interface language: texts given in both languages, and switching (room: tui).
 
 Bindings are built from :mod:`reviewer.tui.actions` with labels in one
 language; :func:`relabel_bindings` swaps a node's binding labels for another
-language in place, so the footer follows the F2 key.
+language in place, so the footer follows the F2 key.  :func:`in_lang` picks
+one language from a ``{"zh", "en"}`` text (checklist questions, blockers).
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from textual.dom import DOMNode
 
 from reviewer.i18n import t
 from reviewer.tui.actions import SCOPES
+
+
+def in_lang(value, lang: str) -> str:
+    """``value[lang]`` for a ``{"zh", "en"}`` text (the other language if missing), else ``str``."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("zh") or value.get("en") or ""
+    return str(value or "")
 
 
 def relabel_bindings(node: DOMNode, lang: str) -> None:

@@ -15,17 +15,11 @@ from textual.widgets import DataTable, Label, Static
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import in_lang, relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.cells import fit
 from reviewer.tui.widgets.findings_table import location_label
-
-
-def _msg(value, lang: str) -> str:
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("zh") or value.get("en") or ""
-    return str(value or "")
 
 
 def progress_text(session, lang: str) -> Text:
@@ -35,7 +29,7 @@ def progress_text(session, lang: str) -> Text:
         if i:
             out.append("  ·  ")
         done = cl["answered"] == cl["total"] and cl["total"] > 0
-        out.append(f"{_msg(cl['name'], lang)} {cl['answered']}/{cl['total']}",
+        out.append(f"{in_lang(cl['name'], lang)} {cl['answered']}/{cl['total']}",
                    style="green" if done else "")
     return out
 
@@ -92,7 +86,7 @@ class ChecklistView(Vertical):
                                    answer or "", "yellow"))
             if item.get("needs_recheck"):
                 answer_text.append(" ↻", style="yellow")
-            question = _msg(item.get("question"), lang).replace("\n", " ")
+            question = in_lang(item.get("question"), lang).replace("\n", " ")
             question = fit(question, width)
             table.add_row(Text(item["id"]), Text(question), answer_text,
                           "!" if item.get("blocking") else "",
@@ -119,14 +113,14 @@ class ChecklistView(Vertical):
             return
         out = Text()
         out.append(f"{item['id']} ", style="bold")
-        out.append(_msg(item.get("question"), lang) + "\n", style="bold")
+        out.append(in_lang(item.get("question"), lang) + "\n", style="bold")
         if item.get("guidance"):
-            out.append(_msg(item.get("guidance"), lang) + "\n", style="dim")
+            out.append(in_lang(item.get("guidance"), lang) + "\n", style="dim")
         if item.get("comment"):
             out.append(t("tui.checklist.comment", lang) + item["comment"] + "\n", style="green")
         for fact in item.get("facts") or []:
             mark = {True: "✓ ", False: "✗ "}.get(fact.get("met"), "• ")
-            out.append(mark + _msg(fact.get("message"), lang) + "\n",
+            out.append(mark + in_lang(fact.get("message"), lang) + "\n",
                        style={True: "green", False: "red"}.get(fact.get("met"), ""))
         evidence = item.get("evidence") or []
         out.append(t("tui.checklist.evidence", lang, count=len(evidence)) + "\n", style="cyan")
@@ -171,7 +165,7 @@ class ChecklistView(Vertical):
         self.app.push_screen(TextPrompt(
             t("tui.checklist.comment_title", self.lang, item=item["id"],
               answer=t(f"tui.answer.{answer}", self.lang)),
-            _msg(item.get("question"), self.lang), initial=item.get("comment") or "",
+            in_lang(item.get("question"), self.lang), initial=item.get("comment") or "",
             lang=self.lang), answered)
 
     def action_comment(self) -> None:
@@ -188,7 +182,7 @@ class ChecklistView(Vertical):
 
         self.app.push_screen(TextPrompt(
             t("tui.checklist.edit_title", self.lang, item=item["id"]),
-            _msg(item.get("question"), self.lang), initial=item.get("comment") or "",
+            in_lang(item.get("question"), self.lang), initial=item.get("comment") or "",
             required=self.session.needs_comment(item["id"], item["answer"]),
             lang=self.lang), edited)
 

@@ -14,16 +14,11 @@ from textual.widgets import Static
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import in_lang, relabel_bindings
 from reviewer.tui.messages import ReviewChanged
 from reviewer.tui.screens.decide import DecisionModal, DecisionResult
 from reviewer.tui.screens.prompt import TextPrompt
-
-
-def _msg(value, lang: str) -> str:
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("zh") or value.get("en") or ""
-    return str(value or "")
+from reviewer.tui.widgets.checklist_view import progress_text
 
 
 def decision_text(session, lang: str) -> Text:
@@ -48,8 +43,7 @@ def decision_text(session, lang: str) -> Text:
 def summary_text(session, lang: str) -> Text:
     """Progress, findings still to look at, and the blockers: one line each."""
     out = Text(no_wrap=True, overflow="ellipsis")
-    for cl in session.checklist_progress():
-        out.append(f"{_msg(cl['name'], lang)}: {cl['answered']}/{cl['total']}  ")
+    out.append_text(progress_text(session, lang))
     counts = session.model.counts()
     out.append("\n" + t("tui.summary.findings", lang, total=counts["total"],
                         undecided=counts["undecided"]) + "\n\n")
@@ -57,7 +51,7 @@ def summary_text(session, lang: str) -> Text:
     if blockers:
         out.append(t("tui.summary.blockers", lang, count=len(blockers)) + "\n", style="bold red")
         for b in blockers:
-            out.append(f"  • {_msg(b.get('message'), lang) or b.get('id', '')}\n")
+            out.append(f"  • {in_lang(b.get('message'), lang) or b.get('id', '')}\n")
     else:
         out.append(t("tui.summary.no_blockers", lang) + "\n", style="bold green")
     return out
