@@ -329,8 +329,33 @@ def _isolated(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _masked(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Taken:
+    """Spans sorted by start, overlapping ones merged: whether a new span overlaps one
+    of them is two comparisons after a bisection, not a scan (a page of 8,000 phone
+    numbers made the scans quadratic)."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(spans):
+            if self.ends and start < self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        return (i > 0 and self.ends[i - 1] > start) or (i < len(self.starts)
+                                                          and self.starts[i] < end)
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span that overlaps none of them."""
+        i = bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
 
 
 def _id_cards(text: str, rules: PiiRules) -> Iterable[Hit]:
@@ -341,19 +366,19 @@ def _id_cards(text: str, rules: PiiRules) -> Iterable[Hit]:
             yield Hit("id-card", m.start(), m.end(), m.group())
 
 
-def _mobiles(text: str, rules: PiiRules, masks: list[tuple[int, int]]) -> Iterable[Hit]:
+def _mobiles(text: str, rules: PiiRules, masks: _Taken) -> Iterable[Hit]:
     for m in rules.mobile.finditer(text):
         start, end = m.span()
-        if not _isolated(text, start, end) or _masked(masks, start, end):
+        if not _isolated(text, start, end) or masks.overlaps(start, end):
             continue
         yield Hit("mobile", start, end, m.group())
 
 
 def _emails(text: str, rules: PiiRules) -> Iterable[Hit]:
-    seen: list[tuple[int, int]] = []
+    seen = _Taken()
     for pattern in rules.email:
         for m in pattern.finditer(text):
-            if _masked(seen, *m.span()):
+            if seen.overlaps(*m.span()):
                 continue
             local = (m.groupdict().get("local") or "").lower()
             domain = (m.groupdict().get("domain") or "").lower()
@@ -361,7 +386,7 @@ def _emails(text: str, rules: PiiRules) -> Iterable[Hit]:
             if local in rules.email_ignore_local or any(
                     domain == d or domain.endswith("." + d) for d in rules.email_ignore_domains):
                 continue
-            seen.append(m.span())
+            seen.add(*m.span())
             yield Hit("email", m.start(), m.end(), m.group())
 
 
@@ -411,7 +436,7 @@ def detect(text: str, rules: PiiRules) -> list[Hit]:
             rules.gate_words is None or not ac_matches(
                 rules.gate_words, text.lower())):
         return []
-    masks = [m.span() for p in rules.isbn for m in p.finditer(text)]
+    masks = _Taken(m.span() for p in rules.isbn for m in p.finditer(text))
     found: list[Hit] = []
     if "id-card" in rules.enabled:
         found += _id_cards(text, rules)
@@ -425,11 +450,11 @@ def detect(text: str, rules: PiiRules) -> list[Hit]:
         found += _student_ids(text, rules)
     found.sort(key=lambda h: (PRIORITY.index(h.rule), h.start))
     kept: list[Hit] = []
-    spans: list[tuple[int, int]] = []
+    taken = _Taken()
     for hit in found:
-        if not _masked(spans, hit.start, hit.end):
+        if not taken.overlaps(hit.start, hit.end):
             kept.append(hit)
-            spans.append((hit.start, hit.end))
+            taken.add(hit.start, hit.end)
     kept.sort(key=lambda h: h.start)
     return kept
 
