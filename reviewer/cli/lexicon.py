@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from reviewer.cli.common import EXIT_PROBLEMS, fail, resolve_lang
+from reviewer.cli.common import EXIT_PROBLEMS, fail, resolve_lang, write_output
 
 
 def _t(zh: str, en: str) -> str:
@@ -73,7 +73,7 @@ def import_(wordlist: Path, rule_id: str, category: str, severity: str, name: st
     if out is None:
         click.echo(result.text, nl=False)
     else:
-        out.write_text(result.text, encoding="utf-8")
+        write_output(out, result.text)
         click.echo(_t(f"已写入 {out}：{len(result.kept)} 个词条（{result.encoding}）",
                       f"wrote {out}: {len(result.kept)} terms ({result.encoding})"), err=True)
 

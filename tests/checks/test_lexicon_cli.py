@@ -48,6 +48,14 @@ def test_import_utf8_word_list_warns_about_flooding_entries(tmp_path):
     assert run("lexicon", "check", str(out)).exit_code == 0
 
 
+def test_import_to_an_unusable_place_is_exit_2_not_a_traceback(tmp_path):
+    words = tmp_path / "list.txt"
+    words.write_text("代刷网课\n", encoding="utf-8")
+    result = run("lexicon", "import", str(words), "--id", "d", "--category", "c",
+                 "--severity", "info", "--out", str(words / "d.yaml"))  # under a file
+    assert result.exit_code == 2 and result.stderr.startswith("reviewer: ")
+
+
 def test_import_gbk_to_stdout_and_keep_common(tmp_path):
     words = tmp_path / "gbk.txt"
     words.write_bytes("代刷网课\r\n网络\r\n代写论文\r\n".encode("gbk"))
