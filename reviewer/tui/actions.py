@@ -97,8 +97,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("checklists", "comment", "m"),
     ActionSpec("checklists", "evidence_jump", "j", show=False),
     # summary
-    ActionSpec("summary", "decide", "D", key_display="D"),
-    ActionSpec("summary", "note", "N", show=False, key_display="N"),
+    # lower case as the footer would suggest, upper case as it said before
+    ActionSpec("summary", "decide", "d,D"),
+    ActionSpec("summary", "note", "n,N", show=False),
 )
 
 

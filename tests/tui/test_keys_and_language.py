@@ -112,3 +112,21 @@ async def test_coverage_lists_topics_and_opens_evidence_in_the_reader(seeded):
         await wait_for(pilot, lambda: app.screen.current == "reader" and reader.mark is not None)
         assert reader.file == "notes/讲义.md"
         assert "线性表" in reader.segments[reader.mark.index].text
+
+
+@sync
+async def test_lower_case_d_opens_the_decision_dialog_as_the_footer_suggests(seeded):
+    """The footer said "D": a reviewer pressing d (no Shift) got nothing."""
+    app = create_app(seeded.db, "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_package(pilot, seeded.pkg)
+        await pilot.press("5")
+        await pilot.pause()
+        assert "d" in {b.key_display or b.key for _, b, _, _ in app.screen.active_bindings.values()
+                       if b.show}
+        await pilot.press("d")
+        await wait_screen(pilot, "DecisionModal")
+        await pilot.press("escape")
+        await wait_screen(pilot, "PackageScreen")
+        await pilot.press("n")
+        await wait_screen(pilot, "TextPrompt")
