@@ -68,6 +68,11 @@ class Stemmer:
         self.keep_after = keep_after  # no bare "s" stripped after these (class, virus)
         self.stem = lru_cache(maxsize=200_000)(self._stem)
 
+    def __reduce__(self):
+        # The memo (a cache around a bound method) does not pickle; a copy starts a new one,
+        # so compiled coverage rule files can be cached like the others.
+        return Stemmer, (self.suffixes, self.min_stem, self.keep_after)
+
     def _stem(self, word: str) -> str:
         word = word.lower()
         for suffix in self.suffixes:

@@ -166,3 +166,16 @@ def test_cache_store_leaves_no_temporary_files_and_skips_unpicklable_rules(tmp_p
     unpicklable = ParsedRuleFile(id="y", kind="terms", source="y.yaml", rules=lambda: None)
     svc._store(tmp_path / "other.pickle", unpicklable)
     assert [p.name for p in tmp_path.iterdir()] == ["entry.pickle"]
+
+
+def test_coverage_rule_files_are_cached_too(tmp_path, monkeypatch):
+    shipped = lexicons_dir() / "coverage.yaml"
+    path = tmp_path / "coverage.yaml"
+    path.write_bytes(shipped.read_bytes())
+    first = svc.load_rule_file(path)
+    calls = []
+    real = svc.parse_rule_text
+    monkeypatch.setattr(svc, "parse_rule_text", lambda *a, **k: calls.append(a) or real(*a, **k))
+    again = svc.load_rule_file(path)
+    assert calls == [] and again.kind == "coverage"
+    assert again.rules.stemmer.stem("optimization") == first.rules.stemmer.stem("optimization")
