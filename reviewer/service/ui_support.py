@@ -35,11 +35,17 @@ def has_scan(db: sqlite_utils.Database, path: str | Path) -> bool:
     return row is not None and store.latest_scan(db, row["id"]) is not None
 
 
-def package_state(db: sqlite_utils.Database, row: dict[str, Any]) -> str:
-    """``not_scanned`` | ``in_review`` | ``decided`` | ``signed`` for a library row."""
+def package_state(db: sqlite_utils.Database, row: dict[str, Any],
+                  signed: set[tuple[str, str]] | None = None) -> str:
+    """``not_scanned`` | ``in_review`` | ``decided`` | ``signed`` for a library row.
+
+    ``signed`` is :func:`signed_versions`, read once for a whole library.
+    """
     if row.get("scan_id") is None or row.get("finished") is None:
         return "not_scanned"
-    if is_signed(db, row["path"], row.get("digest")):
+    if signed is None:
+        signed = signed_versions(db)
+    if (row["path"], row.get("digest")) in signed:
         return "signed"
     from reviewer.store import reviews as rstore
 
@@ -49,14 +55,16 @@ def package_state(db: sqlite_utils.Database, row: dict[str, Any]) -> str:
     return "in_review"
 
 
-def is_signed(db: sqlite_utils.Database, path: str, digest: str | None) -> bool:
-    """Whether a recommendation was issued for this package version (read only)."""
-    if "issued_recommendations" not in db.table_names():
-        return False
+def signed_versions(db: sqlite_utils.Database) -> set[tuple[str, str]]:
+    """``(package path, digest)`` of every package version a recommendation was issued for."""
     from reviewer.store import platform
 
-    return any(r["package_path"] == path and r["package_digest"] == digest
-               for r in platform.issued_list(db))
+    return {(r["package_path"], r["package_digest"]) for r in platform.issued_list(db)}
+
+
+def is_signed(db: sqlite_utils.Database, path: str, digest: str | None) -> bool:
+    """Whether a recommendation was issued for this package version (read only)."""
+    return (path, digest) in signed_versions(db)
 
 
 def library_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -64,9 +72,10 @@ def library_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     from reviewer.service.scan import library
 
     out = []
+    signed = signed_versions(db)
     for row in library(db):
         item = dict(row)
-        item["state"] = package_state(db, row)
+        item["state"] = package_state(db, row, signed)
         item["display_path"] = display_path(row["path"])
         out.append(item)
     return out
@@ -97,14 +106,3 @@ def current_digest(path: str | Path) -> str | None:
     finally:
         source.close()
 
-
-def changed_since_scan(db: sqlite_utils.Database, path: str | Path) -> bool:
-    """Whether the files at ``path`` differ from the version last scanned."""
-    from reviewer.service.scan import package_key
-    from reviewer.store import packages as store
-
-    row = store.package_row(db, package_key(path))
-    if row is None or not row.get("digest"):
-        return False
-    now = current_digest(path)
-    return now is not None and now != row["digest"]
