@@ -130,3 +130,24 @@ async def test_lower_case_d_opens_the_decision_dialog_as_the_footer_suggests(see
         await wait_screen(pilot, "PackageScreen")
         await pilot.press("n")
         await wait_screen(pilot, "TextPrompt")
+
+
+@sync
+async def test_a_refused_note_is_shown_not_a_crash(seeded):
+    from reviewer.review.errors import ReviewError
+    from tests.tui.helpers import type_into_prompt
+
+    app = create_app(seeded.db, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_package(pilot, seeded.pkg)
+        await pilot.press("5")
+        await pilot.pause()
+
+        def refuse(text):
+            raise ReviewError("not-scanned", {"zh": "未扫描", "en": "never scanned"}, usage=True)
+
+        app.screen.session.add_note = refuse
+        await pilot.press("n")
+        await type_into_prompt(pilot, "a note")
+        await wait_screen(pilot, "PackageScreen")
+        assert any("never scanned" in str(n.message) for n in app._notifications)

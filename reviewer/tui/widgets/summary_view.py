@@ -116,7 +116,13 @@ class SummaryView(VerticalScroll):
     def action_note(self) -> None:
         def noted(text: str | None) -> None:
             if text:
-                self.session.add_note(text)
+                from reviewer.review.errors import ReviewError
+
+                try:
+                    self.session.add_note(text)
+                except ReviewError as exc:  # shown like a refused decision, not a crash
+                    self.notify(exc.msg(self.lang), severity="error", markup=False)
+                    return
                 self.notify(t("tui.summary.noted", self.lang))
 
         self.app.push_screen(TextPrompt(t("tui.summary.note_title", self.lang), lang=self.lang),
