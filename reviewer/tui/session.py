@@ -83,10 +83,6 @@ class PackageSession:
             self.refresh_status()
         return self._status
 
-    @status.setter
-    def status(self, value) -> None:
-        self._status = value
-
     def refresh_status(self):
         """Read the review state again (answers, dispositions, decision, blockers)."""
         from reviewer.service import review
