@@ -168,3 +168,25 @@ async def test_a_scan_ending_under_the_help_screen_leaves_once_help_closes(seede
         assert type(app.screen).__name__ == "HelpScreen"  # not popped by the scan
         await pilot.press("escape")
         await wait_screen(pilot, "PackageScreen")
+
+
+@sync
+async def test_f2_while_scanning_switches_the_scan_screen_too(tmp_path, monkeypatch):
+    """Its headings and hint stayed in the language the scan started in."""
+    started = threading.Event()
+    monkeypatch.setattr("reviewer.service.scan.scan", _slow_scan(started))
+    pkg = make_package(tmp_path)
+    app = create_app(tmp_path / "state.db", "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        app.open_package(str(pkg))
+        await wait_screen(pilot, "ScanScreen")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.updates >= 1)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert str(screen.query_one("#files-heading", Label).content) == "Reading files"
+        assert str(screen.query_one("#status", Label).content) == "Press Esc to cancel the scan."
+        assert str(screen.query_one("#tb-lang", Label).content) == "English · F2 中文"
+        await pilot.press("escape")
+        await wait_screen(pilot, "LibraryScreen")

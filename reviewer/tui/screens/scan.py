@@ -93,6 +93,7 @@ class ScanScreen(Screen[ScanResult]):
         self.finished: ScanResult | None = None
         self.updates = 0  # progress messages shown (the tests read it)
         self.last: dict[str, tuple[int, int]] = {}  # stage → (done, total) last shown
+        self._status: list[tuple[str, dict]] = [("tui.scan.hint", {})]  # catalog keys shown
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -106,6 +107,19 @@ class ScanScreen(Screen[ScanResult]):
             yield Label("", id="checks-label", markup=False)
             yield Label(t("tui.scan.hint", lang), id="status", markup=False)
         yield Footer(compact=True)
+
+    def set_lang(self, lang: str) -> None:
+        """F2 while scanning: headings and the status line in ``lang``."""
+        self.lang = lang
+        self.query_one(TitleBar).set_title(t("tui.scan.title", lang, name=Path(self.path).name))
+        self.query_one("#files-heading", Label).update(t("tui.scan.files", lang))
+        self.query_one("#checks-heading", Label).update(t("tui.scan.checks", lang))
+        self._show_status(*self._status)
+
+    def _show_status(self, *parts: tuple[str, dict]) -> None:
+        self._status = list(parts)
+        self.query_one("#status", Label).update(
+            "  ".join(t(key, self.lang, **values) for key, values in parts))
 
     def on_mount(self) -> None:
         self.worker = self.run_worker(self._work, name="scan", thread=True, exit_on_error=False)
@@ -161,7 +175,7 @@ class ScanScreen(Screen[ScanResult]):
                 return
             message = t("tui.scan.failed", self.lang, error=str(error))
             self.finished = ScanResult("error", self.path, message)
-            self.query_one("#status", Label).update(message + "  " + t("tui.scan.back", self.lang))
+            self._show_status(("tui.scan.failed", {"error": str(error)}), ("tui.scan.back", {}))
 
     def _finish(self, result: ScanResult) -> None:
         if self.finished is not None:
@@ -181,5 +195,5 @@ class ScanScreen(Screen[ScanResult]):
                 self.dismiss(self.finished)
             return
         if self.worker is not None and self.worker.is_running:
-            self.query_one("#status", Label).update(t("tui.scan.cancelling", self.lang))
+            self._show_status(("tui.scan.cancelling", {}))
             self.worker.cancel()
