@@ -151,3 +151,20 @@ async def test_a_refused_note_is_shown_not_a_crash(seeded):
         await type_into_prompt(pilot, "a note")
         await wait_screen(pilot, "PackageScreen")
         assert any("never scanned" in str(n.message) for n in app._notifications)
+
+
+@sync
+async def test_the_checklist_item_heading_keeps_its_id_on_the_question_line(seeded):
+    """Rich broke the line after "P1 ": a Chinese question has no space to wrap at."""
+    from textual.widgets import Static
+
+    app = create_app(seeded.db, "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_package(pilot, seeded.pkg)
+        await pilot.press("4")
+        await pilot.pause(0.3)
+        view = app.screen.query_one("#checklists")
+        first = view.items[0]
+        detail = view.query_one("#ck-detail", Static)
+        line = detail.render_lines(detail.region.reset_offset)[0].text
+        assert line.strip().startswith(f"{first['id']}：")

@@ -112,8 +112,10 @@ class ChecklistView(Vertical):
             self.query_one("#ck-detail", Static).update(Text(t("tui.checklist.none", lang)))
             return
         out = Text()
-        out.append(f"{item['id']} ", style="bold")
-        out.append(in_lang(item.get("question"), lang) + "\n", style="bold")
+        # one string: "P1 " before a long Chinese question (no spaces to break at)
+        # sat alone on its line
+        out.append(t("tui.checklist.heading", lang, item=item["id"],
+                     question=in_lang(item.get("question"), lang)) + "\n", style="bold")
         if item.get("guidance"):
             out.append(in_lang(item.get("guidance"), lang) + "\n", style="dim")
         if item.get("comment"):
