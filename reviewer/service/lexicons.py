@@ -68,11 +68,16 @@ def rule_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[RuleFileEr
     return out, errors
 
 
-def _cache_file(digest: str, options: dict[str, Any]) -> Path:
+def _cache_file(digest: str, options: dict[str, Any]) -> Path | None:
+    """Where the compiled form is cached; None when the cache folder can't be made
+    (a read-only home: rule files are then compiled on every load, not refused)."""
     from reviewer.paths import cache_dir
 
-    folder = cache_dir() / "lexicons"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder = cache_dir() / "lexicons"
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
     suffix = "".join(f"-{k}={v}" for k, v in sorted(options.items()))
     return folder / f"{digest}-{code_version()}{suffix}.pickle"
 

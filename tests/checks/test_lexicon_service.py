@@ -179,3 +179,11 @@ def test_coverage_rule_files_are_cached_too(tmp_path, monkeypatch):
     again = svc.load_rule_file(path)
     assert calls == [] and again.kind == "coverage"
     assert again.rules.stemmer.stem("optimization") == first.rules.stemmer.stem("optimization")
+
+
+def test_an_unusable_cache_folder_only_costs_a_compile(tmp_path, monkeypatch):
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("REVIEWER_HOME", str(blocker))  # the cache folder can't be made
+    path = write(tmp_path / "c.yaml", "c")
+    assert svc.load_rule_file(path).id == "c"
