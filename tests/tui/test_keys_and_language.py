@@ -168,3 +168,16 @@ async def test_the_checklist_item_heading_keeps_its_id_on_the_question_line(seed
         detail = view.query_one("#ck-detail", Static)
         line = detail.render_lines(detail.region.reset_offset)[0].text
         assert line.strip().startswith(f"{first['id']}：")
+
+
+@sync
+async def test_the_findings_badge_counts_up_like_the_checklist_badge(seeded):
+    """It showed undecided/total (16/16 meant none done) beside answered/total (0/24)."""
+    app = create_app(seeded.db, "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_package(pilot, seeded.pkg)
+        bar = app.screen.query_one("#views")
+        total = app.screen.session.model.counts()["total"]
+        assert f"问题 0/{total}" in str(bar.content)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: f"问题 1/{total}" in str(bar.content))

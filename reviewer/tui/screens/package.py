@@ -128,7 +128,9 @@ class PackageScreen(Screen):
         progress = self.session.checklist_progress()
         answered = sum(c["answered"] for c in progress)
         total = sum(c["total"] for c in progress)
-        badges = {"findings": f"{counts['undecided']}/{counts['total']}",
+        # both badges count what is done, so they read the same way
+        done = counts["total"] - counts["undecided"]
+        badges = {"findings": f"{done}/{counts['total']}",
                   "checklists": f"{answered}/{total}"}
         self.query_one("#views", ViewBar).show(badges=badges)
         self.query_one(TitleBar).set_title(self.title_text())
