@@ -39,7 +39,12 @@ def all_checks() -> dict[str, CheckFn]:
     """Name → function for every check, in the order of :data:`CHECK_MODULES`."""
     for module in CHECK_MODULES:
         importlib.import_module(module)
-    return dict(_REGISTRY)
+    # Registration order follows whichever module happened to be imported
+    # first; the promised order is that of CHECK_MODULES (others last).
+    rank = {m: i for i, m in enumerate(CHECK_MODULES)}
+    ordered = sorted(_REGISTRY.items(),
+                     key=lambda kv: rank.get(kv[1].__module__, len(rank)))
+    return dict(ordered)
 
 
 @dataclass(frozen=True, slots=True)
