@@ -110,3 +110,25 @@ async def test_full_text_search_lists_hits_and_opens_one(reader_pkg):
         assert reader.hits == [] and reader.query_one("#rv-list", OptionList).option_count == 0
         await pilot.press("l")  # back to the file list
         assert reader.mode == "files"
+
+
+@sync
+async def test_a_hit_location_stays_on_one_line_beside_the_scrollbar(reader_pkg):
+    """At 80×24 the hit list scrolls and 第 7 页 wrapped: 页 stood alone on the next line."""
+    db, pkg = reader_pkg
+    app = create_app(db, "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_package(pilot, pkg)
+        await pilot.press("2")
+        await pilot.pause()
+        reader = app.screen.query_one(ReaderView)
+        reader.query_one("#rv-search").value = "排序"
+        reader.query_one("#rv-search").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: reader.mode == "hits")
+        await pilot.pause()
+        options = reader.query_one("#rv-list", OptionList)
+        assert len(reader.hits) > 10 and options.show_vertical_scrollbar
+        first = options.render_line(0).text.strip()
+        seg = reader.hits[0][0]
+        assert first.endswith(seg.locator.label("zh")), first

@@ -26,6 +26,9 @@ from reviewer.tui.widgets.search_input import SearchInput
 CHUNK = 50
 #: Cells for a file name in the left column (its width minus border and padding).
 LIST_WIDTH = 23
+#: The same for a search hit's location: a long hit list has a scrollbar (two
+#: cells), and one more keeps a wide character from wrapping 页 onto a line alone.
+HIT_WIDTH = LIST_WIDTH - 3
 
 
 @dataclass(slots=True)
@@ -149,7 +152,7 @@ class ReaderView(Vertical):
         for i, (seg, offset) in enumerate(self.hits):
             start = max(0, offset - 6)
             snippet = seg.text[start:offset + len(query) + 10].replace("\n", " ")
-            where = tail(f"{seg.file} · {seg.locator.label(self.lang)}", LIST_WIDTH)
+            where = tail(f"{seg.file} · {seg.locator.label(self.lang)}", HIT_WIDTH)
             options.add_option(Option(Text(f"{where}\n  {snippet}"), id=f"hit-{i}"))
         self._title_hits()
         if self.hits:
