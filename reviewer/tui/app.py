@@ -38,6 +38,7 @@ class ReviewerApp(App):
         self.set_reactive(ReviewerApp.lang, lang if lang in LANGS else "zh")
         set_language(self.lang)
         self.open_path = str(open_path) if open_path else None
+        self._opening_timer = None  # the "opening…" note, while a package loads
 
     # -- the store, opened on first use
     @property
@@ -104,9 +105,8 @@ class ReviewerApp(App):
         if event.worker.name != "open-package":
             return
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            timer = getattr(self, "_opening_timer", None)
-            if timer is not None:
-                timer.stop()
+            if self._opening_timer is not None:
+                self._opening_timer.stop()
         if event.state == WorkerState.SUCCESS:
             from reviewer.tui.screens.package import PackageScreen
 
@@ -189,5 +189,5 @@ def create_app(db_path: str | Path | None = None, lang: str | None = None,
     """The app as ``reviewer`` / ``reviewer open`` and the tests build it."""
     import os
 
-    lang = lang or os.environ.get("REVIEWER_LANG") or "zh"
-    return ReviewerApp(db_path, lang=lang if lang in LANGS else "zh", open_path=open_path)
+    return ReviewerApp(db_path, lang=lang or os.environ.get("REVIEWER_LANG") or "zh",
+                       open_path=open_path)  # an unknown language falls back to zh there
