@@ -39,6 +39,7 @@ async def test_open_dispose_answer_decide(seeded, size):
         await pilot.press("enter")
         assert type(app.screen).__name__ == "TextPrompt"
         assert app.screen.query_one("#error", Label).content
+        assert app.screen.query_one("#error", Label).display  # hidden until then
         await type_into_prompt(pilot, "quoted as an example of a scam")
         await wait_screen(pilot, "PackageScreen")
         status = fresh_status(seeded.db, seeded.pkg)

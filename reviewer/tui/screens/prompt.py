@@ -43,7 +43,9 @@ class TextPrompt(ModalScreen[str | None]):
         event.stop()
         text = event.value.strip()
         if self.required and not text:
-            self.query_one("#error", Label).update(t("tui.prompt.required", self.lang))
+            error = self.query_one("#error", Label)
+            error.update(t("tui.prompt.required", self.lang))
+            error.add_class("-shown")  # hidden until needed: no blank line in the dialog
             return
         self.dismiss(text)
 
