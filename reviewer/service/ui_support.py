@@ -95,13 +95,15 @@ def current_digest(path: str | Path) -> str | None:
         source = open_source(path, Limits())
     except (PackageError, OSError):
         return None
+    import zipfile
+
     try:
         pairs = []
         for entry in source.entries:
             with entry.open() as stream:
                 pairs.append((entry.path, stream_sha256(stream)[0]))
         return package_digest(pairs)
-    except OSError:
+    except (OSError, zipfile.BadZipFile):  # BadZipFile: an entry failing its CRC check
         return None
     finally:
         source.close()

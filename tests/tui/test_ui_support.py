@@ -68,3 +68,21 @@ def test_display_path_abbreviates_home_only(monkeypatch, tmp_path):
     assert display_path(str(tmp_path / "a" / "b")) == "~/a/b"
     assert display_path(str(tmp_path) + "-other/x") == str(tmp_path) + "-other/x"
     assert display_path("/elsewhere/x") == "/elsewhere/x"
+
+
+def test_current_digest_of_a_zip_with_a_corrupt_entry_is_unknown_not_a_crash(tmp_path):
+    import zipfile
+
+    from reviewer.service.ui_support import current_digest
+
+    archive = tmp_path / "course.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("notes/a.md", "第一讲 数据结构绪论\n" * 50)
+    good = current_digest(archive)
+    assert good and good.startswith("sha256:")
+    data = bytearray(archive.read_bytes())
+    at = data.find("第一讲".encode())
+    data[at] ^= 0xFF  # the entry no longer matches its CRC
+    archive.write_bytes(bytes(data))
+    assert current_digest(archive) is None
+    assert current_digest(tmp_path / "gone.zip") is None
