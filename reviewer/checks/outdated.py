@@ -33,7 +33,9 @@ from reviewer.checks.model import (
 )
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import RuleFileError, register_kind
-from reviewer.checks.rulefields import ac_matches, fail, located, message, strings
+from reviewer.checks.rulefields import (
+    ac_matches, fail, located, message, regex, severity, strings, whole_number,
+)
 from reviewer.ingest.model import Msg, Segment
 
 CHECK = "outdated"
@@ -106,32 +108,6 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})", re.IGNORECASE)
 
 
-def _regex(value: Any, source: str, where: str) -> re.Pattern[str] | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise fail(source, f"{where}: a regular expression (string) is required")
-    try:
-        return re.compile(value)
-    except re.error as exc:
-        raise fail(source, f"{where}: invalid regular expression: {exc}") from exc
-
-
-def _int(value: Any, source: str, where: str, default: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise fail(source, f"{where}: a non-negative whole number is required")
-    return value
-
-
-def _severity(value: Any, source: str, where: str, default: str) -> str:
-    value = default if value is None else str(value)
-    if value not in ("error", "warning", "info"):
-        raise fail(source, f"{where}: {value!r} is not error, warning or info")
-    return value
-
-
 @register_kind("currency")
 def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     """Parse and validate a ``kind: currency`` rule file; run its embedded tests.
@@ -155,26 +131,28 @@ def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     file_sec = data.get("file") or {}
     if not isinstance(file_sec, dict):
         raise fail(source, "file: a mapping is required")
-    max_age = _int(data.get("max_age_years"), source, "max_age_years", 5)
+    max_age = whole_number(data.get("max_age_years"), source, "max_age_years", 5)
     rules = CurrencyRules(
         id=str(data.get("id", "currency")), source=source,
         category=str(data.get("category", "outdated")),
-        severity=_severity(data.get("severity"), source, "severity", "warning"),
+        severity=severity(data.get("severity"), source, "severity", "warning"),
         message=message(data.get("message"), source, "message"),
         max_age_years=max_age,
-        window=_int(data.get("window"), source, "window", 16),
-        window_latin=_int(data.get("window_latin"), source, "window_latin", 30),
-        adjacent=_int(data.get("adjacent"), source, "adjacent", 3),
-        marker_window=_int(data.get("marker_window"), source, "marker_window", 8),
-        marker_window_latin=_int(data.get("marker_window_latin"), source,
+        window=whole_number(data.get("window"), source, "window", 16),
+        window_latin=whole_number(data.get("window_latin"), source, "window_latin", 30),
+        adjacent=whole_number(data.get("adjacent"), source, "adjacent", 3),
+        marker_window=whole_number(data.get("marker_window"), source, "marker_window", 8),
+        marker_window_latin=whole_number(data.get("marker_window_latin"), source,
                                  "marker_window_latin", 24),
         words=words,
         historical=_alternation(strings(data.get("historical_markers"), source,
                                          "historical_markers")),
         since_before=_alternation(strings(data.get("since_before"), source, "since_before")),
         since_after=_alternation(strings(data.get("since_after"), source, "since_after")),
-        not_year_after=_regex(data.get("not_year_after"), source, "not_year_after"),
-        not_year_before=_regex(data.get("not_year_before"), source, "not_year_before"),
+        not_year_after=regex(data.get("not_year_after"), source, "not_year_after",
+                             optional=True),
+        not_year_before=regex(data.get("not_year_before"), source, "not_year_before",
+                              optional=True),
         citation_verbs=_alternation(strings(data.get("citation_verbs"), source,
                                             "citation_verbs")),
         past_before=_alternation(strings(data.get("past_before"), source, "past_before")),
@@ -182,11 +160,11 @@ def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
                                            "newness_words")),
         release_markers=_alternation(strings(data.get("release_markers"), source,
                                              "release_markers")),
-        clause_break=_regex(data.get("clause_break") or r"[。！？；!?;\n]|\.\s", source,
-                            "clause_break"),  # type: ignore[arg-type]
-        file_max_age_years=_int(file_sec.get("max_age_years"), source, "file.max_age_years",
+        clause_break=regex(data.get("clause_break") or r"[。！？；!?;\n]|\.\s", source,
+                           "clause_break"),  # type: ignore[arg-type]
+        file_max_age_years=whole_number(file_sec.get("max_age_years"), source, "file.max_age_years",
                                 max_age),
-        file_severity=_severity(file_sec.get("severity"), source, "file.severity", "info"),
+        file_severity=severity(file_sec.get("severity"), source, "file.severity", "info"),
         file_message=message(file_sec.get("message"), source, "file.message"),
         tests=_tests(data.get("tests"), source),
     )

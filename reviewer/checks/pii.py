@@ -31,7 +31,9 @@ from typing import Any
 from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import RuleFileError, register_kind
-from reviewer.checks.rulefields import ac_matches, fail, located, message, strings
+from reviewer.checks.rulefields import (
+    ac_matches, fail, located, message, regex, strings, whole_number,
+)
 from reviewer.ingest.model import Msg, Segment
 
 CHECK = "pii"
@@ -95,21 +97,6 @@ class PiiRules:
 
         return [(h.start, h.end, h.rule, text[h.start:h.end]) for h in detect(fold_compat(text), self)]
     tests: dict[str, list[Any]] = field(default_factory=dict)
-
-
-def _regex(pattern: Any, source: str, where: str, flags: int = 0) -> re.Pattern[str]:
-    if not isinstance(pattern, str) or not pattern:
-        raise fail(source, f"{where}: a regular expression (string) is required")
-    try:
-        return re.compile(pattern, flags)
-    except re.error as exc:
-        raise fail(source, f"{where}: invalid regular expression {pattern!r}: {exc}") from exc
-
-
-def _whole(value: Any, source: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise fail(source, f"{where}: a non-negative whole number is required")
-    return value
 
 
 def _tests(value: Any, source: str) -> dict[str, list[Any]]:
@@ -192,7 +179,7 @@ def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
             raise fail(source, f"contact_ids.kinds[{i}]: needs name, words and account")
         kind = ContactKind(str(item["name"]), strings(item.get("words"), source,
                                                        f"contact_ids.kinds[{i}].words"),
-                           _regex(item.get("account"), source, f"contact_ids.kinds[{i}].account"))
+                           regex(item.get("account"), source, f"contact_ids.kinds[{i}].account"))
         for word in kind.words:
             kinds[word.lower()] = kind
 
@@ -207,29 +194,29 @@ def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
         category=str(data.get("category", "personal-data")), severity=severity,
         messages=messages, enabled=enabled,
         provinces=set(strings(idc.get("provinces"), source, "id_card.provinces")),
-        min_birth_year=_whole(idc.get("min_birth_year", 1900), source, "id_card.min_birth_year"),
-        mobile=_regex(mob.get("pattern", r"1[3-9]\d{9}"), source, "mobile.pattern"),
-        isbn=[_regex(p, source, "mobile.isbn_patterns", re.IGNORECASE)
+        min_birth_year=whole_number(idc.get("min_birth_year", 1900), source, "id_card.min_birth_year"),
+        mobile=regex(mob.get("pattern", r"1[3-9]\d{9}"), source, "mobile.pattern"),
+        isbn=[regex(p, source, "mobile.isbn_patterns", re.IGNORECASE)
               for p in strings(mob.get("isbn_patterns"), source, "mobile.isbn_patterns")],
-        email=[_regex(p, source, "email.patterns", re.IGNORECASE)
+        email=[regex(p, source, "email.patterns", re.IGNORECASE)
                for p in strings(mail.get("patterns"), source, "email.patterns")],
         email_ignore_domains={d.lower() for d in strings(mail.get("ignore_domains"), source,
                                                           "email.ignore_domains")},
         email_ignore_local={d.lower() for d in strings(mail.get("ignore_local_parts"), source,
                                                         "email.ignore_local_parts")},
         role_severity={str(k): dict(v) for k, v in role_severity.items()},
-        contact_filler=_regex(contact.get("filler", r"[\s:：]{0,3}"), source,
+        contact_filler=regex(contact.get("filler", r"[\s:：]{0,3}"), source,
                               "contact_ids.filler"),
         contact_word_re=_words_re(kinds),
         contact_kinds=kinds,
         student_word_re=_words_re(strings(student.get("words"), source, "student_id.words")),
-        student_filler=_regex(student.get("filler", r"[\s:：]{0,3}"), source,
+        student_filler=regex(student.get("filler", r"[\s:：]{0,3}"), source,
                               "student_id.filler"),
-        student_number=_regex(student.get("number", r"\d{6,14}"), source, "student_id.number"),
+        student_number=regex(student.get("number", r"\d{6,14}"), source, "student_id.number"),
         name_labels=_words_re(strings(student.get("name_labels"), source,
                                        "student_id.name_labels")),
         name_re=_name_re(strings(student.get("surnames"), source, "student_id.surnames")),
-        name_window=_whole(student.get("name_window", 30), source, "student_id.name_window"),
+        name_window=whole_number(student.get("name_window", 30), source, "student_id.name_window"),
         tests=_tests(data.get("tests"), source),
     )
     rules.prefilter = _prefilter(data.get("prefilter"), source)
@@ -243,7 +230,7 @@ def _prefilter(value: Any, source: str) -> re.Pattern[str] | None:
     """``prefilter``: text in which it finds nothing (nor a contact or student word) is skipped."""
     if value in (None, ""):
         return None
-    return _regex(value, source, "prefilter")
+    return regex(value, source, "prefilter")
 
 
 def _word_automaton(words: Iterable[str]):

@@ -65,3 +65,33 @@ def strings(value: Any, source: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
         raise fail(source, f"{where}: a list of strings is required")
     return [str(v) for v in value if str(v).strip()]
+
+
+def regex(value: Any, source: str, where: str, flags: int = 0, *,
+          optional: bool = False) -> re.Pattern[str] | None:
+    """A compiled regular expression; with ``optional``, ``None`` or ``""`` give ``None``."""
+    if optional and value in (None, ""):
+        return None
+    if not isinstance(value, str) or not value:
+        raise fail(source, f"{where}: a regular expression (string) is required")
+    try:
+        return re.compile(value, flags)
+    except re.error as exc:
+        raise fail(source, f"{where}: invalid regular expression {value!r}: {exc}") from exc
+
+
+def whole_number(value: Any, source: str, where: str, default: int | None = None) -> int:
+    """A non-negative integer (``default`` when the key is absent and a default is given)."""
+    if value is None and default is not None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise fail(source, f"{where}: a non-negative whole number is required")
+    return value
+
+
+def severity(value: Any, source: str, where: str, default: str) -> str:
+    """``error``, ``warning`` or ``info`` (``default`` when absent)."""
+    value = default if value is None else str(value)
+    if value not in ("error", "warning", "info"):
+        raise fail(source, f"{where}: {value!r} is not error, warning or info")
+    return value
