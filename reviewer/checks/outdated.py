@@ -32,9 +32,9 @@ from reviewer.checks.model import (
     CheckContext, CheckResult, Finding, file_finding, finding_at,
 )
 from reviewer.checks.registry import register
-from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    ac_matches, fail, located, message, regex, severity, strings, whole_number,
+    ac_matches, fail, message, regex, severity, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -112,17 +112,9 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
 def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     """Parse and validate a ``kind: currency`` rule file; run its embedded tests.
 
-    Problems raise :class:`RuleFileError` naming the file and, where the
-    mapping came from the rule-file loader, the line.
+    Problems raise :class:`RuleFileError` naming the file and key; loaded through
+    :func:`reviewer.checks.rulefile.parse_rule_text` they also carry the line.
     """
-    try:
-        return _parse_currency(data, source)
-    except RuleFileError as exc:
-        raise located(exc, data) from None
-
-
-def _parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
-    """Parse and validate a ``kind: currency`` rule file; run its embedded tests."""
     if not isinstance(data, dict):
         raise fail(source, "a currency rule file must be a mapping")
     words = _alternation(strings(data.get("words"), source, "words"))

@@ -30,9 +30,9 @@ from typing import Any
 
 from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
-from reviewer.checks.rulefile import RuleFileError, register_kind
+from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    ac_matches, fail, located, message, regex, strings, whole_number,
+    ac_matches, fail, message, regex, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -140,17 +140,9 @@ def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
 def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     """Parse and validate a ``kind: pii`` rule file; run its embedded tests.
 
-    Problems raise :class:`RuleFileError` naming the file and, where the
-    mapping came from the rule-file loader, the line.
+    Problems raise :class:`RuleFileError` naming the file and key; loaded through
+    :func:`reviewer.checks.rulefile.parse_rule_text` they also carry the line.
     """
-    try:
-        return _parse_pii(data, source)
-    except RuleFileError as exc:
-        raise located(exc, data) from None
-
-
-def _parse_pii(data: dict[str, Any], source: str) -> PiiRules:
-    """Parse and validate a ``kind: pii`` rule file; run its embedded tests."""
     if not isinstance(data, dict):
         raise fail(source, "a pii rule file must be a mapping")
     severity = str(data.get("severity", "error"))

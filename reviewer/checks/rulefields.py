@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reviewer.checks.rulefile import RuleFileError, line_of
+from reviewer.checks.rulefile import RuleFileError
 from reviewer.ingest.model import Msg
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -28,24 +28,6 @@ def ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tupl
 
 def fail(source: str, message: str) -> RuleFileError:
     return RuleFileError(source, message)
-
-
-def line_for(data: Any, where: str) -> int | None:
-    """The YAML line of a dotted path such as ``contact_ids.kinds[0].words`` (when known)."""
-    if not isinstance(data, dict):
-        return None
-    path: list[Any] = []
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
-        path.append(int(part[1:-1]) if part.startswith("[") else part)
-    return line_of(data, path)
-
-
-def located(exc: RuleFileError, data: Any) -> RuleFileError:
-    """``exc`` with the line of the key its message starts with."""
-    if exc.line is not None:
-        return exc
-    where = exc.problem.split(":", 1)[0].split(" ", 1)[0]
-    return RuleFileError(exc.source, exc.problem, line_for(data, where))
 
 
 def message(value: Any, source: str, where: str) -> Msg:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -170,6 +171,24 @@ def line_of(data: Any, path: Iterable[Any]) -> int | None:
     return line
 
 
+def line_for(data: Any, where: str) -> int | None:
+    """The YAML line of a dotted path such as ``contact_ids.kinds[0].words`` (when known)."""
+    if not isinstance(data, dict):
+        return None
+    path: list[Any] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
+        path.append(int(part[1:-1]) if part.startswith("[") else part)
+    return line_of(data, path)
+
+
+def located(exc: RuleFileError, data: Any) -> RuleFileError:
+    """``exc`` with the line of the key its message starts with."""
+    if exc.line is not None:
+        return exc
+    where = exc.problem.split(":", 1)[0].split(" ", 1)[0]
+    return RuleFileError(exc.source, exc.problem, line_for(data, where))
+
+
 # -- JSON Schema ---------------------------------------------------------------
 
 
@@ -251,8 +270,12 @@ def parse_rule_text(text: str, source: str, **options: Any) -> ParsedRuleFile:
         raise RuleFileError(source, "missing 'id' (a non-empty string)",
                             line_of(data, ["id"]) or 1)
     parser = parsers[kind]
-    rules = parser(data, source, **options) if options and _accepts_options(parser) \
-        else parser(data, source)
+    try:
+        rules = parser(data, source, **options) if options and _accepts_options(parser) \
+            else parser(data, source)
+    except RuleFileError as exc:
+        # Kind parsers name the key; the line is found here, once for every kind.
+        raise located(exc, data) from None
     return ParsedRuleFile(id=rule_id, kind=kind, source=source, rules=rules)
 
 
