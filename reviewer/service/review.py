@@ -829,35 +829,28 @@ def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
     def refuse(entry: str, exc: ReviewError) -> None:
         report.errors.append({"entry": entry, "code": exc.code, "message": exc.message})
 
-    for item_id, entry in _entries(data.get("answers"), "item"):
-        label = f"answer:{item_id}"
-        if isinstance(entry, str):
-            entry = {"answer": entry}
-        if not isinstance(entry, Mapping):
-            refuse(label, ReviewError("bad-value", {"zh": "应为 {answer, comment}",
-                                                    "en": "expected {answer, comment}"}))
-            continue
-        try:
-            _, changed = _answer(db, path, item_id, entry.get("answer"), entry.get("comment"),
-                                 cls, actor, via="import")
-        except ReviewError as exc:
-            refuse(label, exc)
-            continue
-        (report.applied if changed else report.unchanged).append(label)
-
-    for fid, entry in _entries(data.get("dispositions"), "finding"):
-        label = f"disposition:{fid}"
-        if not isinstance(entry, Mapping):
-            refuse(label, ReviewError("bad-value", {"zh": "应为 {disposition, reason}",
-                                                    "en": "expected {disposition, reason}"}))
-            continue
-        try:
-            _, changed = _dispose(db, path, fid, entry.get("disposition"), entry.get("reason"),
-                                  cls, actor, via="import")
-        except ReviewError as exc:
-            refuse(label, exc)
-            continue
-        (report.applied if changed else report.unchanged).append(label)
+    sections = (
+        # (section, key name, label, the pair of fields, how to apply one entry)
+        ("answers", "item", "answer", ("answer", "comment"), _answer),
+        ("dispositions", "finding", "disposition", ("disposition", "reason"), _dispose),
+    )
+    for section, key_name, prefix, (value_key, text_key), apply in sections:
+        for key, entry in _entries(data.get(section), key_name):
+            label = f"{prefix}:{key}"
+            if isinstance(entry, str) and section == "answers":
+                entry = {value_key: entry}  # "P1: pass" is short for {answer: pass}
+            if not isinstance(entry, Mapping):
+                shape = f"{{{value_key}, {text_key}}}"
+                refuse(label, ReviewError("bad-value", {"zh": f"应为 {shape}",
+                                                        "en": f"expected {shape}"}))
+                continue
+            try:
+                _, changed = apply(db, path, key, entry.get(value_key), entry.get(text_key),
+                                   cls, actor, via="import")
+            except ReviewError as exc:
+                refuse(label, exc)
+                continue
+            (report.applied if changed else report.unchanged).append(label)
 
     notes = data.get("notes") or []
     if not isinstance(notes, list):
