@@ -65,9 +65,9 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 def write_output(path: str | Path, text: str) -> None:
     """Write a command's output to ``path`` atomically (a temporary file renamed into
     place: never half a report), or exit 2 saying why the place is unusable."""
-    from reviewer.service.signing import InputError, write_text_atomic
+    from reviewer.files import write_text
 
     try:
-        write_text_atomic(Path(path), text)
-    except InputError as exc:
-        fail(str(exc))
+        write_text(path, text)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc}")

@@ -18,7 +18,9 @@ from typing import Any
 
 import click
 
-from reviewer.cli.common import EXIT_PROBLEMS, EXIT_USAGE, db_option, fail, open_store, resolve_lang
+from reviewer.cli.common import (
+    EXIT_PROBLEMS, EXIT_USAGE, db_option, fail, open_store, resolve_lang, write_output,
+)
 # The labels of the review model (this module is loaded only for ``reviewer review``,
 # which imports the model through the service anyway).
 from reviewer.review.model import ANSWER_LABELS as ANSWER
@@ -326,13 +328,7 @@ def export_(path: str, file: str, db_path: str | None) -> None:
     if file == "-":
         click.echo(text, nl=False)
         return
-    from reviewer.signing.files import write_atomic
-
-    try:
-        Path(file).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(file, text.encode("utf-8"))
-    except OSError as exc:
-        fail(f"cannot write {file}: {exc}")
+    write_output(file, text)
     click.echo(_t("exported", lang, answers=len(data["answers"]),
                   dispositions=len(data["dispositions"]), file=file))
 

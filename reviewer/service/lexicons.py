@@ -128,7 +128,7 @@ def _relocate(parsed: ParsedRuleFile, source: str) -> None:
 
 
 def _store(cache: Path, parsed: ParsedRuleFile) -> None:
-    from reviewer.signing.files import write_atomic
+    from reviewer.files import write_atomic
 
     try:
         data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)

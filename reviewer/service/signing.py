@@ -19,7 +19,7 @@ from reviewer import __version__
 from reviewer.ingest.model import Msg
 from reviewer.signing.digests import FileDigest, digest_files
 from reviewer.signing.dsse import Envelope, EnvelopeError, b64encode, envelope_from_dict, load_json
-from reviewer.signing.files import write_atomic
+from reviewer.files import write_text
 from reviewer.signing.keys import KeyFileError, PublicKeyInfo, load_public, load_signer, new_key_pair
 from reviewer.signing.platform import Held, ImportDecision, course_key, decide
 from reviewer.signing.policy import ReviewSnapshot, sign_refusals
@@ -49,8 +49,7 @@ class SignRefused(RuntimeError):
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary file and a rename; :class:`InputError` when the place is unusable."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
+        write_text(path, text)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc}") from exc
 

@@ -5,7 +5,7 @@ Files made by ``reviewer keys new``:
 ``NAME.key``
     The private key, PKCS#8 PEM encrypted with the owner's passphrase
     (``BestAvailableEncryption``), created with mode 0600 and written
-    atomically (:func:`reviewer.signing.files.write_atomic`; never overwritten).
+    atomically (:func:`reviewer.files.write_atomic`; never overwritten).
 ``NAME.pub``
     JSON: ``{"type": "reviewer-public-key/v1", "keyid", "algorithm",
     "public_key" (base64 of the raw 32-byte key), "name", "institution",
@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from reviewer.signing.dsse import b64decode, b64encode
-from reviewer.signing.files import write_atomic
+from reviewer.files import write_atomic
 
 ROLES = ("reviewer", "committee")
 PUB_TYPE = "reviewer-public-key/v1"

@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from reviewer.signing.dsse import b64decode, b64encode
-from reviewer.signing.files import write_atomic
+from reviewer.files import write_atomic
 from reviewer.signing.keys import ALGORITHMS, ROLES, PublicKeyInfo
 
 DEFAULT_REQUIRED_ROLES = ("reviewer", "committee")

@@ -11,7 +11,7 @@ import pytest
 from reviewer.service import signing as service
 from reviewer.service.signing import InputError, countersign_file, platform_import, report_file, verify_file
 from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, EnvelopeError, Signature, envelope_from_json
-from reviewer.signing.files import write_atomic
+from reviewer.files import write_atomic
 from reviewer.signing.sign import SigningError, countersign, self_check
 from reviewer.signing.statement import PREDICATE_TYPE, STATEMENT_TYPE, statement_bytes
 from reviewer.signing.trust import TrustStoreError, parse_time, trust_from_dict

@@ -1,6 +1,7 @@
-"""Writing files atomically (signing room; also used by the lexicon cache and ``review export``).
+"""Writing files atomically — every file the tool writes besides its database.
 
-Key files, trust stores and recommendations are written to a temporary file
+Key files, trust stores, recommendations, reports, exported answers and the
+lexicon cache are written to a temporary file
 beside the target (created ``O_EXCL`` with an unpredictable name, mode 0600
 until ``mode`` is set), flushed to disk, then renamed into place: a reader or
 a crash sees the old file or the new one, never half of one.
@@ -39,3 +40,10 @@ def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644,
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """UTF-8 ``text`` to ``path`` atomically, creating missing folders (``OSError`` if unusable)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8"))
