@@ -368,8 +368,6 @@ def open_review(db: sqlite_utils.Database, path: str | Path, *,
     """
     cls = checklists or load_checklists()
     pkg, scan = _latest(db, path)
-    if not db.conn.in_transaction:
-        rstore.make_durable(db)
     review = rstore.find_review(db, pkg["id"], scan["digest"])
     if review and review.get("scan_id") == scan["id"] \
             and review["checklists_digest"] == cls.digest:

@@ -132,18 +132,6 @@ def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-# ---------------------------------------------------------------- durability
-
-def make_durable(db: sqlite_utils.Database) -> None:
-    """Sync the WAL on every commit on this connection (``synchronous=FULL``).
-
-    In WAL mode ``NORMAL`` survives a killed process but may lose the last
-    commits on power failure; a reviewer's answer must survive both.
-    """
-    if db.execute("PRAGMA synchronous").fetchone()[0] < 2:
-        db.execute("PRAGMA synchronous=FULL")
-
-
 # ---------------------------------------------------------------- reviews
 
 def find_review(db: sqlite_utils.Database, package_id: int, digest: str) -> dict[str, Any] | None:
