@@ -166,14 +166,17 @@ def search(path: str, query: str, limit: int, fmt: str, lang: str | None,
         hits = run_search(db, path, query, limit)
     except ScanError as exc:
         fail(str(exc))
+    size = len(query.strip())  # the service searches for the stripped query
+
+    def context(seg, off: int) -> str:
+        return snippet(seg.text, max(off, 0), max(off, 0) + size)[0]
+
     if fmt == "json":
         click.echo(json.dumps([
-            {"file": seg.file, "location": seg.locator.to_dict(),
-             "context": snippet(seg.text, max(off, 0), max(off, 0) + len(query))[0]}
+            {"file": seg.file, "location": seg.locator.to_dict(), "context": context(seg, off)}
             for seg, off in hits
         ], ensure_ascii=False, indent=2))
         return
     for seg, off in hits:
-        ctx, _ = snippet(seg.text, max(off, 0), max(off, 0) + len(query))
-        click.echo(f"{seg.file}\t{seg.locator.label(lang)}\t{ctx}")
+        click.echo(f"{seg.file}\t{seg.locator.label(lang)}\t{context(seg, off)}")
     click.echo(f"{len(hits)} hit(s)", err=True)
