@@ -53,7 +53,9 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def msg(self, lang: str = "zh") -> str:
-        return self.message.get(lang) or self.message.get("zh") or self.message.get("en") or ""
+        from reviewer.i18n import in_lang
+
+        return in_lang(self.message, lang)
 
     @property
     def location(self) -> dict[str, Any]:

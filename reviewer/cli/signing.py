@@ -16,6 +16,7 @@ from datetime import datetime
 import click
 
 from reviewer.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, open_store, resolve_lang
+from reviewer.i18n import in_lang
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                            help="Language of messages (default zh).")
@@ -32,14 +33,10 @@ def _passphrase(confirm: bool) -> str:
         fail("no passphrase given")
 
 
-def _msg(m: dict, lang: str) -> str:
-    return m.get(lang) or m.get("zh") or m.get("en") or ""
-
-
 def _refused(title: str, reasons: list[dict], lang: str) -> None:
     click.echo(f"reviewer: {title}", err=True)
     for r in reasons:
-        click.echo(f"  - {_msg(r, lang)}", err=True)
+        click.echo(f"  - {in_lang(r, lang)}", err=True)
     sys.exit(EXIT_PROBLEMS)
 
 
@@ -133,7 +130,7 @@ def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int
     except SignRefused as exc:
         _refused("签名被拒绝 / signing refused:", exc.reasons, lang)
     for w in result.warnings:
-        click.echo(f"reviewer: {_msg(w, lang)}", err=True)
+        click.echo(f"reviewer: {in_lang(w, lang)}", err=True)
     p = result.statement["predicate"]
     click.echo(f"{result.out}\t{p['id']}\tsequence={p['sequence']}\t{p['decision']['value']}")
 

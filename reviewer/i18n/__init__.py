@@ -54,6 +54,15 @@ def language() -> str:
     return _current
 
 
+def in_lang(value, lang: str | None = None) -> str:
+    """``value[lang]`` for a bilingual ``{"zh", "en"}`` text (the other language when
+    missing); any other value as ``str`` (``None`` as ``""``)."""
+    if isinstance(value, dict):
+        lang = lang or _current
+        return str(value.get(lang) or value.get("zh") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
 def t(key: str, lang: str | None = None, /, **values) -> str:
     """The message for ``key`` in ``lang`` (default: the current language)."""
     lang = lang or _current

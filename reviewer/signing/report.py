@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from reviewer import __version__
+from reviewer.i18n import in_lang
 from reviewer.signing.dsse import Envelope
 from reviewer.signing.sign import SigningError, self_check
 from reviewer.signing.verify import Verification, parse_payload, schema_problems
@@ -41,12 +42,6 @@ def _env(fmt: str):
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=(fmt == "html"), undefined=jinja2.ChainableUndefined,
         trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
-
-
-def _msg(value: Any, lang: str) -> str:
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("zh") or value.get("en") or "")
-    return "" if value is None else str(value)
 
 
 def _location(loc: dict[str, Any] | None, lang: str) -> str:
@@ -115,7 +110,7 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
     decision = (p.get("decision") or {}).get("value", "")
     ctx = {
         "lang": lang, "L": L, "p": p, "course": course,
-        "course_title": _msg(course.get("title"), lang),
+        "course_title": in_lang(course.get("title"), lang),
         "decision_label": L.get(f"decision_{decision}", decision),
         "subjects": statement.get("subject") or [],
         "signatures": _signature_rows(env, p, verification, problem is None, L),
@@ -124,7 +119,7 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
         "generated": (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
         .strftime("%Y-%m-%d %H:%M UTC"),
         "payload_sha256": hashlib.sha256(env.payload).hexdigest(),
-        "msg": lambda v: _msg(v, lang),
+        "msg": lambda v: in_lang(v, lang),
         "location": lambda loc: _location(loc, lang),
         "answer_label": lambda a: L.get(f"answer_{a or 'none'}", str(a)),
         "disposition_label": lambda d: L.get(f"disp_{d or 'none'}", str(d)),

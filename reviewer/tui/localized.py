@@ -16,13 +16,6 @@ from reviewer.i18n import t
 from reviewer.tui.actions import SCOPES
 
 
-def in_lang(value, lang: str) -> str:
-    """``value[lang]`` for a ``{"zh", "en"}`` text (the other language if missing), else ``str``."""
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("zh") or value.get("en") or ""
-    return str(value or "")
-
-
 def relabel_bindings(node: DOMNode, lang: str) -> None:
     """Re-translate the descriptions of ``node``'s registry bindings into ``lang``."""
     bindings = node._bindings.key_to_bindings  # noqa: SLF001 - Textual has no public setter

@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
-from reviewer.i18n import t
+from reviewer.i18n import in_lang, t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import in_lang, relabel_bindings
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.cells import fit

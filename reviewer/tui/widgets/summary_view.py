@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from reviewer.i18n import t
+from reviewer.i18n import in_lang, t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import in_lang, relabel_bindings
+from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ReviewChanged
 from reviewer.tui.screens.decide import DecisionModal, DecisionResult
 from reviewer.tui.screens.prompt import TextPrompt
