@@ -97,6 +97,14 @@ class PiiRules:
 
         return [(h.start, h.end, h.rule, text[h.start:h.end]) for h in detect(fold_compat(text), self)]
     tests: dict[str, list[Any]] = field(default_factory=dict)
+    #: The course's own staff (manifest lecturers and responsible teacher): their
+    #: address, or an address at an institutional domain beside their name, is
+    #: reported at this severity instead (None: treated like anyone's).
+    email_staff_severity: str | None = None
+    email_institutional_domains: set[str] = field(default_factory=set)
+    #: Words that name a teacher on the page (主讲教师, Instructor …): an institutional
+    #: address in such a segment is a staff address in every file of the package.
+    email_staff_labels: re.Pattern[str] | None = None
 
 
 def _tests(value: Any, source: str) -> dict[str, list[Any]]:
@@ -196,6 +204,11 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
                                                           "email.ignore_domains")},
         email_ignore_local={d.lower() for d in strings(mail.get("ignore_local_parts"), source,
                                                         "email.ignore_local_parts")},
+        email_staff_severity=_staff_severity(mail.get("staff_severity"), source),
+        email_institutional_domains={d.lower().lstrip(".") for d in strings(
+            mail.get("institutional_domains"), source, "email.institutional_domains")},
+        email_staff_labels=_words_re(strings(mail.get("staff_labels"), source,
+                                             "email.staff_labels")),
         role_severity={str(k): dict(v) for k, v in role_severity.items()},
         contact_filler=regex(contact.get("filler", r"[\s:：]{0,3}"), source,
                               "contact_ids.filler"),
@@ -353,6 +366,80 @@ def _mobiles(text: str, rules: PiiRules, masks: _Taken) -> Iterable[Hit]:
         yield Hit("mobile", start, end, m.group())
 
 
+def _staff_severity(value: Any, source: str) -> str | None:
+    if value is None:
+        return None
+    if value not in ("error", "warning", "info"):
+        raise fail(source, f"email.staff_severity: {value!r} is not error, warning or info")
+    return str(value)
+
+
+def canonical_email(address: str) -> str:
+    """``Zhang.San [at] PKU [dot] edu.cn`` → ``zhang.san@pku.edu.cn`` (for comparing)."""
+    out = re.sub(r"\s*[\[({]dot[\])}]\s*", ".", address.strip().lower())
+    out = re.sub(r"\s*(?:[\[({]at[\])}]|#|＠)\s*", "@", out)
+    return re.sub(r"\s*\.\s*", ".", out)
+
+
+def _institutional(address: str, rules: PiiRules) -> bool:
+    domain = address.rpartition("@")[2]
+    return any(domain == d or domain.endswith("." + d) for d in rules.email_institutional_domains)
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """The course's own teachers as the manifest names them: their public work
+    addresses are course information, not a leak (one finding per handout otherwise)."""
+
+    names: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_manifest(cls, manifest: dict[str, Any] | None) -> "Staff":
+        people: list[Any] = list((manifest or {}).get("lecturers") or [])
+        if (manifest or {}).get("responsible_teacher"):
+            people.append(manifest["responsible_teacher"])  # type: ignore[index]
+        names, emails = set(), set()
+        for person in people:
+            if isinstance(person, str) and person.strip():
+                names.add(person.strip())
+            elif isinstance(person, dict):
+                if isinstance(person.get("name"), str) and person["name"].strip():
+                    names.add(person["name"].strip())
+                if isinstance(person.get("email"), str) and "@" in person["email"]:
+                    emails.add(canonical_email(person["email"]))
+        return cls(frozenset(names), frozenset(emails))
+
+    def with_named(self, files: Iterable[Any], rules: PiiRules) -> "Staff":
+        """These staff plus every institutional address found in a segment that calls
+        its owner a teacher (``主讲教师：… zhang@pku.edu.cn``) — the syllabus names the
+        lecturer once, the handouts repeat the address without the title."""
+        if rules.email_staff_labels is None or rules.email_staff_severity is None:
+            return self
+        found = set(self.emails)
+        for record in files:
+            for segment in gated_segments(record.segments, rules):
+                if rules.email_staff_labels.search(segment.norm) is None:
+                    continue
+                for hit in _emails(segment.norm, rules):
+                    canon = canonical_email(segment.text[hit.start:hit.end])
+                    if _institutional(canon, rules):
+                        found.add(canon)
+        return Staff(self.names, frozenset(found))
+
+    def owner(self, address: str, text: str, rules: PiiRules) -> str | None:
+        """Whose work address this is: listed in the manifest, or at an institutional
+        domain in a segment that names one of the staff. None: not known to be staff."""
+        canon = canonical_email(address)
+        if canon in self.emails:
+            return canon
+        if _institutional(canon, rules):
+            for name in sorted(self.names):
+                if name in text:
+                    return name
+        return None
+
+
 def _emails(text: str, rules: PiiRules) -> Iterable[Hit]:
     seen = _Taken()
     for pattern in rules.email:
@@ -444,18 +531,26 @@ def _severity(rules: PiiRules, hit: Hit, role: str) -> str:
     return rules.role_severity.get(role, {}).get(hit.rule, rules.severity)
 
 
-def findings_for(segment: Segment, role: str, rules: PiiRules) -> list[Finding]:
-    """The findings of one rule set in one segment."""
+def findings_for(segment: Segment, role: str, rules: PiiRules,
+                 staff: Staff | None = None) -> list[Finding]:
+    """The findings of one rule set in one segment; ``staff`` (from the manifest) turns
+    the course teachers' own work addresses into info."""
     out: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
     for hit in detect(segment.norm, rules):
         match = segment.text[hit.start:hit.end]
         occurrence = seen.get((hit.rule, match), 0)
         seen[(hit.rule, match)] = occurrence + 1
+        severity, msg, extra = _severity(rules, hit, role), rules.messages[hit.rule], dict(hit.extra)
+        if hit.rule == "email" and staff is not None and rules.email_staff_severity:
+            owner = staff.owner(match, segment.text, rules)
+            if owner is not None:
+                severity, extra["staff"] = rules.email_staff_severity, owner
+                msg = rules.messages.get("email-staff", msg)
         out.append(finding_at(
             segment, hit.start, hit.end, check=CHECK, rule=hit.rule, category=rules.category,
-            severity=_severity(rules, hit, role), message=rules.messages[hit.rule],
-            occurrence=occurrence, extra=dict(hit.extra, ruleset=rules.id),
+            severity=severity, message=msg,
+            occurrence=occurrence, extra=dict(extra, ruleset=rules.id),
         ))
     return out
 
@@ -489,10 +584,13 @@ def check_pii(ctx: CheckContext) -> CheckResult:
     if not rulesets:
         return CheckResult(findings)
     seen: set[str] = set()
+    staff = Staff.from_manifest(ctx.package.manifest)
+    for rules in rulesets:
+        staff = staff.with_named(ctx.package.files, rules)
     for record in ctx.package.files:
         for rules in rulesets:
             for segment in gated_segments(record.segments, rules):
-                for finding in findings_for(segment, record.role, rules):
+                for finding in findings_for(segment, record.role, rules, staff):
                     if finding.id not in seen:
                         seen.add(finding.id)
                         findings.append(finding)

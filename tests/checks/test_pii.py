@@ -128,6 +128,7 @@ def test_disabled_detector_reports_nothing(raw):
 @pytest.mark.parametrize("mutate, needle", [
     (lambda d: d["mobile"].update(pattern="1[3-9"), "mobile.pattern"),
     (lambda d: d.update(severity="fatal"), "severity"),
+    (lambda d: d["email"].update(staff_severity="low"), "email.staff_severity"),
     (lambda d: d["contact_ids"].update(kinds="QQ"), "contact_ids.kinds"),
     (lambda d: d["student_id"].update(words="学号"), "student_id.words"),
     (lambda d: d["messages"].update({"mobile": {"fr": "x"}}), "messages.mobile"),
@@ -236,3 +237,60 @@ def test_matches_gives_spans_in_the_original_text(rules):
     assert [(rule, match) for _, _, rule, match in found] == [
         ("im-account", "微信 wx_abc123"), ("mobile", "１３８１２３４５６７８")]
     assert all(text[start:end] == match for start, end, _, match in found)
+
+
+# ------------------------------------------------------------------ the course's own staff
+
+def _handouts(*texts: str) -> list[FileRecord]:
+    return [FileRecord(path=f"notes/h{i}.md", size=1, sha256=str(i), role="notes", segments=[
+        Segment(file=f"notes/h{i}.md", ordinal=0, locator=Locator(line=2), text=t)])
+        for i, t in enumerate(texts)]
+
+
+def _staff_pkg(manifest: dict | None, *texts: str) -> Package:
+    pkg = _package(*_handouts(*texts))
+    pkg.manifest = manifest
+    return pkg
+
+
+def test_a_lecturers_listed_address_is_info_on_every_handout_but_a_students_is_not(rules):
+    manifest = {"lecturers": [{"name": "张三", "email": "Zhang.San@PKU.edu.cn"}]}
+    pkg = _staff_pkg(manifest, "答疑：zhang.san@pku.edu.cn", "答疑邮箱 zhang.san [at] pku [dot] edu [dot] cn",
+                     "作业发到助教 wang.wu@pku.edu.cn")
+    found = {f.file: f for f in check_pii(CheckContext(package=pkg, rules={"pii": [rules]})).findings}
+    assert found["notes/h0.md"].severity == "info" and found["notes/h1.md"].severity == "info"
+    assert found["notes/h0.md"].extra["staff"] == "zhang.san@pku.edu.cn"
+    assert "本课程教师" in found["notes/h0.md"].msg("zh")
+    assert found["notes/h2.md"].severity == "error"  # not a teacher of this course
+
+
+def test_an_institutional_address_beside_a_named_teacher_is_info_a_private_one_is_not(rules):
+    manifest = {"lecturers": ["李四"], "responsible_teacher": {"name": "王老师"}}
+    pkg = _staff_pkg(manifest, "答疑：李四 lisi@cs.tsinghua.edu.cn",
+                     "答疑：李四 lisi1985@163.com", "联系 lisi@cs.tsinghua.edu.cn")
+    sev = {f.file: f.severity for f in check_pii(
+        CheckContext(package=pkg, rules={"pii": [rules]})).findings}
+    assert sev == {"notes/h0.md": "info", "notes/h1.md": "error", "notes/h2.md": "error"}
+
+
+def test_without_a_manifest_or_staff_severity_every_address_keeps_its_severity(raw, rules):
+    pkg = _staff_pkg(None, "答疑：李四 lisi@cs.tsinghua.edu.cn")
+    assert [f.severity for f in check_pii(
+        CheckContext(package=pkg, rules={"pii": [rules]})).findings] == ["error"]
+    data = copy.deepcopy(raw)
+    del data["email"]["staff_severity"]
+    plain = parse_pii(data, "x.yaml")
+    pkg = _staff_pkg({"lecturers": [{"name": "李四", "email": "lisi@cs.tsinghua.edu.cn"}]},
+                     "lisi@cs.tsinghua.edu.cn")
+    assert [f.severity for f in check_pii(
+        CheckContext(package=pkg, rules={"pii": [plain]})).findings] == ["error"]
+
+
+def test_a_teacher_named_once_on_the_page_keeps_their_address_info_in_every_handout(rules):
+    pkg = _staff_pkg(None, "主讲教师：赵六，邮箱 zhaoliu@fudan.edu.cn",
+                     "有问题请写信给 zhaoliu@fudan.edu.cn", "Instructor: Prof. Smith, smith@gmail.com",
+                     "学生代表 chen@fudan.edu.cn")
+    sev = {f.file: f.severity for f in check_pii(
+        CheckContext(package=pkg, rules={"pii": [rules]})).findings}
+    assert sev == {"notes/h0.md": "info", "notes/h1.md": "info",
+                   "notes/h2.md": "error", "notes/h3.md": "error"}
