@@ -256,7 +256,7 @@ def _staff_pkg(manifest: dict | None, *texts: str) -> Package:
 def test_a_lecturers_listed_address_is_info_on_every_handout_but_a_students_is_not(rules):
     manifest = {"lecturers": [{"name": "张三", "email": "Zhang.San@PKU.edu.cn"}]}
     pkg = _staff_pkg(manifest, "答疑：zhang.san@pku.edu.cn", "答疑邮箱 zhang.san [at] pku [dot] edu [dot] cn",
-                     "作业发到助教 wang.wu@pku.edu.cn")
+                     "作业发到课代表 wang.wu@pku.edu.cn")
     found = {f.file: f for f in check_pii(CheckContext(package=pkg, rules={"pii": [rules]})).findings}
     assert found["notes/h0.md"].severity == "info" and found["notes/h1.md"].severity == "info"
     assert found["notes/h0.md"].extra["staff"] == "zhang.san@pku.edu.cn"
