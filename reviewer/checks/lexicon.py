@@ -399,11 +399,21 @@ class Lexicon:
         segs = state.batch.locate_many(ostart)
         starts = state.batch.starts
         key_term, key_allow, key_lure = self.key_term, self.key_allow, self.key_lure
+        folded = None
         for k, ns, ne, s, e, si in zip(keys.tolist(), nstart.tolist(), nend.tolist(),
                                        ostart.tolist(), oend.tolist(), segs.tolist()):
             base = starts[si]
+            # An allow-list phrase stands only as written: 保过！期末 is not 保过期 once the
+            # noise is dropped (it would excuse the advert it sits in). Spaces between
+            # words may vary; anything else dropped in between voids the allowance.
             if key_allow[k]:
-                state.allows[si].append((s - base, e - base, key_allow[k]))
+                as_written = (e - s) == (ne - ns)
+                if not as_written:
+                    if folded is None:
+                        folded = state.batch.folded(self.options)
+                    as_written = len("".join(folded[s:e].split())) == ne - ns
+                if as_written:
+                    state.allows[si].append((s - base, e - base, key_allow[k]))
             if key_lure[k]:
                 state.lures[si].append((s - base, e - base, key_lure[k]))
             t = key_term[k]

@@ -96,6 +96,13 @@ def test_term_allow_list():
     assert matched(CJK, "保证包过") == ["包过"]
 
 
+def test_allow_list_never_spans_dropped_punctuation():
+    # 包过！滤 is not the phrase 包过滤 once the noise is dropped; spaces may vary.
+    assert matched(CJK, "保证包过！滤网不要") == ["包过"]
+    assert matched(CJK, "包过，滤") == ["包过"]
+    assert matched(CJK, "包 过 滤") == []
+
+
 def test_file_allow_list_covers_every_term():
     lex = lexicon("allow: [刷课表, 代考点]\nterms: [刷课, 代考]\nboundary: {cjk: none}\n")
     assert matched(lex, "刷课表与代考点") == []
