@@ -34,7 +34,14 @@ from typing import Any
 
 import numpy as np
 
-from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
+from reviewer.checks.model import (
+    CheckContext,
+    CheckResult,
+    Finding,
+    finding_at,
+    finding_id,
+    snippet,
+)
 from reviewer.checks.normalize import (
     SEPARATOR,
     Normalized,
@@ -47,7 +54,7 @@ from reviewer.checks.rulefile import RuleFileError, line_of, register_kind, vali
 from reviewer.ingest.model import Locator, Msg, Segment
 
 #: Bumped when the compiled form changes (part of the on-disk cache key).
-COMPILED_FORMAT = 3
+COMPILED_FORMAT = 4
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 DEFAULT_WINDOW = 20
@@ -63,6 +70,8 @@ STRADDLE_MIN_FREQ = 20
 #: Frequency given to lexicon terms in segmenter mode ``boost`` (measured, not the default).
 BOOST_FREQ = 1000
 INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "in", "er", "ers", "ings", "y"})
+#: Cues further apart than this are not one utterance (see :func:`run_on`).
+RUN_ON_MAX_GAP_MS = 3000
 
 
 _NO_MSG: Msg = {}  # shared (never mutated): pickles as one object for 50,000 terms
@@ -94,6 +103,7 @@ class TermEntry:
     since: str | None = None
     breaks: frozenset[int] = frozenset()  # normalised positions where the term has a space
     line: int | None = None
+    needs_context: bool = False  # stands only where a raise_to rule fires (initials, pinyin)
 
 
 _TERM_FIELDS = tuple(TermEntry.__dataclass_fields__)
@@ -456,6 +466,7 @@ class _ScanState:
         self._plain: dict[int, str] = {}
         self._segmenter_fed: set[int] = set()
         self._jieba_fold, self._segment_form = lexicon._fast_folds()
+        self._plain_options = replace(lexicon.options, digits=False, noise=False)
         self._words_by_seg: dict[int, set[str]] | None = None
         self._near: dict[tuple[str, int], _Spans] = {}
 
@@ -469,10 +480,16 @@ class _ScanState:
             spans = self._near[(kind, si)] = _Spans(getattr(self, kind).get(si, ()))
         return spans
 
+    def _slice(self, options: NormalizeOptions, si: int) -> str:
+        """Segment ``si`` cut from the batch folded once for ``options`` (a stream of cues
+        can be long: folding it again per rule file would cost more than the scan)."""
+        start = self.batch.starts[si]
+        return self.batch.folded(options)[start:start + len(self.batch.segments[si].text)]
+
     def folded(self, si: int) -> str:
         """The segment's text, folded (same length) — for neighbours and lure patterns."""
         if si not in self._folded:
-            self._folded[si] = normalizer(self.lex.options).fold(self.batch.segments[si].text)
+            self._folded[si] = self._slice(self.lex.options, si)
         return self._folded[si]
 
     def allowed(self, si: int, s: int, e: int, owner: int) -> bool:
@@ -545,7 +562,7 @@ class _ScanState:
     def plain(self, si: int) -> str:
         """The segment folded without digit folding: 一 stays a Han character here."""
         if si not in self._plain:
-            self._plain[si] = self._jieba_fold(self.batch.segments[si].text)
+            self._plain[si] = self._slice(self._plain_options, si)
         return self._plain[si]
 
     def edge_ok(self, si: int, s: int, e: int, entry: TermEntry, left: bool) -> tuple[bool, int]:
@@ -605,12 +622,14 @@ class _ScanState:
         for si in sorted(by_seg):
             hits = _drop_contained(by_seg[si])
             for k, hit in enumerate(hits):
-                hit.severity = self.context_severity(si, hits, k)
-            out.extend(hits)
+                hit.severity, raised = self.context_severity(si, hits, k)
+                if raised or not getattr(hit.entry, "needs_context", False):
+                    out.append(hit)
         return out
 
-    def context_severity(self, si: int, hits: list[Hit], k: int) -> str:
-        """The severity of ``hits[k]`` after the file's context rules."""
+    def context_severity(self, si: int, hits: list[Hit], k: int) -> tuple[str, bool]:
+        """The severity of ``hits[k]`` after the file's context rules, and whether a
+        ``raise_to`` rule that names its term fired."""
         lex = self.lex
         hit = hits[k]
         severity = hit.severity
@@ -623,11 +642,13 @@ class _ScanState:
             if (rule.when_alone and self.alone(si, hits, k, rule.window)) or \
                     self.lure_near(si, hit, i, rule):
                 severity = rule.severity
+        raised = False  # by a rule naming the term: what a needs_context term waits for
         for i, rule in rules:
-            if rule.action == "raise" and self.lure_near(si, hit, i, rule) and \
-                    SEVERITY_RANK[severity] < SEVERITY_RANK[rule.severity]:
-                severity = rule.severity
-        return severity
+            if rule.action == "raise" and self.lure_near(si, hit, i, rule):
+                raised = raised or rule.terms is not None
+                if SEVERITY_RANK[severity] < SEVERITY_RANK[rule.severity]:
+                    severity = rule.severity
+        return severity, raised
 
     def lure_near(self, si: int, hit: Hit, rule_index: int, rule: ContextRule) -> bool:
         lo, hi = hit.start - rule.window, hit.end + rule.window
@@ -742,6 +763,7 @@ def parse_terms(data: dict[str, Any], source: str, *, run_tests: bool = True,
             latin=entry_boundary.get("latin", file_latin), cjk=entry_boundary.get("cjk", file_cjk),
             note=_msg(item.get("note")), replacement=item.get("replacement"),
             since=item.get("since"), breaks=_breaks(text, norm), line=line,
+            needs_context=bool(item.get("needs_context", False)),
         ))
         if item.get("allow"):
             term_allows[i] = [strip(p, path + ["allow", j]) for j, p in enumerate(item["allow"])]
@@ -906,15 +928,142 @@ def hits_to_findings(lexicon: Lexicon, hits: Iterable[Hit]) -> list[Finding]:
     return out
 
 
+class _Stream:
+    """Cues (or lines) that run on, joined into one text to be scanned as one segment:
+    a sentence, and an advert, continues over the join (网课代 | 刷), and so does the
+    context that raises or lowers a match.  ``offsets[k]`` is where piece ``k`` (the
+    segment ``members[k]``) starts in ``segment.text``; a space is put between two
+    Latin letters or digits so English words stay apart."""
+
+    __slots__ = ("members", "offsets", "segment")
+
+    def __init__(self, members: list[Segment]):
+        self.members = members
+        self.offsets: list[int] = []
+        parts: list[str] = []
+        pos = 0
+        for seg in members:
+            if parts and _latin_join(parts[-1], seg.text):
+                parts.append(" ")
+                pos += 1
+            self.offsets.append(pos)
+            parts.append(seg.text)
+            pos += len(seg.text)
+        text = "".join(parts)
+        first = members[0]
+        # ``norm`` is not read by the lexicon engine (it folds the text itself): skip it.
+        self.segment = Segment(file=first.file, ordinal=first.ordinal, locator=first.locator,
+                               text=text, norm=text or " ")
+
+    def pieces(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """``(member index, start, end)`` of each member that ``[start, end)`` touches."""
+        k = bisect.bisect_right(self.offsets, start) - 1
+        out = []
+        while k < len(self.members) and self.offsets[k] < end:
+            at = self.offsets[k]
+            lo, hi = max(start, at), min(end, at + len(self.members[k].text))
+            if hi > lo:
+                out.append((k, lo - at, hi - at))
+            k += 1
+        return out
+
+
+def _latin_join(left: str, right: str) -> bool:
+    a, b = left[-1:], right[:1]
+    return a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+
+
+def run_on(a: Segment, b: Segment) -> bool:
+    """Does ``b`` continue ``a``: the next cue (at most :data:`RUN_ON_MAX_GAP_MS` later)
+    or the next line of the same file?"""
+    if b.ordinal != a.ordinal + 1 or a.file != b.file:
+        return False
+    la, lb = a.locator, b.locator
+    if la.cue is not None and lb.cue is not None:
+        if la.end_ms is not None and lb.start_ms is not None \
+                and lb.start_ms - la.end_ms > RUN_ON_MAX_GAP_MS:
+            return False
+    elif la.line is None or lb.line is None or la.kind != "line" or lb.kind != "line":
+        return False
+    return bool(a.text.strip() and b.text.strip())
+
+
+def scan_units(segments: Sequence[Segment]) -> list[Segment | _Stream]:
+    """``segments`` grouped for scanning: each run of cues or lines that run on becomes
+    one :class:`_Stream`; every other segment stands alone."""
+    units: list[Segment | _Stream] = []
+    run: list[Segment] = []
+    for seg in segments:
+        if run and run_on(run[-1], seg):
+            run.append(seg)
+            continue
+        if run:
+            units.append(_Stream(run) if len(run) > 1 else run[0])
+        run = [seg]
+    if run:
+        units.append(_Stream(run) if len(run) > 1 else run[0])
+    return units
+
+
+def _stream_findings(lexicon: Lexicon, hits: list[Hit], streams: dict[int, _Stream]
+                     ) -> list[Finding]:
+    """Findings for ``hits`` of a scan over :func:`scan_units`, located in the real segments.
+
+    A match inside one cue is that cue's finding, exactly as if the cue had been scanned
+    alone (same id).  A match cut over a join is located at the cue where it starts
+    (``start``/``end``: its part there) and names the cues it runs on into under
+    ``continues``; its ``match`` and context are the text as read across the join.
+    """
+    plain: list[Hit] = []
+    across: list[tuple[Hit, _Stream, list[tuple[int, int, int]]]] = []
+    for hit in hits:
+        stream = streams.get(id(hit.segment))
+        if stream is None:
+            plain.append(hit)
+            continue
+        parts = stream.pieces(hit.start, hit.end)
+        if len(parts) == 1:
+            k, a, b = parts[0]
+            plain.append(Hit(stream.members[k], a, b, hit.severity, hit.category, hit.term,
+                             hit.entry))
+        else:
+            across.append((hit, stream, parts))
+    out = hits_to_findings(lexicon, plain)
+    seen: dict[tuple[int, str], int] = defaultdict(int)
+    for hit, stream, parts in across:
+        k, a, b = parts[0]
+        first = stream.members[k]
+        key = (id(first), hit.text)
+        occurrence = seen[key]
+        seen[key] += 1
+        finding = hits_to_findings(lexicon, [hit])[0]
+        ctx, off = snippet(hit.segment.text, hit.start, hit.end)
+        extra = dict(finding.extra, start=a, end=b, continues=[
+            {"location": stream.members[j].locator.to_dict(), "start": x, "end": y}
+            for j, x, y in parts[1:]])
+        out.append(replace(
+            finding, id=finding_id(lexicon.check, lexicon.id, first.file, first.locator,
+                                   hit.text, occurrence),
+            file=first.file, locator=first.locator, context=ctx, context_start=off,
+            extra=extra))
+    return out
+
+
 def find_in_segments(lexicons: Iterable[Any], segments: Sequence[Segment]) -> list[Finding]:
-    """Run every rule set over ``segments`` (normalising the text once per option set)."""
-    batch = TextBatch(segments)
+    """Run every rule set over ``segments`` (normalising the text once per option set).
+
+    Cues and lines that run on are scanned as one text (:func:`scan_units`), so a match
+    or its context may continue over the join; findings are located in the real cues.
+    """
+    units = scan_units(segments)
+    streams = {id(u.segment): u for u in units if isinstance(u, _Stream)}
+    batch = TextBatch([u.segment if isinstance(u, _Stream) else u for u in units])
     findings: list[Finding] = []
     for item in lexicons:
         lexicon = getattr(item, "rules", item)
         if not isinstance(lexicon, Lexicon):
             continue
-        findings.extend(hits_to_findings(lexicon, lexicon.find(batch)))
+        findings.extend(_stream_findings(lexicon, lexicon.find(batch), streams))
     return findings
 
 

@@ -61,6 +61,19 @@ class Finding:
     def location(self) -> dict[str, Any]:
         return self.locator.to_dict() if self.locator else {}
 
+    def location_label(self, lang: str = "zh") -> str:
+        """The locator's label; a match cut over cues names each of them
+        (``00:00:02.000 → 00:00:04.000``)."""
+        if self.locator is None:
+            return ""
+        labels = [self.locator.label(lang)]
+        for loc in self.extra.get("continues") or ():
+            try:
+                labels.append(Locator.from_dict(loc["location"]).label(lang))
+            except (TypeError, ValueError, KeyError, AttributeError):
+                continue
+        return " → ".join(labels)
+
     def sort_key(self) -> tuple:
         loc = self.locator
         return (

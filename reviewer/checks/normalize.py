@@ -11,7 +11,9 @@ original.  Two steps, each switchable per rule file (:class:`NormalizeOptions`):
    ``TSCharacters`` plus its Taiwan/Hong Kong variant tables) and digit styles
    (１ ① ⑴ ⒈ ❶ 一 壹 → ``1``).  Digit folding is *mirrored*: terms are folded
    with the same table as the text, so 一 in text only ever meets 一 (or 1, 壹)
-   in a term; a term without digits is unaffected by it.
+   in a term; a term without digits is unaffected by it.  A rule file may add
+   its own ``homophones`` (唰 → 刷, 拷 → 考: the characters adverts put in place
+   of the ones filters look for), applied after the other steps, also one to one.
 2. **Noise removal**: whitespace, punctuation, symbols, emoji, zero-width and
    other format characters and combining marks are dropped, so ``代 刷 网 课``
    and ``代💥刷`` meet their terms.  Because this changes lengths, the result
@@ -26,7 +28,7 @@ cross from one segment into the next.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,11 +79,21 @@ class NormalizeOptions:
     variants: bool = True  # traditional → simplified, character level
     noise: bool = True
     digits: bool = True
+    #: A rule file's own one-to-one substitutions, as sorted ``(character, standard)`` pairs.
+    homophones: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "NormalizeOptions":
         data = data or {}
-        return cls(**{name: bool(data.get(name, True)) for name in cls.__slots__})
+        switches = {name: bool(data.get(name, True)) for name in cls.__slots__
+                    if name != "homophones"}
+        pairs = tuple(sorted((str(k), str(v)) for k, v in (data.get("homophones") or {}).items()))
+        return cls(**switches, homophones=pairs)
+
+    @property
+    def base(self) -> "NormalizeOptions":
+        """The same switches without the homophones."""
+        return replace(self, homophones=()) if self.homophones else self
 
 
 def _opencc_dir() -> Path:
@@ -138,6 +150,17 @@ def _case_domain() -> frozenset[int]:
 @lru_cache(maxsize=32)
 def char_map(options: NormalizeOptions) -> dict[int, int]:
     """The composed one-to-one folding for ``options``: code point → code point."""
+    if options.homophones:
+        # The base table plus the rule file's substitutions, each standard character folded
+        # as the base folds it (a full-width or traditional form of the variant too).
+        base = char_map(options.base)
+        table = dict(base)
+        sources = {ord(src): ord(chr(base.get(ord(dst), ord(dst))))
+                   for src, dst in options.homophones}
+        for cp, folded in list(base.items()) + [(cp, cp) for cp in sources]:
+            if folded in sources:
+                table[cp] = sources[folded]
+        return {cp: v for cp, v in table.items() if cp != v}
     from reviewer.ingest.textnorm import compat_table
 
     compat = compat_table() if options.width else {}

@@ -19,11 +19,14 @@ SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def finding_dict(f: Finding, lang: str = "zh") -> dict[str, Any]:
     """One finding in the report contract."""
-    return {
+    out = {
         "id": f.id, "check": f.check, "rule": f.rule, "category": f.category,
         "severity": f.severity, "file": f.file, "location": f.location, "match": f.match,
         "message": f.msg(lang), "context": f.context,
     }
+    if f.extra.get("continues"):  # a match cut over cues: where it goes on
+        out["continues"] = [c["location"] for c in f.extra["continues"]]
+    return out
 
 
 def report_dict(package: Package, findings: Iterable[Finding],
@@ -103,6 +106,13 @@ def sarif_dict(package: Package, findings: Iterable[Finding], *, version: str, l
         }
         if location:
             result["locations"] = [location]
+            if f.extra.get("continues"):  # the cues a match cut over them goes on into
+                result["relatedLocations"] = [
+                    {"id": i, "physicalLocation": {
+                        "artifactLocation": {"uri": f.file, "uriBaseId": "PACKAGE"},
+                        "region": {"properties": dict(c["location"])}},
+                     "message": {"text": "continues" if lang == "en" else "续"}}
+                    for i, c in enumerate(f.extra["continues"], start=1)]
         disp = dispositions.get(f.id)
         if disp and disp[0] in ("false-alarm", "accepted"):
             result["suppressions"] = [{

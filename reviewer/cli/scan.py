@@ -116,7 +116,7 @@ def render_text(outcome, lang: str) -> str:
             for f in items:
                 where = f.file or "—"
                 if f.locator is not None and f.locator.kind != "file":
-                    where += " · " + f.locator.label(lang)
+                    where += " · " + f.location_label(lang)
                 line = Text("    ")
                 line.append(where, style="blue")
                 line.append(f"  [{f.rule}] {f.msg(lang)}")

@@ -32,11 +32,13 @@ def _cases() -> list[dict]:
 
 def score(lexicons, cases) -> dict:
     """Counts overall and per variant, and the cases that went wrong."""
-    segments = [Segment(file="labelled.txt", ordinal=i, locator=Locator(line=i + 1), text=c["text"])
+    # One file per case: lines of one file run on into each other (a sentence continues
+    # on the next line), and the cases are independent texts.
+    segments = [Segment(file=f"case{i}.txt", ordinal=0, locator=Locator(line=1), text=c["text"])
                 for i, c in enumerate(cases)]
     by_case = defaultdict(list)
     for finding in find_in_segments(lexicons, segments):
-        by_case[finding.locator.line - 1].append(finding)
+        by_case[int(finding.file[4:-4])].append(finding)
     totals = {"tp": 0, "fp": 0, "fn": 0}
     variants: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
     wrong = []

@@ -87,7 +87,7 @@ def location_label(row: FindingRow, lang: str) -> str:
     if loc is None:
         return t("tui.findings.whole_package" if row.finding.file is None
                  else "tui.findings.whole_file", lang)
-    return loc.label(lang)
+    return row.finding.location_label(lang)
 
 
 def cells(row: FindingRow, lang: str) -> dict[str, str]:
