@@ -13,6 +13,11 @@ laws, standards and software — part a — is a ``terms`` rule file with
     that starts a period still running (自2010年以来, since 2010) is skipped.
 (c) **file metadata dates** — a file whose newest ``created``/``modified``
     date is more than *N* years before the term: one finding per file.
+(d) **year-less version claims** — "Python 的最新版本是 3.6", "the latest version of
+    Node is 8": a newness word (or a current word with a version noun), a product
+    and a version tied by filler words only, where a newer release of the product
+    (``versions.products``) came out more than ``versions.grace_years`` before the
+    term date.
 
 Words, markers and thresholds come from the ``kind: currency`` rule file
 (``lexicons/currency.yaml``); options ``outdated_years`` and
@@ -75,16 +80,35 @@ class CurrencyRules:
     file_severity: str
     file_message: Msg
     tests: dict[str, Any] = field(default_factory=dict)
-    gate_words: Any = None  # Aho-Corasick over the lower-cased currency words
+    gate_words: Any = None  # Aho-Corasick over the lower-cased currency and version words
+    versions: "VersionRules | None" = None
 
     def matches(self, text: str, term: date | None = None) -> list[tuple[int, int, str, str]]:
         """``(start, end, "currency-claim", matched text)`` for a course dated ``term``
         (default: today) — for tools that try rules out."""
         from reviewer.ingest.textnorm import fold_compat
 
-        year = (term or date.today()).year
-        return [(c.start, c.end, "currency-claim", text[c.start:c.end])
-                for c in claims(fold_compat(text), self, year)]
+        term = term or date.today()
+        folded = fold_compat(text)
+        found = [(c.start, c.end, "currency-claim", text[c.start:c.end])
+                 for c in claims(folded, self, term.year)]
+        if self.versions is not None:
+            found += [(c.start, c.end, "version-claim", text[c.start:c.end])
+                      for c in version_claims(folded, self, term)]
+        return sorted(found)
+
+
+def _alternatives(words: Iterable[str]) -> list[str]:
+    """Escaped alternatives, longest first; Latin words match whole."""
+    parts = []
+    for word in sorted({w for w in words if w}, key=len, reverse=True):
+        esc = re.escape(word)
+        if word[:1].isascii() and word[:1].isalnum():
+            esc = r"(?<![A-Za-z0-9])" + esc
+        if word[-1:].isascii() and word[-1:].isalnum():
+            esc += r"(?![A-Za-z0-9])"
+        parts.append(esc)
+    return parts
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -93,15 +117,8 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     A lookahead on the words' first characters lets the engine skip every other
     position quickly (about 3x on lecture text): the ``(?<!…)`` guard at the start
     of the Latin alternatives otherwise keeps it from skipping ahead."""
-    parts = []
-    words = sorted({w for w in words if w}, key=len, reverse=True)
-    for word in words:
-        esc = re.escape(word)
-        if word[:1].isascii() and word[:1].isalnum():
-            esc = r"(?<![A-Za-z0-9])" + esc
-        if word[-1:].isascii() and word[-1:].isalnum():
-            esc += r"(?![A-Za-z0-9])"
-        parts.append(esc)
+    words = {w for w in words if w}
+    parts = _alternatives(words)
     if not parts:
         return None
     first = "".join(sorted({re.escape(w[0]) for w in words}))
@@ -160,10 +177,15 @@ def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
         file_message=message(file_sec.get("message"), source, "file.message"),
         tests=_tests(data.get("tests"), source),
     )
+    gate = set(strings(data.get("words"), source, "words"))
+    if data.get("versions") is not None:
+        rules.versions = _parse_versions(data["versions"], source, data.get("severity"),
+                                         strings(data.get("newness_words"), source,
+                                                 "newness_words"))
+        gate |= rules.versions.words_list
     import ahocorasick_rs
 
-    rules.gate_words = ahocorasick_rs.AhoCorasick(
-        sorted({w.lower() for w in strings(data.get("words"), source, "words")}))
+    rules.gate_words = ahocorasick_rs.AhoCorasick(sorted({w.lower() for w in gate}))
     _run_embedded_tests(rules)
     return rules
 
@@ -187,12 +209,13 @@ def _tests(value: Any, source: str) -> dict[str, Any]:
 
 
 def _run_embedded_tests(rules: CurrencyRules) -> None:
-    """Examples are judged against ``tests.term_date`` (default 2025-09-01)."""
+    """Examples are judged against ``tests.term_date`` (default 2025-09-01); a currency
+    claim or a version claim counts as a match."""
     term = rules.tests["term_date"]
     failures = [f"should match: {t!r}" for t in rules.tests.get("match") or []
-                if not claims(str(t), rules, term.year)]
+                if not rules.matches(str(t), term)]
     failures += [f"should not match: {t!r}" for t in rules.tests.get("no_match") or []
-                 if claims(str(t), rules, term.year)]
+                 if rules.matches(str(t), term)]
     if failures:
         raise fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
 
@@ -422,6 +445,286 @@ def _merge(found: list[Claim]) -> list[Claim]:
     return merged
 
 
+# ------------------------------------------------------------------ (d) version claims
+
+_VERSION_RE = re.compile(r"(?<![0-9.])v?([0-9]{1,4}(?:\.[0-9]{1,4}){0,3})(?:\.x)?(?![0-9]|\.[0-9])",
+                         re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One release of a product: its spellings as number tuples (canonical first)."""
+
+    label: str
+    spellings: tuple[tuple[int, ...], ...]
+    released: date
+    lts: date | None  # the date it became a long-term-support release, if it is one
+
+
+@dataclass(slots=True)
+class Product:
+    name: str
+    releases: list[Release]
+    by_release_order: bool  # order: release — C++98 is older than C++11
+
+
+@dataclass(slots=True)
+class VersionRules:
+    """The ``versions`` section of a ``kind: currency`` rule file."""
+
+    severity: str
+    message: Msg
+    grace_days: int
+    gap: int
+    gap_latin: int
+    newness: re.Pattern[str]
+    current: re.Pattern[str] | None
+    nouns: re.Pattern[str] | None
+    filler: re.Pattern[str]
+    copulas: re.Pattern[str] | None
+    history: re.Pattern[str] | None
+    range_after: re.Pattern[str] | None
+    lts_words: re.Pattern[str] | None
+    aliases: re.Pattern[str]
+    product_of: dict[str, Product]
+    words_list: set[str] = field(default_factory=set)
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("."))
+
+
+def _parse_release(value: Any, source: str, where: str) -> Release:
+    """``"3.6 2016-12-23"``, ``"8|1.8 2014-03-18 lts"``, ``"20 2023-04-18 lts 2023-10-24"``."""
+    parts = value.split() if isinstance(value, str) else []
+    ok = len(parts) in (2, 3, 4) and (len(parts) == 2 or parts[2] == "lts")
+    try:
+        spellings = tuple(_version_tuple(v) for v in parts[0].split("|")) if ok else ()
+        released = date.fromisoformat(parts[1]) if ok else None
+        lts = None if len(parts) < 3 else (
+            date.fromisoformat(parts[3]) if len(parts) == 4 else released)
+    except ValueError:
+        ok = False
+    if not ok or not spellings or released is None:
+        raise fail(source, f"{where}: {value!r} is not 'VERSION YYYY-MM-DD [lts [YYYY-MM-DD]]'")
+    return Release(parts[0].split("|")[0], spellings, released, lts)
+
+
+def _alias_regex(aliases: dict[str, bool]) -> re.Pattern[str]:
+    """Product names (alias → whether its case matters): whole words at the start; at the
+    end not followed by a letter, so the version may be joined on (Python3, C++14)."""
+    parts = []
+    for alias in sorted(aliases, key=len, reverse=True):
+        esc = re.escape(alias) if not aliases[alias] else f"(?-i:{re.escape(alias)})"
+        if alias[:1].isascii() and alias[:1].isalnum():
+            esc = r"(?<![A-Za-z0-9])" + esc
+        if alias[-1:].isascii() and alias[-1:].isalpha():
+            esc += r"(?![A-Za-z])"
+        parts.append(esc)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def _filler_regex(words: Iterable[str]) -> re.Pattern[str]:
+    """Spaces and filler words only (fullmatch it)."""
+    parts = _alternatives(words) or ["(?!)"]
+    return re.compile(rf"(?:\s+|{'|'.join(parts)})*", re.IGNORECASE)
+
+
+def _parse_products(value: Any, source: str) -> tuple[re.Pattern[str], dict[str, Product]]:
+    if not isinstance(value, list) or not value:
+        raise fail(source, "versions.products: a list of products is required")
+    product_of: dict[str, Product] = {}
+    cased: dict[str, bool] = {}
+    for i, item in enumerate(value):
+        where = f"versions.products[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise fail(source, f"{where}: a mapping with name, aliases and releases is required")
+        aliases = strings(item.get("aliases"), source, f"{where}.aliases") or [item["name"]]
+        raw = item.get("releases")
+        if not isinstance(raw, list) or not raw:
+            raise fail(source, f"{where}.releases: a list of releases is required")
+        order = item.get("order", "number")
+        if order not in ("number", "release"):
+            raise fail(source, f"{where}.order: 'number' or 'release' is required")
+        releases = [_parse_release(r, source, f"{where}.releases[{j}]") for j, r in enumerate(raw)]
+        if order == "release" and [r.released for r in releases] != sorted(
+                r.released for r in releases):
+            raise fail(source, f"{where}.releases: with order: release, list them by date")
+        match_case = item.get("match_case", False)
+        if not isinstance(match_case, bool):
+            raise fail(source, f"{where}.match_case: true or false is required")
+        product = Product(item["name"], releases, order == "release")
+        for alias in aliases:
+            if alias.lower() in product_of:
+                raise fail(source, f"{where}.aliases: {alias!r} names two products")
+            product_of[alias.lower()] = product
+            cased[alias] = match_case
+    return _alias_regex(cased), product_of
+
+
+def _parse_versions(data: Any, source: str, file_severity: Any,
+                    newness_words: list[str]) -> VersionRules:
+    if not isinstance(data, dict):
+        raise fail(source, "versions: a mapping is required")
+    newness = _alternation(newness_words)
+    if newness is None:
+        raise fail(source, "versions: newness_words are required for version claims")
+    current_list = strings(data.get("current_words"), source, "versions.current_words")
+    filler_list = strings(data.get("filler"), source, "versions.filler")
+    aliases, product_of = _parse_products(data.get("products"), source)
+    grace = whole_number(data.get("grace_years"), source, "versions.grace_years", 1)
+    return VersionRules(
+        severity=severity(data.get("severity", file_severity), source, "versions.severity",
+                          "warning"),
+        message=message(data.get("message"), source, "versions.message"),
+        grace_days=round(grace * 365.25),
+        gap=whole_number(data.get("gap"), source, "versions.gap", 12),
+        gap_latin=whole_number(data.get("gap_latin"), source, "versions.gap_latin", 40),
+        newness=newness,
+        current=_alternation(current_list),
+        nouns=_alternation(strings(data.get("version_nouns"), source, "versions.version_nouns")),
+        filler=_filler_regex(filler_list + newness_words + current_list),
+        copulas=_alternation(strings(data.get("copulas"), source, "versions.copulas")),
+        history=_alternation(strings(data.get("history_markers"), source,
+                                     "versions.history_markers")),
+        range_after=_alternation(strings(data.get("range_after"), source,
+                                         "versions.range_after")),
+        lts_words=_alternation(strings(data.get("lts_words"), source, "versions.lts_words")),
+        aliases=aliases, product_of=product_of,
+        words_list=set(newness_words) | set(current_list),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VersionClaim:
+    """"The latest X is V" where a newer release of X came out long before the term."""
+
+    start: int
+    end: int
+    product: str
+    version: str
+    newer: Release
+    current: Release
+
+
+_SPACES = re.compile(r"\s*")
+_VERSION_WORD = re.compile(r"\s*(?:version\s+|版本\s*)?", re.IGNORECASE)
+
+
+def _version_after(text: str, pos: int, hi: int, v: VersionRules) -> re.Match[str] | None:
+    """The version that follows a product name ending at ``pos``: joined on or after a
+    space (Python 3.6, C++14, version 8), or after filler and a copula, the name possibly
+    repeated (的最新版本是 3.6, version of Node is 8, 系统是 Android 9)."""
+    m = _VERSION_RE.match(text, _VERSION_WORD.match(text, pos, hi).end(), hi)
+    if m is not None:
+        return m
+    if v.copulas is None:
+        return None
+    reach = min(hi, pos + max(v.gap, v.gap_latin))
+    for cop in v.copulas.finditer(text, pos, reach):
+        if not v.filler.fullmatch(text, pos, cop.start()):
+            continue
+        at = _SPACES.match(text, cop.end(), hi).end()
+        again = v.aliases.match(text, at, hi)
+        at = _VERSION_WORD.match(text, again.end() if again else at, hi).end()
+        return _VERSION_RE.match(text, at, hi)
+    return None
+
+
+def _word_tied(text: str, lo: int, hi: int, c_lo: int, c_hi: int, v: VersionRules,
+               ) -> re.Match[str] | None:
+    """A newness or current word inside ``text[lo:hi]`` or joined to it by filler only,
+    within ``gap`` characters on either side."""
+    latin = _latin_at(text, lo, hi)
+    gap = v.gap_latin if latin else v.gap
+    for pattern in (v.newness, v.current):
+        if pattern is None:
+            continue
+        # 20: room for the word itself beyond the gap
+        for w in pattern.finditer(text, max(c_lo, lo - gap - 20), min(c_hi, hi + gap + 20)):
+            if lo <= w.start() and w.end() <= hi:
+                return w
+            if w.end() <= lo and lo - w.end() <= gap and v.filler.fullmatch(text, w.end(), lo):
+                return w
+            if w.start() >= hi and w.start() - hi <= gap and \
+                    v.filler.fullmatch(text, hi, w.start()):
+                return w
+    return None
+
+
+def _newer_release(product: Product, found: str, term: date, lts: bool, grace_days: int
+                   ) -> tuple[Release, Release] | None:
+    """The first release newer than ``found`` out more than the grace before ``term``, and
+    the newest release by ``term`` (long-term-support ones only when ``lts``)."""
+    x = _version_tuple(found)
+    pool = [r for r in product.releases if not lts or r.lts is not None]
+    when = (lambda r: r.lts) if lts else (lambda r: r.released)
+    place, spelled = None, None
+    for i, r in enumerate(product.releases):
+        for s in r.spellings:
+            if x[:len(s)] == s and (spelled is None or len(s) > len(spelled)):
+                place, spelled = i, s
+    if product.by_release_order:
+        if place is None:
+            return None
+        newer = [r for r in pool if product.releases.index(r) > place]
+    else:
+        canon = x if place is None else product.releases[place].spellings[0] + x[len(spelled):]
+        newer = [r for r in pool if r.spellings[0] > canon
+                 and r.spellings[0][:len(canon)] != canon]
+    cutoff = date.fromordinal(term.toordinal() - grace_days)
+    stale = sorted((r for r in newer if when(r) <= cutoff), key=when)
+    known = [r for r in pool if when(r) <= term]
+    if not stale or not known:
+        return None
+    newest = max(known, key=(lambda r: product.releases.index(r)) if product.by_release_order
+                 else (lambda r: r.spellings[0]))
+    return stale[0], newest
+
+
+def version_claims(text: str, rules: CurrencyRules, term: date) -> list[VersionClaim]:
+    """Year-less "latest / current version" claims in ``text`` (folded) that the term
+    date has overtaken."""
+    v = rules.versions
+    if v is None:
+        return []
+    out: list[VersionClaim] = []
+    breaks: tuple[list[int], list[int]] | None = None
+    for a in v.aliases.finditer(text):
+        if breaks is None:
+            breaks = _breaks(text, rules.clause_break)
+        c_lo, c_hi = _clause(text, a.start(), breaks)
+        ver = _version_after(text, a.end(), c_hi, v)
+        if ver is None:
+            continue
+        lo, hi = a.start(), ver.end()
+        word = _word_tied(text, lo, hi, c_lo, c_hi, v)
+        if word is None:
+            continue
+        span_lo, span_hi = min(lo, word.start()), max(hi, word.end())
+        if v.newness.fullmatch(word.group()) is None and (
+                v.nouns is None or not v.nouns.search(text, span_lo, span_hi)):
+            continue  # "the current assignment uses Node 20" is not about a version
+        if v.history is not None and v.history.search(text, c_lo, c_hi):
+            continue  # 当时最新的…, the latest version was …
+        if v.range_after is not None and v.range_after.match(
+                text, _SPACES.match(text, ver.end()).end()):
+            continue  # Python 3.8 及以上, Node 18 or later
+        if rules.not_year_after is not None and rules.not_year_after.match(text, ver.end()):
+            continue  # a quantity: 8 个实验
+        if any(not (ys >= lo and ye <= hi) for ys, ye, _ in _years(text, c_lo, c_hi, rules)):
+            continue  # a dated clause is the currency claims' business
+        product = v.product_of[a.group().lower()]
+        lts = v.lts_words is not None and v.lts_words.search(text, c_lo, c_hi) is not None
+        judged = _newer_release(product, ver.group(1), term, lts, v.grace_days)
+        if judged is None:
+            continue
+        if out and out[-1].start <= span_lo < out[-1].end:
+            continue  # the product named twice in one claim (Java 的最新版本是 Java 8)
+        out.append(VersionClaim(span_lo, span_hi, product.name, ver.group(1), *judged))
+    return out
+
+
 # ------------------------------------------------------------------ (c) file dates
 
 def parse_meta_date(value: Any) -> date | None:
@@ -498,6 +801,34 @@ def _claim_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list
     return findings
 
 
+def _version_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list[Finding]:
+    v = rules.versions
+    if v is None:
+        return []
+    findings = []
+    for record in ctx.package.files:
+        for segment in _gated_segments(record.segments, rules):
+            seen: dict[str, int] = {}
+            for claim in version_claims(segment.norm, rules, term):
+                match = segment.text[claim.start:claim.end]
+                occ = seen.get(match, 0)
+                seen[match] = occ + 1
+                values = {"match": match, "product": claim.product, "version": claim.version,
+                          "newer": claim.newer.label,
+                          "newer_date": claim.newer.released.isoformat(),
+                          "current": claim.current.label, "term": term.isoformat()}
+                findings.append(finding_at(
+                    segment, claim.start, claim.end, check=CHECK, rule="version-claim",
+                    category=rules.category, severity=v.severity,
+                    message={k: t.format(**values) for k, t in v.message.items()},
+                    occurrence=occ, extra={"product": claim.product, "version": claim.version,
+                                           "replacement": f"{claim.product} {claim.current.label}",
+                                           "newer": claim.newer.label,
+                                           "since": claim.newer.released.isoformat(),
+                                           "ruleset": rules.id}))
+    return findings
+
+
 def _file_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list[Finding]:
     limit = _option_int(ctx, "outdated_file_years")
     if limit is None:
@@ -524,13 +855,15 @@ def _file_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list[
 
 @register(CHECK)
 def check_outdated(ctx: CheckContext) -> CheckResult:
-    """Currency claims with old years, and files whose dates are far older than the term."""
+    """Currency claims with old years, year-less claims of superseded versions, and files
+    whose dates are far older than the term."""
     rulesets = [r for r in ctx.rules.get("currency", []) if isinstance(r, CurrencyRules)]
     findings: list[Finding] = []
     term = _term(ctx)
     seen: set[str] = set()
     for rules in rulesets:
-        for finding in _claim_findings(ctx, rules, term) + _file_findings(ctx, rules, term):
+        for finding in (_claim_findings(ctx, rules, term) + _version_findings(ctx, rules, term)
+                        + _file_findings(ctx, rules, term)):
             if finding.id not in seen:
                 seen.add(finding.id)
                 findings.append(finding)

@@ -200,6 +200,20 @@ def test_parse_meta_date(raw_value, expected):
     (lambda d: d["file"].update(severity="loud"), "file.severity"),
     (lambda d: d["tests"]["no_match"].append("截至2010年的数据"), "should not match"),
     (lambda d: d["tests"]["match"].append("1949年中华人民共和国成立"), "should match"),
+    # the versions section (d)
+    (lambda d: d["versions"].update(products={}), "versions.products"),
+    (lambda d: d["versions"]["products"][0].update(releases=["3.6"]), "releases[0]"),
+    (lambda d: d["versions"]["products"][0].update(releases=["3.6 2016-13-01"]), "releases[0]"),
+    (lambda d: d["versions"]["products"][0].update(releases=["3.x 2016-12-23"]), "releases[0]"),
+    (lambda d: d["versions"]["products"][0].update(releases=["3.6 2016-12-23 soon"]), "releases[0]"),
+    (lambda d: d["versions"]["products"][0].update(order="alphabetical"), "order"),
+    (lambda d: d["versions"]["products"][0].update(match_case="yes"), "match_case"),
+    (lambda d: d["versions"]["products"][1].update(aliases=["python"]), "two products"),
+    (lambda d: d["versions"]["products"][-1]["releases"].reverse(), "by date"),
+    (lambda d: d["versions"].update(grace_years=-1), "versions.grace_years"),
+    (lambda d: d["versions"].update(message={"fr": "x"}), "versions.message"),
+    (lambda d: d.update(versions=["x"]), "versions: a mapping"),
+    (lambda d: d.update(newness_words=[]), "newness_words"),
 ])
 def test_bad_rule_files_are_refused(raw, mutate, needle):
     data = copy.deepcopy(raw)
@@ -247,3 +261,78 @@ def test_matches_for_tools(rules):
     assert rules.matches("截至２０１５年底的数据", date(2025, 9, 1)) == [
         (0, 6, "currency-claim", "截至２０１５")]
     assert rules.matches("截至2024年底的数据", date(2025, 9, 1)) == []
+
+
+# ------------------------------------------------------------------ (d) version claims
+
+def _versions(text: str, rules, term: date = date(2025, 9, 1)) -> list[tuple[str, str]]:
+    from reviewer.checks.outdated import version_claims
+
+    return [(c.product, c.version) for c in version_claims(fold_compat(text), rules, term)]
+
+
+def test_version_claim_finding_names_the_newer_and_current_release(rules):
+    rec = _record("slides/p.pdf", "Python 的最新版本是 3.6，本课程基于该版本。", role="slides")
+    [f] = check_outdated(_ctx(rec, rules=rules)).findings
+    assert (f.rule, f.severity, f.match) == ("version-claim", "warning", "Python 的最新版本是 3.6")
+    assert f.extra["newer"] == "3.7" and f.extra["since"] == "2018-06-27"
+    assert f.extra["replacement"] == "Python 3.13"
+    assert "3.13" in f.message["zh"] and "3.13" in f.message["en"] and "3.7" in f.message["en"]
+
+
+@pytest.mark.parametrize("term, flagged", [
+    (date(2017, 6, 1), False),   # 3.6 was the latest
+    (date(2019, 5, 1), False),   # 3.7 out for less than the one-year grace
+    (date(2019, 7, 1), True),
+])
+def test_version_claims_are_judged_against_the_term_date(rules, term, flagged):
+    assert bool(_versions("The latest version of Python is 3.6.", rules, term)) is flagged
+
+
+@pytest.mark.parametrize("text, found", [
+    ("目前最新的 TensorFlow 1.14 已经支持 Eager 模式。", [("TensorFlow", "1.14")]),
+    ("目前 Java 的最新版本是 Java 8。", [("Java", "8")]),
+    ("目前 Java 的最新版本是 JDK 1.8。", [("Java", "1.8")]),
+    ("PyTorch 1.4 is the latest release.", [("PyTorch", "1.4")]),
+    ("The current version of Django is 2.2.", [("Django", "2.2")]),
+    ("The newest C++ standard is C++14.", [("C++", "14")]),
+    ("最新的Python3.5", [("Python", "3.5")]),
+    # long-term-support claims are judged against LTS releases only
+    ("Ubuntu 的最新长期支持版本是 18.04。", [("Ubuntu", "18.04")]),
+    ("The current LTS release of Java is Java 21.", []),
+    ("The current LTS release of Java is Java 17.", [("Java", "17")]),
+    # current versions, a series, a future version
+    ("Python 的最新版本是 3.13。", []),
+    ("The latest C++ standard is C++23.", []),
+    ("最新的 Python 3 带来了很多变化。", []),
+    ("The latest version of Node is 26.", []),
+    # not claims: past, ranges, dated clauses, a "current" not about a version, no tie
+    ("当时最新的 Python 版本是 2.7。", []),
+    ("In 2016 the latest version of Python was 3.6.", []),
+    ("目前课程平台支持 Python 3.8 及以上版本。", []),
+    ("Use the latest Node 18 or later.", []),
+    ("截至2017年，Python 最新版本是 3.6。", []),
+    ("The current assignment uses Node 20 and Express.", []),
+    ("The latest Python tutorial, chapter 3.6, covers lists.", []),
+    ("最新的研究表明，Python 3.7 以后的字典保持插入顺序。", []),
+    ("the latest node is 8", []),  # a tree's node, not Node.js (match_case)
+    ("当前 Python 版本为 3 个", []),
+])
+def test_version_claims(rules, text, found):
+    assert _versions(text, rules) == found
+
+
+def test_version_claims_in_matches_and_the_gated_scan(rules):
+    assert rules.matches("The latest version of Node is 8.", date(2025, 9, 1)) == [
+        (4, 31, "version-claim", "latest version of Node is 8")]
+    rec = _record("t.srt", "无关的一句话。", "Node.js 的最新版本是 12。", "今天天气很好。")
+    findings = check_outdated(_ctx(rec, rules=rules)).findings
+    assert [(f.location["cue"], f.rule) for f in findings] == [(2, "version-claim")]
+
+
+def test_without_a_versions_section_there_are_no_version_claims(raw):
+    data = copy.deepcopy(raw)
+    del data["versions"]
+    data["tests"] = {}
+    bare = parse_currency(data, "x.yaml")
+    assert bare.versions is None and _versions("Python 的最新版本是 3.6。", bare) == []
