@@ -206,12 +206,10 @@ class _Segmenter:
     """
 
     def __init__(self, mode: str = "suggest"):
-        import jieba
+        from reviewer.checks.wordfreq import base
 
-        jieba.setLogLevel(60)  # its "Building prefix dict" chatter is not our output
-        jieba.dt.check_initialized()
-        self._base = jieba.dt.FREQ
-        self._total = jieba.dt.total
+        self._base = base()  # jieba's dictionary, in a form that loads in milliseconds
+        self._total = self._base.total
         self._logtotal = math.log(self._total)
         self._extra: dict[str, int] = {}
         self.mode = mode

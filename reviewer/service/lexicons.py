@@ -12,6 +12,7 @@ run) once, not on every scan.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sys
 from collections.abc import Iterable, Sequence
@@ -82,6 +83,35 @@ def _cache_file(digest: str, options: dict[str, Any]) -> Path | None:
     return folder / f"{digest}-{code_version()}{suffix}.pickle"
 
 
+def cached_wordfreq():
+    """jieba's dictionary for the lexicon segmenter, built once into the cache folder
+    (keyed by the dictionary file's size, time and the format) and memory-mapped after.
+    A cache that can't be written or read is rebuilt in memory, never an error."""
+    from reviewer.checks.wordfreq import FORMAT, WordFreq, build_from_jieba, jieba_dictionary
+    from reviewer.paths import cache_dir
+
+    try:
+        source = jieba_dictionary().stat()
+        folder = cache_dir() / "segmenter"
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return build_from_jieba()
+    stem = folder / f"jieba-{source.st_size}-{source.st_mtime_ns}-v{FORMAT}"
+    try:
+        return WordFreq.load(stem)
+    except (OSError, ValueError, EOFError):
+        pass
+    built = build_from_jieba()
+    tmp = folder / f".{stem.name}-{os.getpid()}"
+    try:
+        built.save(tmp)
+        for suffix in (".npy", ".marisa"):  # the trie last: its presence means complete
+            os.replace(tmp.with_suffix(suffix), stem.with_suffix(suffix))
+    except OSError:
+        pass
+    return built
+
+
 def read_rule_text(path: Path) -> tuple[str, str]:
     """``(text, sha256 hex)`` of a rule file; an undecodable file is a :class:`RuleFileError`."""
     try:
@@ -149,8 +179,11 @@ def load_rule_files(paths: Sequence[Path | str], include_shipped: bool = True,
     an institution edits a starter list); two files of the user's with one id
     are an error.  Returns the usable files and the errors of the others.
     """
+    from reviewer.checks import wordfreq
     from reviewer.paths import lexicons_dir
 
+    if use_cache:
+        wordfreq.install(cached_wordfreq)
     errors: list[RuleFileError] = []
     shipped: list[Path] = []
     if include_shipped and lexicons_dir().is_dir():
