@@ -12,7 +12,9 @@ What a reviewer needs before judging content at all:
   long silences between consecutive cues — ``transcript-gap``, warning, one
   per gap at the cue after it (option ``max_cue_gap_minutes``, default 5);
 * slides and pages without any text — ``empty-slides``, info, one per file
-  (PDFs whose empty pages ingest already reported are left to ingest);
+  (PDFs whose empty pages ingest already reported are left to ingest).  Text
+  read by OCR from a page or a slide's pictures counts as text; the message
+  says when OCR found none in the pictures, or why it could not read them;
 * a responsible teacher (课程责任教师) named in the manifest — article 3 —
   ``no-responsible-teacher``, error.  A package without a manifest is already
   reported by ingest (``manifest-missing``) and is not reported again here.
@@ -39,8 +41,8 @@ DEFAULT_GAP_MINUTES = 5.0
 _MAX_GAP_MINUTES = 10 * 366 * 24 * 60.0
 #: At most this many gap findings per transcript; the last one says how many more.
 MAX_GAPS_PER_FILE = 20
-#: Ingest rules that already report pages without text.
-_INGEST_EMPTY_PAGE_RULES = ("pdf-pages-without-text", "pdf-no-text")
+#: Ingest rules that already report pages without text (unread by OCR, or empty after it).
+_INGEST_EMPTY_PAGE_RULES = ("pdf-pages-without-text", "pdf-no-text", "ocr-no-text")
 
 
 def _finding(rule: str, severity: str, zh: str, en: str, file: str | None = None,
@@ -219,9 +221,19 @@ def empty_slides(record: FileRecord) -> list[Finding]:
         zh, en = f"{len(empty)} 张幻灯片没有文字：第 {shown} 张", f"{len(empty)} slides have no text: {shown}"
     else:
         zh, en = f"{len(empty)} 页没有文字：第 {shown} 页", f"{len(empty)} pages have no text: {shown}"
+    ocr = record.meta.get("ocr") if isinstance(record.meta.get("ocr"), dict) else {}
+    unread = {int(k): v for k, v in (ocr.get("unread_units") or {}).items() if int(k) in empty}
+    blank = [n for n in ocr.get("empty_units") or [] if n in empty]
+    if unread:
+        reason = unread[min(unread)] if isinstance(unread[min(unread)], dict) else {}
+        zh_more = f"（其中 {len(unread)} 处的图片未能做文字识别：{reason.get('zh', '')}；请人工查看）。"
+        en_more = f" ({len(unread)} of them have pictures OCR could not read: {reason.get('en', '')}; look at them)."
+    elif blank and len(blank) == len(empty):
+        zh_more, en_more = "（其中的图片经文字识别也没有文字）。", " (OCR found no text in their pictures either)."
+    else:
+        zh_more, en_more = "（可能是纯图片页，请人工查看）。", " (perhaps image-only: look at them)."
     return [_finding(
-        "empty-slides", "info",
-        zh + "（可能是纯图片页，请人工查看）。", en + " (perhaps image-only: look at them).",
+        "empty-slides", "info", zh + zh_more, en + en_more,
         file=record.path, match=shown, extra={"units": empty, "total": record.units})]
 
 

@@ -7,6 +7,7 @@ SQL, no UI.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 #: How many characters of text to show on each side of a match.
 CONTEXT_CHARS = 40
+#: Text read by OCR with a confidence below this is uncertain: its findings are one
+#: severity lower (option ``ocr_min_confidence``).
+OCR_MIN_CONFIDENCE = 0.8
+_ONE_LOWER = {"error": "warning", "warning": "info", "info": "info"}
 
 
 def finding_id(check: str, rule: str, file: str | None, locator: Locator | None,
@@ -89,6 +94,29 @@ class Finding:
             self.match,
             self.id,
         )
+
+
+def lower_uncertain(findings: Iterable[Finding], options: dict[str, Any] | None = None) -> list[Finding]:
+    """Findings on OCR text below the confidence threshold, one severity lower.
+
+    The checks stay unaware of OCR: this runs once over their merged findings.
+    A lowered finding keeps its id and records ``extra.ocr_confidence`` and
+    ``extra.severity_before``.
+    """
+    try:
+        threshold = float((options or {}).get("ocr_min_confidence", OCR_MIN_CONFIDENCE))
+    except (TypeError, ValueError):
+        threshold = OCR_MIN_CONFIDENCE
+    out = []
+    for f in findings:
+        loc = f.locator
+        if (loc is not None and loc.source == "ocr" and loc.confidence is not None
+                and loc.confidence < threshold and "severity_before" not in f.extra):
+            f = dataclasses.replace(f, severity=_ONE_LOWER.get(f.severity, f.severity),
+                                    extra=dict(f.extra, ocr_confidence=loc.confidence,
+                                               severity_before=f.severity))
+        out.append(f)
+    return out
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 
-from reviewer.checks.model import CheckContext, CheckResult
+from reviewer.checks.model import CheckContext, CheckResult, lower_uncertain
 
 CheckFn = Callable[[CheckContext], CheckResult]
 
@@ -68,6 +68,7 @@ def iter_checks(ctx: CheckContext, only: Iterable[str] | None = None
         if result.coverage is not None:
             merged.coverage = result.coverage
     yield CheckProgress("", len(names), len(names))
+    merged.findings = lower_uncertain(merged.findings, ctx.options)  # uncertain OCR text: one level lower
     merged.findings.sort(key=lambda f: f.sort_key())
     return merged
 

@@ -51,11 +51,13 @@ def report_dict(package: Package, findings: Iterable[Finding],
 def _region(f: Finding) -> dict[str, Any]:
     region: dict[str, Any] = {}
     loc = f.locator
-    if loc is not None and loc.line is not None:
+    # A line of text read from a picture is not a line of the file: no startLine.
+    lined = loc is not None and loc.line is not None and not loc.source
+    if lined:
         region["startLine"] = loc.line
     start = f.extra.get("start")
     end = f.extra.get("end")
-    if isinstance(start, int) and isinstance(end, int) and loc is not None and loc.line is not None:
+    if isinstance(start, int) and isinstance(end, int) and lined:
         region["startColumn"] = start + 1
         region["endColumn"] = end + 1
     if f.match:
@@ -104,6 +106,8 @@ def sarif_dict(package: Package, findings: Iterable[Finding], *, version: str, l
             "partialFingerprints": {"reviewerFindingId": f.id},
             "properties": {"category": f.category, "context": f.context},
         }
+        if f.locator is not None and f.locator.source:  # read by OCR / from a QR code, not the text layer
+            result["properties"]["source"] = f.locator.source
         if location:
             result["locations"] = [location]
             if f.extra.get("continues"):  # the cues a match cut over them goes on into

@@ -47,6 +47,14 @@ class Locator:
     ``notes`` marks the speaker notes), ``cue`` (subtitle, 1-based ordinal in the
     file as parsed, with ``start_ms``/``end_ms``), ``paragraph`` (DOCX, 1-based,
     with the ``heading`` path above it) or ``line`` (text and Markdown, 1-based).
+
+    Text read from a picture rather than the file's text layer has a
+    ``source``: ``"ocr"`` (one recognised line; ``line`` is its number in the
+    picture, ``confidence`` the recogniser's score 0–1) or ``"qr"`` (a decoded
+    QR code; ``line`` numbers the codes).  ``image`` names the picture inside
+    the file (``image3.png``; ``None`` for a rendered PDF page or an image file
+    itself) and ``box`` is ``(x0, y0, x1, y1)`` in the picture's pixels (PDF
+    points for a rendered page).
     """
 
     page: int | None = None
@@ -58,6 +66,10 @@ class Locator:
     paragraph: int | None = None
     heading: str | None = None
     line: int | None = None
+    source: str | None = None  # None: the file's own text; "ocr" | "qr": read from a picture
+    image: str | None = None
+    box: tuple[int, int, int, int] | None = None
+    confidence: float | None = None
 
     @property
     def kind(self) -> str:
@@ -67,26 +79,43 @@ class Locator:
         return "file"
 
     def to_dict(self) -> dict[str, Any]:
-        """The report form: ``{"page": 3}``, ``{"cue": 17, "start": …, "end": …}`` …"""
+        """The report form: ``{"page": 3}``, ``{"cue": 17, "start": …, "end": …}`` …
+
+        Text read from a picture adds ``source`` and, when known, ``line``,
+        ``image``, ``box`` and ``confidence``:
+        ``{"page": 3, "line": 2, "source": "ocr", "box": [40, 80, 610, 112], "confidence": 0.97}``.
+        """
         kind = self.kind
+        out: dict[str, Any]
         if kind == "page":
-            return {"page": self.page}
-        if kind == "slide":
-            out: dict[str, Any] = {"slide": self.slide}
+            out = {"page": self.page}
+        elif kind == "slide":
+            out = {"slide": self.slide}
             if self.notes:
                 out["notes"] = True
-            return out
-        if kind == "cue":
+        elif kind == "cue":
             return {
                 "cue": self.cue,
                 "start": format_ms(self.start_ms or 0),
                 "end": format_ms(self.end_ms or 0),
             }
-        if kind == "paragraph":
-            return {"paragraph": self.paragraph, "heading": self.heading or ""}
-        if kind == "line":
-            return {"line": self.line}
-        return {}
+        elif kind == "paragraph":
+            out = {"paragraph": self.paragraph, "heading": self.heading or ""}
+        elif kind == "line":
+            out = {"line": self.line}
+        else:
+            out = {}
+        if self.source:
+            if self.line is not None:
+                out["line"] = self.line
+            out["source"] = self.source
+            if self.image:
+                out["image"] = self.image
+            if self.box is not None:
+                out["box"] = list(self.box)
+            if self.confidence is not None:
+                out["confidence"] = self.confidence
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "Locator":
@@ -98,6 +127,8 @@ class Locator:
                 start_ms=parse_ms(data.get("start", "0")),
                 end_ms=parse_ms(data.get("end", "0")),
             )
+        box = data.get("box")
+        confidence = data.get("confidence")
         return cls(
             page=data.get("page"),
             slide=data.get("slide"),
@@ -105,19 +136,57 @@ class Locator:
             paragraph=data.get("paragraph"),
             heading=data.get("heading") if "paragraph" in data else None,
             line=data.get("line"),
+            source=data.get("source") or None,
+            image=data.get("image") or None,
+            box=tuple(int(v) for v in box) if isinstance(box, (list, tuple)) and len(box) == 4 else None,
+            confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
         )
 
+    def origin(self) -> dict[str, Any] | None:
+        """Where picture text came from (``source``, ``image``, ``box``, ``confidence``); ``None``
+        for the file's own text.  The store keeps this beside the locator's columns."""
+        if not self.source:
+            return None
+        return {"source": self.source, "image": self.image,
+                "box": list(self.box) if self.box is not None else None,
+                "confidence": self.confidence}
+
     def key(self) -> str:
-        """A stable, compact string for ids and sorting (``page=3``, ``slide=4n``)."""
+        """A stable, compact string for ids and sorting (``page=3``, ``slide=4n``).
+
+        Picture text adds its source, picture and line (``slide=2/ocr:image3.png:4``),
+        so two recognised lines on one slide never share a key."""
         kind = self.kind
         if kind == "slide":
-            return f"slide={self.slide}{'n' if self.notes else ''}"
-        if kind == "file":
-            return "file"
-        return f"{kind}={getattr(self, kind)}"
+            base = f"slide={self.slide}{'n' if self.notes else ''}"
+        elif kind == "file":
+            base = "file"
+        else:
+            base = f"{kind}={getattr(self, kind)}"
+        if self.source:
+            base += f"/{self.source}:{self.image or ''}:{self.line or 0}"
+        return base
 
     def label(self, lang: str = "zh") -> str:
-        """Human label: ``第 3 页`` / ``p. 3``, ``00:01:02.500`` …"""
+        """Human label: ``第 3 页`` / ``p. 3``, ``00:01:02.500`` …; picture text says so:
+        ``第 3 页 · image2.png · OCR 第 4 行`` / ``p. 3 · image2.png · OCR line 4``, ``… · 二维码`` / ``… · QR code``."""
+        base = self._base_label(lang)
+        if not self.source or self.kind == "line":
+            return base
+        return self._picture_label(base, lang == "zh")
+
+    def _picture_label(self, base: str | None, zh: bool) -> str:
+        parts = [base] if base else []
+        if self.image:
+            parts.append(self.image)
+        if self.source == "qr":
+            parts.append("二维码" if zh else "QR code")
+        else:
+            n = self.line or 0
+            parts.append(f"OCR 第 {n} 行" if zh else f"OCR line {n}")
+        return " · ".join(parts)
+
+    def _base_label(self, lang: str) -> str:
         kind = self.kind
         zh = lang == "zh"
         if kind == "page":
@@ -135,6 +204,8 @@ class Locator:
             base = f"第 {self.paragraph} 段" if zh else f"¶ {self.paragraph}"
             return f"{base} · {self.heading}" if self.heading else base
         if kind == "line":
+            if self.source:
+                return self._picture_label(None, zh)
             return f"第 {self.line} 行" if zh else f"line {self.line}"
         return "整个文件" if zh else "whole file"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reviewer.ingest.digest import file_sha256, normalize_relpath, package_digest, stream_sha256
@@ -26,19 +26,42 @@ from reviewer.ingest.formats.base import Extracted, ExtractError, issue
 from reviewer.ingest.formats.detect import LEGACY_EXT, bundle_of, detect_format, extension, infer_role
 from reviewer.ingest.manifest import MANIFEST_NAMES, parse_manifest
 from reviewer.ingest.model import FileRecord, IngestIssue, Package, Segment
+from reviewer.ingest.ocr import OcrOptions, available, run_jobs
 from reviewer.ingest.sources import Entry, PackageError, open_source
 
 __all__ = [
-    "EXTRACTOR_VERSIONS", "IngestProgress", "Limits", "PackageError", "iter_package", "load_package",
-    "read_file",
+    "EXTRACTOR_VERSIONS", "IngestProgress", "Limits", "OcrOptions", "PackageError", "extractor_versions",
+    "iter_package",
+    "load_package", "read_file",
 ]
 
+def _picture_tag() -> str:
+    """Which picture readers are installed: a record read without OCR is not reused once it is."""
+    ocr_ok, qr_ok = available()
+    return ("+ocr" if ocr_ok else "") + ("+qr" if qr_ok else "")
+
+
 #: Bump a format's version when its extraction changes: stores key cached
-#: records by ``(sha256, format, EXTRACTOR_VERSIONS[format])``.
+#: records by ``(sha256, format, EXTRACTOR_VERSIONS[format])``.  Formats whose
+#: pictures are read carry which picture readers were installed.
 EXTRACTOR_VERSIONS: dict[str, str] = {
-    "pdf": "1", "pptx": "1", "docx": "1", "srt": "1", "vtt": "1", "txt": "1", "md": "1",
+    "pdf": "2" + _picture_tag(), "pptx": "2" + _picture_tag(), "docx": "2" + _picture_tag(),
+    "image": "1" + _picture_tag(), "srt": "1", "vtt": "1", "txt": "1", "md": "1",
     "yaml": "1", "media": "1", "unknown": "1",
 }
+#: Formats whose readers take the OCR options (they have pictures).
+_PICTURE_FORMATS = frozenset({"pdf", "pptx", "docx", "image"})
+
+
+def extractor_versions(ocr: OcrOptions | None = None) -> dict[str, str]:
+    """:data:`EXTRACTOR_VERSIONS` as read with ``ocr``: a file read with OCR off, or with
+    pictures inside documents left out, is not reused when they are on (nor the reverse)."""
+    ocr = ocr if ocr is not None else OcrOptions()
+    if replace(ocr, cache="default") == OcrOptions():  # where the cache lives changes no text
+        return EXTRACTOR_VERSIONS
+    flags = "-" + "".join(("o" if ocr.enabled else "_", "q" if ocr.qr else "_", "e" if ocr.embedded else "_"))
+    limits = f"-{ocr.max_pages}-{ocr.max_pictures}-{ocr.max_pixels}-{ocr.page_side}-{ocr.min_side}-{ocr.min_area}"
+    return {fmt: v + flags + limits if fmt in _PICTURE_FORMATS else v for fmt, v in EXTRACTOR_VERSIONS.items()}
 
 
 @dataclass(frozen=True)
@@ -53,25 +76,40 @@ class Limits:
 
 @dataclass(frozen=True)
 class IngestProgress:
-    """Progress after one file: ``stage`` is ``"read"``, ``"cached"`` or ``"done"`` (the last one)."""
+    """Progress after one file: ``stage`` is ``"read"``, ``"cached"`` or ``"done"`` (the last one).
+
+    While the pictures of a file are read, ``stage`` is ``"ocr"``, ``done`` counts
+    the files finished before it and ``part``/``parts`` the file's pictures (PDF
+    pages without text, images) read so far / in all.
+    """
 
     path: str
     done: int
     total: int
     stage: str
+    part: int = 0
+    parts: int = 0
+
+    @property
+    def label(self) -> str:
+        """What to show: the path, and during OCR how far in its pictures (``deck.pdf · OCR 3/20``)."""
+        if self.stage == "ocr":
+            return f"{self.path} · OCR {self.part}/{self.parts}"
+        return self.path
 
 
 CachedFn = Callable[[str, str, str], "FileRecord | None"]
 
 
-def _readers() -> dict[str, Callable[[bytes, str], Extracted]]:
+def _readers() -> dict[str, Callable[..., Extracted]]:
+    from reviewer.ingest.formats.image import read_image
     from reviewer.ingest.formats.office import read_docx, read_pptx
     from reviewer.ingest.formats.pdf import read_pdf
     from reviewer.ingest.formats.subtitles import read_srt, read_vtt
     from reviewer.ingest.formats.text import read_text
 
     return {"pdf": read_pdf, "pptx": read_pptx, "docx": read_docx, "srt": read_srt, "vtt": read_vtt,
-            "txt": read_text, "md": read_text, "yaml": read_text}
+            "txt": read_text, "md": read_text, "yaml": read_text, "image": read_image}
 
 
 def _error_record(record: FileRecord, reason: str, rule: str, zh: str) -> FileRecord:
@@ -83,8 +121,22 @@ def _error_record(record: FileRecord, reason: str, rule: str, zh: str) -> FileRe
 
 
 def read_file(data: bytes, path: str, fmt: str | None = None, role: str | None = None,
-              sha256: str | None = None) -> FileRecord:
-    """Extract one file's bytes into a :class:`FileRecord` (never raises)."""
+              sha256: str | None = None, ocr: OcrOptions | None = None) -> FileRecord:
+    """Extract one file's bytes into a :class:`FileRecord` (never raises); its pictures are
+    read with ``ocr`` (default :class:`OcrOptions`; ``OcrOptions(enabled=False, qr=False)``: not at all)."""
+    gen = iter_read_file(data, path, fmt, role, sha256, ocr)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value
+
+
+def iter_read_file(data: bytes, path: str, fmt: str | None = None, role: str | None = None,
+                   sha256: str | None = None, ocr: OcrOptions | None = None
+                   ) -> Generator[tuple[int, int], None, FileRecord]:
+    """:func:`read_file` as a generator: yields ``(pictures read, pictures)`` while OCR runs."""
+    ocr = ocr if ocr is not None else OcrOptions()
     fmt = fmt or detect_format(path, data[:8192])
     record = FileRecord(path=path, size=len(data), sha256=sha256 or file_sha256(data),
                         role=role or infer_role(path, fmt), format=fmt)
@@ -107,7 +159,11 @@ def read_file(data: bytes, path: str, fmt: str | None = None, role: str | None =
     if reader is None:  # pragma: no cover - every listed format has a reader
         return record
     try:
-        out = reader(data, path)
+        out = reader(data, path, ocr=ocr) if fmt in _PICTURE_FORMATS else reader(data, path)
+        if out.jobs:
+            yield from run_jobs(path, out, ocr)
+        if out.finish is not None:
+            out.finish(out)
     except ExtractError as exc:
         return _error_record(record, exc.reason, exc.rule, exc.zh)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the scan
@@ -155,22 +211,25 @@ def _read_entry(entry: Entry, limits: Limits) -> tuple[bytes | None, str, int]:
 
 
 def iter_package(path: str | os.PathLike[str], *, limits: Limits = Limits(),
-                 cached: CachedFn | None = None) -> Generator[IngestProgress, None, Package]:
+                 cached: CachedFn | None = None,
+                 ocr: OcrOptions | None = None) -> Generator[IngestProgress, None, Package]:
     """Read the package at ``path`` (folder or .zip), yielding progress; returns the :class:`Package`.
 
     ``cached(sha256, format, relpath)`` may return a :class:`FileRecord` read
     earlier from the same bytes; it is then used instead of extracting.
+    ``ocr`` says how pictures are read (default :class:`OcrOptions`).
     Raises :class:`PackageError` only.
     """
     source = open_source(path, limits)
     try:
-        package = yield from _ingest(source, str(path), limits, cached)
+        package = yield from _ingest(source, str(path), limits, cached, ocr or OcrOptions())
     finally:
         source.close()
     return package
 
 
-def _ingest(source, path: str, limits: Limits, cached: CachedFn | None) -> Generator[IngestProgress, None, Package]:
+def _ingest(source, path: str, limits: Limits, cached: CachedFn | None,
+            ocr: OcrOptions) -> Generator[IngestProgress, None, Package]:
     issues: list[IngestIssue] = list(source.issues)
     entries = source.entries
     total = len(entries)
@@ -210,7 +269,14 @@ def _ingest(source, path: str, limits: Limits, cached: CachedFn | None) -> Gener
             records.append(manifest_record)
             yield IngestProgress(entry.path, done, total, "read")
             continue
-        record, stage = _one_file(entry, roles, limits, cached)
+        one = _one_file(entry, roles, limits, cached, ocr)
+        while True:
+            try:
+                part, parts = next(one)
+            except StopIteration as stop:
+                record, stage = stop.value
+                break
+            yield IngestProgress(entry.path, done - 1, total, "ocr", part, parts)
         records.append(record)
         yield IngestProgress(entry.path, done, total, stage)
     digest = package_digest([(r.path, r.sha256) for r in records if r.sha256])
@@ -220,8 +286,8 @@ def _ingest(source, path: str, limits: Limits, cached: CachedFn | None) -> Gener
     return package
 
 
-def _one_file(entry: Entry, roles: dict[str, str], limits: Limits,
-              cached: CachedFn | None) -> tuple[FileRecord, str]:
+def _one_file(entry: Entry, roles: dict[str, str], limits: Limits, cached: CachedFn | None,
+              ocr: OcrOptions) -> Generator[tuple[int, int], None, tuple[FileRecord, str]]:
     try:
         data, sha, size = _read_entry(entry, limits)
     except Exception as exc:  # noqa: BLE001 - unreadable bytes (I/O error, bad zip CRC …)
@@ -245,7 +311,8 @@ def _one_file(entry: Entry, roles: dict[str, str], limits: Limits,
             hit = None
         if hit is not None:
             return _from_cache(hit, entry.path, role, size), "cached"
-    return read_file(data, entry.path, fmt, role, sha), "read"
+    record = yield from iter_read_file(data, entry.path, fmt, role, sha, ocr)
+    return record, "read"
 
 
 def load_package(path: str | os.PathLike[str], **kw: Any) -> Package:

@@ -106,15 +106,20 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
          lexicons: Sequence[str | Path] = (), only_lexicons: Sequence[str | Path] | None = None,
          limits: Any = None, options: dict[str, Any] | None = None,
          on_progress: Callable[[ScanProgress], None] | None = None,
-         cancel: Callable[[], bool] | None = None, lang: str = "zh") -> ScanOutcome:
+         cancel: Callable[[], bool] | None = None, lang: str = "zh",
+         ocr: Any = None) -> ScanOutcome:
     """Ingest ``path``, record it in ``db``, run every check, record the findings.
+
+    ``ocr`` (:class:`reviewer.ingest.ocr.OcrOptions`) says how text in pictures is
+    read; by default it is, wherever a picture is.
 
     Files whose bytes are unchanged since an earlier scan are not extracted
     again.  Raises :class:`ScanError` when ``path`` is not a package and
     :class:`ScanCancelled` when ``cancel()`` turns true (nothing is recorded).
     """
-    from reviewer.ingest.package import EXTRACTOR_VERSIONS, Limits, PackageError, iter_package
+    from reviewer.ingest.package import Limits, PackageError, extractor_versions, iter_package
 
+    versions = extractor_versions(ocr)
     report = on_progress or (lambda p: None)
     stop = cancel or (lambda: False)
     # Files ingest offers to the cache: a hit is reused, a miss is extracted.
@@ -125,7 +130,7 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     deferred: dict[str, tuple[str, str]] = {}  # relpath -> (sha256, format)
 
     def cached(sha256: str, fmt: str, relpath: str):
-        record = store.cached_file(db, sha256, fmt, EXTRACTOR_VERSIONS.get(fmt, ""), relpath,
+        record = store.cached_file(db, sha256, fmt, versions.get(fmt, ""), relpath,
                                    segments=False)
         counts["reused" if record is not None else "extracted"] += 1
         if record is not None:
@@ -134,8 +139,8 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
 
     try:
         package: Package = _drive(
-            iter_package(path, limits=limits or Limits(), cached=cached), stop,
-            lambda step: report(ScanProgress("ingest", step.path, step.done, step.total)))
+            iter_package(path, limits=limits or Limits(), cached=cached, ocr=ocr), stop,
+            lambda step: report(ScanProgress("ingest", step.label, step.done, step.total)))
     except PackageError as exc:
         raise ScanError(str(exc)) from exc
 
@@ -143,7 +148,7 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     key = package_key(path)
     scan_options = {"lexicons": rule_files, "options": options or {},
                     "as_of": date.today().isoformat()}
-    previous = _reusable_scan(db, key, package, digest, scan_options, EXTRACTOR_VERSIONS)
+    previous = _reusable_scan(db, key, package, digest, scan_options, versions)
     if previous is not None:
         # Same bytes, same rules, same options, same tool, same day: the checks
         # would say the same again, so their findings are taken over as they are.
@@ -153,13 +158,13 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
                     if previous.get("coverage") else None)
         report(ScanProgress("checks", "", 1, 1))
     else:
-        _read_deferred_segments(db, package, deferred, EXTRACTOR_VERSIONS)
+        _read_deferred_segments(db, package, deferred, versions)
         result = _drive(
             iter_checks(build_context(package, rules, options, lang)), stop,
             lambda step: report(ScanProgress("checks", step.check, step.done, step.total)))
         findings, coverage = result.findings, result.coverage
 
-    package_id = store.save_package(db, key, package, EXTRACTOR_VERSIONS)
+    package_id = store.save_package(db, key, package, versions)
     scan_id = store.start_scan(db, package_id, package.digest, __version__, scan_options, digest)
     store.finish_scan(db, scan_id, findings, coverage,
                       reused=counts["reused"], extracted=counts["extracted"])

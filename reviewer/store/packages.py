@@ -11,6 +11,7 @@ Tables (readable names, foreign keys, so the file opens cleanly in Datasette):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -109,6 +110,13 @@ def _create(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX findings_id ON findings(id)")
 
 
+@migration("0002-segment-origin")
+def _segment_origin(db: sqlite_utils.Database) -> None:
+    # Text read from a picture (OCR, QR code): JSON {source, image, box, confidence};
+    # NULL for the file's own text, so existing rows need nothing.
+    db.execute("ALTER TABLE segments ADD COLUMN origin TEXT")
+
+
 # ---------------------------------------------------------------- packages
 
 def package_row(db: sqlite_utils.Database, path: str) -> dict[str, Any] | None:
@@ -189,15 +197,25 @@ def _stored_segments(db: sqlite_utils.Database, file_id: int, path: str) -> list
 
 #: The columns :func:`_segment` reads, in its order (``s`` is the segments table).
 _SEGMENT_COLUMNS = ("s.ordinal, s.page, s.slide, s.notes, s.cue, s.start_ms, s.end_ms, "
-                    "s.paragraph, s.heading, s.line, s.text, s.norm")
+                    "s.paragraph, s.heading, s.line, s.text, s.norm, s.origin")
 
 
 def _segment(path: str, row: tuple[Any, ...]) -> Segment:
     """A stored segment from a ``SELECT {_SEGMENT_COLUMNS}`` row: plain tuples, not
     sqlite_utils dicts, because a re-scan reads every segment of a course (~50,000)."""
-    ordinal, page, slide, notes, cue, start_ms, end_ms, paragraph, heading, line, text, norm = row[:12]
+    ordinal, page, slide, notes, cue, start_ms, end_ms, paragraph, heading, line, text, norm, origin = row[:13]
     locator = Locator(page, slide, bool(notes), cue, start_ms, end_ms, paragraph, heading, line)
+    if origin:
+        o = json.loads(origin)
+        box = o.get("box")
+        locator = dataclasses.replace(locator, source=o.get("source"), image=o.get("image"),
+                                      box=tuple(box) if box else None, confidence=o.get("confidence"))
     return Segment(path, ordinal, locator, text, norm)
+
+
+def _origin_json(locator: Locator) -> str | None:
+    origin = locator.origin()
+    return json.dumps(origin, ensure_ascii=False) if origin else None
 
 
 def files_unchanged(db: sqlite_utils.Database, package_id: int, package: Package,
@@ -261,6 +279,7 @@ def save_package(db: sqlite_utils.Database, path: str, package: Package,
                     "start_ms": s.locator.start_ms, "end_ms": s.locator.end_ms,
                     "paragraph": s.locator.paragraph, "heading": s.locator.heading,
                     "line": s.locator.line, "text": s.text, "norm": s.norm,
+                    "origin": _origin_json(s.locator),
                 } for s in record.segments),
                 batch_size=500,
             )

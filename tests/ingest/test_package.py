@@ -70,7 +70,7 @@ def test_folder_package_roles_formats_and_progress(tmp_path, make_pdf):
         "empty.txt": ("txt", "notes", "error"),
         "exam/期末考试.md": ("md", "exam", "ok"),
         "notes/readme.md": ("md", "notes", "ok"),
-        "slides/img/photo.png": ("media", "other", "ok"),
+        "slides/img/photo.png": ("image", "other", "error"),  # a PNG signature and no image
         "slides/lecture1.pdf": ("pdf", "slides", "ok"),
         "syllabus/教学大纲.md": ("md", "syllabus", "ok"),
         "transcripts/week01.srt": ("srt", "transcript", "ok"),
@@ -80,6 +80,7 @@ def test_folder_package_roles_formats_and_progress(tmp_path, make_pdf):
     assert package.file("empty.txt").error == "empty file (0 bytes)"
     assert package.file("data/table.xlsx").error == "unknown format (.xlsx); not read"
     assert package.file("slides/img/photo.png").segments == []
+    assert package.file("slides/img/photo.png").issues[0].rule == "image-corrupt"
     assert [i.rule for i in package.issues] == ["manifest-missing"]
     assert package.issues[0].severity == "warning"
     # progress: one event per file, then done
@@ -263,8 +264,9 @@ def test_rescan_uses_cached_records_for_unchanged_files(tmp_path, make_pdf, monk
     import reviewer.ingest.package as pkg
 
     read = []
-    real = pkg.read_file
-    monkeypatch.setattr(pkg, "read_file", lambda data, path, *a, **k: read.append(path) or real(data, path, *a, **k))
+    real = pkg.iter_read_file
+    monkeypatch.setattr(pkg, "iter_read_file",
+                        lambda data, path, *a, **k: read.append(path) or real(data, path, *a, **k))
     events, second = _drain(iter_package(root, cached=cached))
     assert read == ["n.md"]  # only the changed file was extracted
     assert {e.path: e.stage for e in events[:-1]} == {"n.md": "read", "slides/a.pdf": "cached", "t/w.srt": "cached"}

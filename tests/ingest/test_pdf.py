@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from reviewer.ingest.formats.pdf import clean_page_text, extract_pdf_layout, read_pdf
+from reviewer.ingest.ocr import OcrOptions
 from reviewer.ingest.package import read_file
 
 
@@ -62,21 +63,38 @@ def test_broken_xref_still_opens(make_pdf):
     assert "text is here" in record.segments[0].text
 
 
-def test_image_only_pdf_needs_ocr(make_pdf):
+def test_pdf_without_text_even_after_ocr_is_an_error(make_pdf):
+    # pages holding only a filled rectangle: no text layer, and OCR finds nothing
     record = read_file(make_pdf([None, None]), "scan.pdf")
     assert record.status == "error"
-    assert record.error == "no text layer: scanned pages need OCR"
+    assert record.error == "no text: no page has a text layer and OCR found no text in them"
     assert record.issues[0].rule == "pdf-no-text"
     assert "OCR" in record.issues[0].message["zh"]
 
 
-def test_some_pages_without_text_warn_once_listing_them(make_pdf):
-    record = read_file(make_pdf(["text", None, "more", None]), "deck.pdf")
+def test_pdf_without_text_layer_and_ocr_off_says_so(make_pdf):
+    record = read_file(make_pdf([None, None]), "scan.pdf", ocr=OcrOptions(enabled=False, qr=False))
+    assert record.status == "error" and record.issues[0].rule == "pdf-no-text"
+    assert record.error == "no text layer and the pages could not be read by OCR: text recognition (OCR) is off"
+
+
+def test_pages_ocr_finds_nothing_in_are_one_info_listing_them(make_pdf):
+    record = read_file(make_pdf(["text", None, "more", None]), "deck.pdf", ocr=OcrOptions(cache=None))
     assert record.status == "ok"
     assert record.units == 4
     assert [s.locator.page for s in record.segments] == [1, 3]
+    [note] = record.issues
+    assert note.rule == "ocr-no-text" and note.severity == "info"
+    assert note.message["en"].endswith(": 2, 4") and note.locator.page == 2
+    assert record.meta["pages_without_text"] == [2, 4] and record.meta["pages_ocr"] == []
+
+
+def test_pages_without_text_unread_warn_once_with_the_reason(make_pdf):
+    record = read_file(make_pdf(["text", None, "more", None]), "deck.pdf", ocr=OcrOptions(enabled=False, qr=False))
+    assert record.status == "ok"
     [warning] = record.issues
     assert warning.rule == "pdf-pages-without-text" and warning.severity == "warning"
+    assert "(OCR) is off" in warning.message["en"] and "未启用文字识别" in warning.message["zh"]
     assert warning.message["en"].endswith(": 2, 4")
     assert warning.locator.page == 2
     assert record.meta["pages_without_text"] == [2, 4]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
@@ -25,12 +26,19 @@ class ExtractError(Exception):
 
 @dataclass(slots=True)
 class Extracted:
-    """A reader's result: segments in order, the unit count, metadata, warnings."""
+    """A reader's result: segments in order, the unit count, metadata, warnings.
+
+    ``jobs`` are pictures to read after the reader returns (see
+    :mod:`reviewer.ingest.ocr`); ``finish``, when set, runs after them (a PDF
+    decides then which pages still lack text) and may raise :class:`ExtractError`.
+    """
 
     segments: list[Segment] = field(default_factory=list)
     units: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
     issues: list[IngestIssue] = field(default_factory=list)
+    jobs: list[Any] = field(default_factory=list)  # ImageJob
+    finish: Callable[["Extracted"], None] | None = None
 
 
 def issue(rule: str, severity: str, zh: str, en: str, file: str | None = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-FORMATS = ("pdf", "pptx", "docx", "srt", "vtt", "txt", "md", "yaml", "media", "unknown")
+FORMATS = ("pdf", "pptx", "docx", "srt", "vtt", "txt", "md", "yaml", "image", "media", "unknown")
 
 _EXT = {
     ".pdf": "pdf", ".pptx": "pptx", ".docx": "docx", ".srt": "srt", ".vtt": "vtt",
@@ -18,8 +18,10 @@ _EXT = {
     ".md": "md", ".markdown": "md", ".mdown": "md", ".md.txt": "md",
     ".yaml": "yaml", ".yml": "yaml",
 }
+#: Pictures read by OCR (see reviewer.ingest.ocr.IMAGE_EXT); other media are listed, not read.
+IMAGE_EXT = frozenset(".png .jpg .jpeg .jpe .bmp .gif .webp .tif .tiff".split())
 MEDIA_EXT = frozenset(
-    ".png .jpg .jpeg .gif .bmp .svg .webp .tif .tiff .ico .emf .wmf .heic "
+    ".svg .ico .emf .wmf .heic "
     ".mp4 .m4v .mov .avi .mkv .webm .wmv .flv .mpg .mpeg .mp3 .wav .m4a .aac .flac .ogg .opus".split()
 )
 #: Formats the tool cannot read, with the reason shown for them.
@@ -52,6 +54,8 @@ def detect_format(path: str, head: bytes = b"") -> str:
         return "unknown"  # the inside of a .pages/.key/.numbers bundle
     if ext in _EXT:
         return _EXT[ext]
+    if ext in IMAGE_EXT:
+        return "image"
     if ext in MEDIA_EXT:
         return "media"
     if ext in LEGACY_EXT:
@@ -85,11 +89,11 @@ def infer_role(path: str, fmt: str) -> str:
 
     syllabus|大纲 → syllabus; .srt/.vtt or transcript/字幕 in the path →
     transcript; exam/quiz/考试 → exam; LICENSE/COPYING files → other; .pptx, or a PDF under slides/lecture/课件
-    → slides; other documents → notes; media and unknown files → other.
+    → slides; other documents → notes; images, media and unknown files → other.
     """
     p = path.lower()
     name = p.rsplit("/", 1)[-1]
-    if fmt in ("media", "unknown") or _LICENCE.match(name):
+    if fmt in ("image", "media", "unknown") or _LICENCE.match(name):
         return "other"
     if _SYLLABUS.search(p):
         return "syllabus"

@@ -19,6 +19,13 @@ paragraphs.
 Both: core properties (title, author, created, modified as ISO 8601) go into
 ``meta``.  An Office lock file (``~$name.docx``, a few bytes, not a zip) is
 reported as such.
+
+Pictures (see :mod:`reviewer.ingest.ocr`): every embedded picture of a slide
+(pictures, picture fills, the background; not the layout's or master's) and
+of a Word paragraph (DrawingML and legacy VML, not the ``mc:Fallback`` copy)
+becomes an OCR/QR job named after its part (``image3.png``), located at its
+slide, or at its paragraph (the paragraph the picture sits in when that has
+text, otherwise the one before it).  Vector pictures (EMF, WMF, SVG) are not read.
 """
 
 from __future__ import annotations
@@ -72,6 +79,28 @@ def _core(props: Any) -> dict[str, Any]:
         if value:
             meta[key] = value
     return meta
+
+
+def _picture_job(part: Any, rid: str, base: Locator) -> Any:
+    """An OCR job for the picture related to ``part`` as ``rid`` (``None``: not an embedded picture)."""
+    from reviewer.ingest.ocr import IMAGE_EXT, ImageJob
+
+    try:
+        rel = part.rels[rid]
+        if rel.is_external:
+            return None
+        target = rel.target_part
+        blob = target.blob
+        name = str(target.partname).rsplit("/", 1)[-1]
+    except Exception:  # noqa: BLE001 - a dangling relationship loses one picture
+        return None
+    job = ImageJob(base, image=name, data=blob)
+    dot = name.rfind(".")
+    ext = name[dot:].lower() if dot > 0 else ""
+    if ext not in IMAGE_EXT:
+        job.outcome, job.rule = "skipped", "image-vector"
+        job.reason, job.reason_zh = f"{ext or 'unknown'} picture not read", f"{ext or '未知'} 格式图片未读取"
+    return job
 
 
 def _open_failed(kind: str, exc: Exception) -> ExtractError:
@@ -135,8 +164,26 @@ def _shape_texts(shapes: Any, part: Any = None) -> list[str]:
     return out
 
 
-def read_pptx(data: bytes, path: str) -> Extracted:
-    """Read slides and speaker notes."""
+def _slide_pictures(slide: Any, number: int) -> list[Any]:
+    """OCR jobs for the pictures of one slide (its own part: shapes, fills, background)."""
+    jobs, seen = [], set()
+    try:
+        root = slide._element
+        for blip in root.iter(f"{{{_A}}}blip"):
+            rid = blip.get(f"{{{_R}}}embed")
+            if not rid or rid in seen:
+                continue
+            seen.add(rid)
+            job = _picture_job(slide.part, rid, Locator(slide=number))
+            if job is not None:
+                jobs.append(job)
+    except Exception:  # noqa: BLE001 - the slide's text is read whatever its pictures do
+        pass
+    return jobs
+
+
+def read_pptx(data: bytes, path: str, ocr: Any = None) -> Extracted:
+    """Read slides and speaker notes; pictures become OCR jobs (``ocr``: OcrOptions)."""
     _check_ooxml(data, path, "pptx")
     try:
         from pptx import Presentation
@@ -152,6 +199,8 @@ def read_pptx(data: bytes, path: str) -> Extracted:
         if body.strip():
             out.segments.append(Segment(path, ordinal, Locator(slide=number), body))
             ordinal += 1
+        if ocr is not None and ocr.active and ocr.embedded:
+            out.jobs.extend(_slide_pictures(slide, number))
         if slide.has_notes_slide:
             frame = slide.notes_slide.notes_text_frame
             notes = frame.text.strip().replace("\x0b", "\n") if frame is not None else ""
@@ -171,6 +220,8 @@ _P, _TBL, _SDT, _TR, _TC = (f"{{{_W}}}{n}" for n in ("p", "tbl", "sdt", "tr", "t
 _T, _TAB, _BR, _CR = (f"{{{_W}}}{n}" for n in ("t", "tab", "br", "cr"))
 _TXBX = f"{{{_W}}}txbxContent"
 _FALLBACK = f"{{{_MC}}}Fallback"
+_BLIP = f"{{{_A}}}blip"
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
@@ -191,6 +242,8 @@ class _DocxWalker:
         self.headings: list[tuple[int, str]] = []
         self.segments: list[Segment] = []
         self.fixed_heading: str | None = None  # set while reading headers, footers, notes
+        self.part: Any = None  # the part being walked (pictures are related to it); None: no pictures
+        self.jobs: list[Any] = []
 
     def _style_levels(self, doc: Any) -> None:
         """Style id → outline level (0-based) for heading styles."""
@@ -243,14 +296,7 @@ class _DocxWalker:
         """The paragraph's own text: runs, hyperlinks, fields; not its text boxes."""
         parts: list[str] = []
         for el in p.iter(_T, _TAB, _BR, _CR):
-            node = el.getparent()
-            inside = False
-            while node is not None and node is not p:
-                if node.tag in (_TXBX, _FALLBACK):
-                    inside = True
-                    break
-                node = node.getparent()
-            if inside:
+            if _DocxWalker._nested(el, p):
                 continue
             if el.tag == _T:
                 parts.append(el.text or "")
@@ -294,6 +340,26 @@ class _DocxWalker:
             for child in el.iterchildren():
                 self.block(child)
 
+    @staticmethod
+    def _picture_ids(p: Any) -> list[str]:
+        """Relationship ids of the paragraph's own pictures (not its text boxes', not Fallback copies)."""
+        ids: list[str] = []
+        for el in p.iter(_BLIP, _VML_IMAGE):
+            rid = el.get(f"{{{_R}}}embed") if el.tag == _BLIP else el.get(f"{{{_R}}}id")
+            if rid and rid not in ids and not _DocxWalker._nested(el, p):
+                ids.append(rid)
+        return ids
+
+    @staticmethod
+    def _nested(el: Any, p: Any) -> bool:
+        """Whether ``el`` sits in a text box or an ``mc:Fallback`` copy inside paragraph ``p``."""
+        node = el.getparent()
+        while node is not None and node is not p:
+            if node.tag in (_TXBX, _FALLBACK):
+                return True
+            node = node.getparent()
+        return False
+
     def paragraph(self, p: Any) -> None:
         text = self._own_text(p).strip()
         level = self._level(p)
@@ -305,6 +371,12 @@ class _DocxWalker:
             if level is not None and self.fixed_heading is None:
                 self.headings = [(lv, t) for lv, t in self.headings if lv < level]
                 self.headings.append((level, " ".join(text.split())))
+        if self.part is not None:
+            where = Locator(paragraph=max(len(self.segments), 1), heading=heading)
+            for rid in self._picture_ids(p):
+                job = _picture_job(self.part, rid, where)
+                if job is not None:
+                    self.jobs.append(job)
         for box in self._text_boxes(p):
             for child in box.iterchildren():
                 self.block(child)
@@ -315,11 +387,11 @@ _HF = (("header", "页眉"), ("first_page_header", "页眉"), ("even_page_header
 _NOTES = (("/footnotes", "脚注"), ("/endnotes", "尾注"))
 
 
-def _extra_parts(doc: Any) -> list[tuple[str, list[Any]]]:
-    """``(label, block elements)`` of headers, footers, footnotes and endnotes, each part once."""
+def _extra_parts(doc: Any) -> list[tuple[str, list[Any], Any]]:
+    """``(label, block elements, part)`` of headers, footers, footnotes and endnotes, each part once."""
     from lxml import etree
 
-    out: list[tuple[str, list[Any]]] = []
+    out: list[tuple[str, list[Any], Any]] = []
     seen: set[str] = set()
     for section in doc.sections:
         for attr, label in _HF:
@@ -334,7 +406,7 @@ def _extra_parts(doc: Any) -> list[tuple[str, list[Any]]]:
             if name in seen:
                 continue
             seen.add(name)
-            out.append((label, list(part.element.iterchildren())))
+            out.append((label, list(part.element.iterchildren()), part))
     for rel in doc.part.rels.values():
         if rel.is_external:
             continue
@@ -348,12 +420,12 @@ def _extra_parts(doc: Any) -> list[tuple[str, list[Any]]]:
                 for note in root.iterchildren(f"{{{_W}}}footnote", f"{{{_W}}}endnote"):
                     if note.get(f"{{{_W}}}type") in (None, "normal"):
                         blocks.extend(note.iterchildren())
-                out.append((label, blocks))
+                out.append((label, blocks, rel.target_part))
     return out
 
 
-def read_docx(data: bytes, path: str) -> Extracted:
-    """Read paragraphs, tables and text boxes with their heading paths."""
+def read_docx(data: bytes, path: str, ocr: Any = None) -> Extracted:
+    """Read paragraphs, tables and text boxes with their heading paths; pictures become OCR jobs."""
     _check_ooxml(data, path, "docx")
     try:
         import docx
@@ -361,13 +433,16 @@ def read_docx(data: bytes, path: str) -> Extracted:
         doc = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:  # noqa: BLE001
         raise _open_failed("docx", exc) from None
+    pictures = ocr is not None and ocr.active and ocr.embedded
     walker = _DocxWalker(doc, path)
+    walker.part = doc.part if pictures else None
     for child in doc.element.body.iterchildren():
         walker.block(child)
-    for label, blocks in _extra_parts(doc):
+    for label, blocks, part in _extra_parts(doc):
         walker.fixed_heading = label
+        walker.part = part if pictures else None
         for child in blocks:
             walker.block(child)
     out = Extracted(segments=walker.segments, units=len(walker.segments),
-                    meta=_core(doc.core_properties))
+                    meta=_core(doc.core_properties), jobs=walker.jobs)
     return out

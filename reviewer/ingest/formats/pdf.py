@@ -11,10 +11,20 @@ marker (U+0002, "learn\\x02ing") is dropped between two letters (the word is
 joined, as printed across the line break) and becomes ``-`` elsewhere; NULs
 and other control characters except tab and newline are removed.
 
+Pictures (see :mod:`reviewer.ingest.ocr`): a page without a text layer is
+rendered (long side ``OcrOptions.page_side`` px) and read by OCR, its lines
+located ``Locator(page=n, line=k, source="ocr", box=…)`` with boxes in PDF
+points; on pages with text, every image object (also inside form XObjects) is
+read as a picture named ``image1``, ``image2`` … in content order.  A file
+with no ``/Image`` in its bytes has no image XObjects, so pages with text cost
+nothing more.
+
 Failures: an encrypted file ("encrypted"), a file PDFium cannot parse
-("corrupt PDF: …"), a document without pages, and a document whose pages all
-lack a text layer ("no text layer: scanned pages need OCR") are file errors.
-Some pages without text give one warning listing them.
+("corrupt PDF: …") and a document without pages are file errors; so is a
+document in which no page has text, neither in a text layer nor by OCR.
+Pages without a text layer that OCR could not read give one warning per
+reason (``pdf-pages-without-text``), pages in which OCR found nothing one info
+(``ocr-no-text``).
 """
 
 from __future__ import annotations
@@ -77,8 +87,13 @@ def _metadata(pdf: Any) -> dict[str, Any]:
     return meta
 
 
-def read_pdf(data: bytes, path: str) -> Extracted:
-    """Read a PDF's text layer page by page."""
+def read_pdf(data: bytes, path: str, ocr: Any = None) -> Extracted:
+    """Read a PDF's text layer page by page; pictures become OCR jobs (``ocr``: OcrOptions)."""
+    if ocr is not None and not ocr.active:
+        ocr = None
+    # Image XObjects are streams, never inside a compressed object stream: no "/Image" in
+    # the bytes, no picture on any page (the large text-only deck pays one byte search).
+    images = ocr is not None and ocr.embedded and b"/Image" in data
     pdf = _open(data)
     try:
         pages = len(pdf)
@@ -99,12 +114,16 @@ def read_pdf(data: bytes, path: str) -> Extracted:
                         raw = textpage.get_text_range()
                     finally:
                         textpage.close()
+                    text = clean_page_text(raw)
+                    if text and images:
+                        out.jobs.extend(_image_jobs(page, data, index))
+                    elif not text and ocr is not None:
+                        out.jobs.append(_page_job(page, data, index, ocr.page_side))
                 finally:
                     page.close()
             except Exception:  # noqa: BLE001 - one bad page must not lose the file
                 broken.append(number)
                 continue
-            text = clean_page_text(raw)
             if not text:
                 empty.append(number)
                 continue
@@ -112,26 +131,120 @@ def read_pdf(data: bytes, path: str) -> Extracted:
             ordinal += 1
     finally:
         pdf.close()
+    out.meta["pages_without_text"] = empty
+    state = {"path": path, "empty": empty, "broken": broken}
+    out.finish = lambda done: _finish(done, **state)
+    if not out.jobs:
+        _finish(out, **state)
+        out.finish = None
+    return out
+
+
+def _finish(out: Extracted, *, path: str, empty: list[int], broken: list[int]) -> None:
+    """After OCR: which pages still lack text, and why (issues), or the file error."""
+    jobs = {j.base.page: j for j in out.jobs if j.kind == "page"}
+    unread: dict[tuple[str, str], list[int]] = {}
+    blank: list[int] = []
+    for number in empty:
+        job = jobs.get(number)
+        if job is None:
+            unread.setdefault(("text recognition (OCR) is off", "未启用文字识别（OCR）"), []).append(number)
+        elif job.outcome == "empty":
+            blank.append(number)
+        elif job.outcome != "text":
+            unread.setdefault((job.reason, job.reason_zh), []).append(number)
     if not out.segments:
         if broken and not empty:
             raise ExtractError("corrupt PDF: no page could be read", rule="pdf-corrupt",
                                zh="PDF 损坏：没有任何一页可以读取")
-        raise ExtractError("no text layer: scanned pages need OCR", rule="pdf-no-text",
-                           zh="PDF 没有文字层：扫描页需要先做文字识别（OCR）")
-    if empty:
-        out.issues.append(_page_list_issue("pdf-pages-without-text", empty, path,
-                                           "{n} 页没有文字层（可能是扫描或纯图片页，需要 OCR 才能检查）：",
-                                           "{n} page(s) without a text layer (scanned or image-only; need OCR to be checked): "))
+        if unread:
+            (en, zh), _ = next(iter(unread.items()))
+            raise ExtractError(f"no text layer and the pages could not be read by OCR: {en}", rule="pdf-no-text",
+                               zh=f"PDF 没有文字层，扫描页也未能做文字识别（OCR）：{zh}")
+        raise ExtractError("no text: no page has a text layer and OCR found no text in them", rule="pdf-no-text",
+                           zh="PDF 没有文字：没有文字层，文字识别（OCR）也未识别出任何文字")
+    for (en, zh), pages in unread.items():
+        out.issues.append(_page_list_issue("pdf-pages-without-text", pages, path,
+                                           f"{{n}} 页没有文字层，文字识别（OCR）未能读取（{zh}），需人工查看：",
+                                           f"{{n}} page(s) without a text layer that OCR could not read ({en}); "
+                                           "look at them: "))
+    if blank:
+        out.issues.append(_page_list_issue("ocr-no-text", blank, path,
+                                           "{n} 页没有文字层，文字识别（OCR）也未识别出文字（空白页或纯图片）：",
+                                           "{n} page(s) without a text layer in which OCR found no text "
+                                           "(blank or picture only): ", severity="info"))
     if broken:
         out.issues.append(_page_list_issue("pdf-page-unreadable", broken, path,
                                            "{n} 页无法读取：", "{n} page(s) could not be read: "))
-    out.meta["pages_without_text"] = empty
-    return out
+    out.meta["pages_ocr"] = sorted(n for n, j in jobs.items() if j.outcome == "text")
 
 
-def _page_list_issue(rule: str, pages: list[int], path: str, zh: str, en: str):
+def _page_job(page: Any, data: bytes, index: int, side: int):
+    """OCR job for a page without a text layer: rendered so its long side is ``side`` px."""
+    from reviewer.ingest.ocr import ImageJob
+
+    width, height = page.get_size()
+    scale = max(0.25, min(4.0, side / max(width, height, 1.0)))
+    return ImageJob(Locator(page=index + 1), render=lambda: _render_page(data, index, scale),
+                    scale=scale, kind="page")
+
+
+def _render_page(data: bytes, index: int, scale: float):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[index]
+        try:
+            return page.render(scale=scale).to_pil()
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+def _image_jobs(page: Any, data: bytes, index: int) -> list[Any]:
+    """OCR jobs for the image objects of a page that has text (forms included, content order)."""
+    import pypdfium2.raw as pdfium_c
+
+    from reviewer.ingest.ocr import ImageJob
+
+    jobs = []
+    try:
+        for k, obj in enumerate(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3), start=1):
+            try:
+                size = tuple(int(v) for v in obj.get_px_size())
+            except Exception:  # noqa: BLE001 - an image without size is read and judged then
+                size = None
+            jobs.append(ImageJob(Locator(page=index + 1), image=f"image{k}", size=size,  # type: ignore[arg-type]
+                                 render=lambda k=k: _image_object(data, index, k)))
+    except Exception:  # noqa: BLE001 - a broken content stream loses its pictures, not the page's text
+        pass
+    return jobs
+
+
+def _image_object(data: bytes, index: int, k: int):
+    """The ``k``-th image object (1-based, as :func:`_image_jobs` counts) of page ``index``."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[index]
+        try:
+            for n, obj in enumerate(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3), start=1):
+                if n == k:
+                    return obj.get_bitmap(render=False).to_pil()
+            raise LookupError(f"image object {k} of page {index + 1} is gone")
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+def _page_list_issue(rule: str, pages: list[int], path: str, zh: str, en: str, severity: str = "warning"):
     shown = ", ".join(str(p) for p in pages[:LIST_PAGES]) + (" …" if len(pages) > LIST_PAGES else "")
-    return issue(rule, "warning", zh.format(n=len(pages)) + shown, en.format(n=len(pages)) + shown,
+    return issue(rule, severity, zh.format(n=len(pages)) + shown, en.format(n=len(pages)) + shown,
                  file=path, locator=Locator(page=pages[0]))
 
 
