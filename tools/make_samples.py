@@ -283,6 +283,56 @@ def write_docx(path: Path, blocks: Sequence[tuple[str, str]], *, title: str, aut
     normalize_zip(path)
 
 
+def render_picture(lines: Sequence[str], *, font: Path = CJK_FONT, px: int = 28,
+                   size: tuple[int, int] = (900, 200), qr: str | None = None) -> bytes:
+    """A PNG with text and no text layer (a screenshot, a photographed notice), optionally
+    a QR code at its right: what OCR and the QR decoder must read."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    im = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(im)
+    face = ImageFont.truetype(str(font), px)
+    for i, line in enumerate(lines):
+        draw.text((30, 30 + i * 2 * px), line, fill=0, font=face)
+    if qr is not None:
+        import numpy as np
+        import zxingcpp
+
+        code = zxingcpp.create_barcode(qr, zxingcpp.BarcodeFormat.QRCode)
+        picture = Image.fromarray(np.asarray(zxingcpp.write_barcode_to_image(code, scale=4))).convert("L")
+        im.paste(picture, (size[0] - picture.width - 30, (size[1] - picture.height) // 2))
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def write_picture_pptx(path: Path, slides: Sequence[tuple[str, bytes]], *, title: str, author: str,
+                       created: dt.datetime, modified: dt.datetime) -> None:
+    """Slides whose content is a pasted picture under a title (the text is only in the picture)."""
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = 12_192_000, 6_858_000
+    for heading, picture in slides:
+        slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
+        slide.shapes.title.text = heading
+        slide.shapes.add_picture(io.BytesIO(picture), Emu(1_200_000), Emu(2_000_000), width=Emu(9_600_000))
+    _core(prs.core_properties, title=title, author=author, created=created, modified=modified)
+    prs.save(str(path))
+    normalize_zip(path)
+
+
+def write_scanned_pdf(path: Path, pictures: Sequence[bytes], *, title: str, author: str,
+                      created: dt.datetime) -> None:
+    """A PDF of scanned pages: one picture per page and no text layer."""
+    pdf = _new_pdf("P", "A4", title, author, created, LATIN_FONT)
+    for picture in pictures:
+        pdf.add_page()
+        pdf.image(io.BytesIO(picture), x=15, y=20, w=180)
+    path.write_bytes(bytes(pdf.output()))
+
+
 # ---------------------------------------------------------------------------
 # locating seeded text in the generated files (independently of reviewer.ingest)
 # ---------------------------------------------------------------------------
@@ -321,6 +371,8 @@ def units_of(path: Path) -> list[tuple[dict[str, Any], str]]:
 
         paras = [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
         return [({"paragraph": i}, t) for i, t in enumerate(paras, start=1)]
+    if suffix == ".png":
+        return []  # a picture has no text layer (OCR reads it: tests/samples check that)
     if suffix in (".srt", ".vtt"):
         return [({"cue": i}, t) for i, t in enumerate(parse_cues(path.read_text("utf-8")), 1)]
     lines = path.read_text("utf-8").splitlines()
@@ -362,6 +414,7 @@ class Seed:
     category: str | None = None
     rule: str | None = None
     anywhere: bool = False  # no location (e.g. a topic taken from course.yaml, file metadata)
+    location: dict[str, Any] | None = None  # given, for text in a picture (locate() reads text layers)
 
 
 @dataclass
@@ -416,7 +469,9 @@ def write_expectations(course: Course, pkg: Path, target: Path) -> None:
         if s.rule:
             entry["rule"] = s.rule
         entry["file"] = s.file
-        if not s.anywhere:
+        if s.location is not None:
+            entry["location"] = s.location
+        elif not s.anywhere:
             entry["location"] = locate(pkg, s.file, s.match)
         entry["match"] = s.match
         entry["why"] = s.why
@@ -465,6 +520,9 @@ DS_PDF = "slides/第05-06讲-图与查找.pdf"
 DS_PPTX = "slides/第07讲-排序.pptx"
 DS_NOTES = "notes/课程笔记.md"
 DS_PLEDGE = "诚信承诺书.md"
+DS_REVIEW = "slides/第08讲-期末复习.pptx"  # its second slide is a pasted chat screenshot (text only in the picture)
+DS_SHOT_AD = "期末冲刺：代刷网课 包过 加微信 wk8899"
+DS_SHOT_ID = valid_id("32010219980512301")  # 南京玄武, born 1998-05-12: a fake person
 
 DS_AD = "需要代刷网课的同学加微信 shuake_2025，代看视频代做作业，期末稳过"
 DS_ADV = "全网最低价"
@@ -803,6 +861,7 @@ def ds_course() -> Course:
         {"path": DS_T4, "role": "transcript", "title": "第04讲 树和二叉树"},
         {"path": DS_PDF, "role": "slides", "title": "第05-06讲 图与查找"},
         {"path": DS_PPTX, "role": "slides", "title": "第07讲 排序"},
+        {"path": DS_REVIEW, "role": "slides", "title": "第08讲 期末复习"},
         {"path": DS_NOTES, "role": "notes", "title": "课程笔记"},
         {"path": DS_PLEDGE, "role": "other", "title": "课程学习诚信承诺书"},
     ]
@@ -835,10 +894,20 @@ def ds_course() -> Course:
                          created=created)
         write_pptx(pkg / DS_PPTX, DS_SLIDES, title="第07讲 排序", author="李晓燕",
                    created=created, modified=modified)
+        shot = render_picture([DS_SHOT_AD, f"学号 2023015 身份证 {DS_SHOT_ID}"])
+        write_picture_pptx(pkg / DS_REVIEW, [("第八讲  期末复习", render_picture(["复习范围：第一讲至第七讲"])),
+                                             ("8.1 课程群通知截图", shot)],
+                           title="第08讲 期末复习", author="李晓燕", created=created, modified=modified)
         write_text(pkg / DS_NOTES, DS_NOTES_MD)
         write_text(pkg / DS_PLEDGE, PLEDGE_ZH)
 
     seeds = [
+        Seed("lexicon", DS_REVIEW, "代刷网课", category="cheating-ads",
+             location={"slide": 2, "line": 1, "source": "ocr"},
+             why="幻灯片上贴的群聊截图里的刷课广告，只有文字识别（OCR）看得见 / a 刷课 advert in a screenshot pasted on a slide: only OCR sees it"),
+        Seed("pii", DS_REVIEW, DS_SHOT_ID, category="personal-data",
+             location={"slide": 2, "line": 2, "source": "ocr"},
+             why="同一截图里学生的身份证号 / a student's resident ID number in the same screenshot"),
         Seed("lexicon", DS_T1, "代刷网课", category="cheating-ads",
              why="刷课广告混在字幕里（字幕组插入），带微信联系方式 / a course-cheating advert with a WeChat lure inside a subtitle cue"),
         Seed("lexicon", DS_T3, DS_ADV, category="advertising",
@@ -885,6 +954,9 @@ ML_PDF = "slides/week04-05-trees-and-neural-networks.pdf"
 ML_PPTX = "slides/week06-unsupervised-learning.pptx"
 ML_NOTES = "notes/lab-setup.md"
 ML_PLEDGE = "integrity-pledge.md"
+ML_SCAN = "slides/week07-scanned-handout.pdf"  # a scanned page: no text layer
+ML_SCAN_LINES = ["Week 7 handout: reinforcement learning preview",
+                 "Take my online class for me? 100% pass guaranteed, WhatsApp us"]
 
 ML_CURRENCY = "As of 2016, the latest ImageNet winners"
 
@@ -1153,6 +1225,7 @@ def ml_course() -> Course:
         {"path": ML_T3, "role": "transcript", "title": "Week 3: regularization"},
         {"path": ML_PDF, "role": "slides", "title": "Weeks 4-5: trees and neural networks"},
         {"path": ML_PPTX, "role": "slides", "title": "Week 6: unsupervised learning"},
+        {"path": ML_SCAN, "role": "slides", "title": "Week 7 handout (scanned)"},
         {"path": ML_NOTES, "role": "notes", "title": "Lab setup"},
         {"path": ML_PLEDGE, "role": "other", "title": "Integrity pledge"},
     ]
@@ -1183,10 +1256,16 @@ def ml_course() -> Course:
                          author="Chen Yu", created=created, font=LATIN_FONT)
         write_pptx(pkg / ML_PPTX, ML_SLIDES, title="Week 6: unsupervised learning",
                    author="Laura Martin", created=created, modified=modified)
+        write_scanned_pdf(pkg / ML_SCAN, [render_picture(ML_SCAN_LINES, font=LATIN_FONT, px=26,
+                                                         size=(1200, 220))],
+                          title="Week 7 handout", author="Chen Yu", created=created)
         write_text(pkg / ML_NOTES, ML_NOTES_MD)
         write_text(pkg / ML_PLEDGE, PLEDGE_EN)
 
     seeds = [
+        Seed("lexicon", ML_SCAN, "Take my online class", category="cheating-ads",
+             location={"page": 1, "line": 2, "source": "ocr"},
+             why="an English 'take my class' advert on a scanned page without a text layer: only OCR reads it / 扫描页上的英文代课广告"),
         Seed("outdated", ML_NOTES, "Python 2",
              why="lab image on Python 2, end of life since 2020-01-01 / 实验环境仍是已停止维护的 Python 2"),
         Seed("outdated", ML_T3, "2016",
@@ -1219,6 +1298,8 @@ CN_PDF = "slides/lec02-03-物理层与数据链路层.pdf"
 CN_PPTX = "slides/lec05-06-传输层与应用层.pptx"
 CN_NOTES = "notes/实验指导书.docx"
 CN_PLEDGE = "诚信承诺书.md"
+CN_QR = "notes/答疑群二维码.png"  # a poster: text and a QR code to a WeChat group
+CN_QR_LINK = "https://weixin.qq.com/g/AQYAAJmk8Fq2"
 
 CN_CURRENCY = "截至2015年最新数据"
 CN_AD = "找人代 刷 網 課、代 考的同學，私信加 V：wk-daishua88"
@@ -1489,6 +1570,7 @@ def cn_course() -> Course:
         {"path": CN_PDF, "role": "slides", "title": "第2-3讲 物理层与数据链路层"},
         {"path": CN_PPTX, "role": "slides", "title": "第5-6讲 传输层与应用层"},
         {"path": CN_NOTES, "role": "notes", "title": "实验指导书 Lab guide"},
+        {"path": CN_QR, "role": "other", "title": "答疑群二维码 Q&A group QR code"},
         {"path": CN_PLEDGE, "role": "other", "title": "课程学习诚信承诺书"},
     ]
     topics = [
@@ -1534,8 +1616,13 @@ def cn_course() -> Course:
         write_docx(pkg / CN_NOTES, cn_notes_blocks(), title="计算机网络实验指导书", author="周敏",
                    created=created, modified=modified)
         write_text(pkg / CN_PLEDGE, PLEDGE_ZH)
+        (pkg / CN_QR).write_bytes(render_picture(["扫码加入课程答疑群", "Scan to join the Q&A group"],
+                                                 size=(900, 260), qr=CN_QR_LINK))
 
     seeds = [
+        Seed("lexicon", CN_QR, "weixin.qq.com/g/", rule="qr-links",
+             location={"line": 1, "source": "qr"},
+             why="海报上的二维码指向微信群：引流常用手法 / a QR code on a poster that leads to a WeChat group, the usual lure"),
         Seed("lexicon", CN_T7, "代 刷 網 課", category="cheating-ads",
              why="规避写法的刷课广告：字间加空格、繁体字、私信加 V / an evasive advert: spaces, traditional characters, a contact lure"),
         Seed("outdated", CN_T1, "2015",

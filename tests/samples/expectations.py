@@ -18,6 +18,8 @@ import yaml
 CHECKS = ("ingest", "lexicon", "pii", "outdated", "coverage", "completeness")
 LOCATION_KINDS = ("page", "slide", "cue", "paragraph", "line")
 SEVERITIES = ("error", "warning", "info")
+#: Where text in a picture came from (``location.source``): OCR or a QR code.
+SOURCES = ("ocr", "qr")
 
 
 class ExpectationError(ValueError):
@@ -65,13 +67,19 @@ def validate(doc: Any, source: str = "expectations") -> list[str]:
 def _location_errors(loc: Any) -> list[str]:
     if not isinstance(loc, dict) or not loc:
         return ["'location' must be a non-empty mapping"]
+    source = loc.get("source")
+    if source is not None and source not in SOURCES:
+        return [f"'location.source' must be one of {', '.join(SOURCES)}"]
     kinds = [k for k in LOCATION_KINDS if k in loc]
+    if source is not None and "line" in kinds and len(kinds) == 2:
+        kinds.remove("line")  # text in a picture: its line there, inside the page or slide
     if len(kinds) != 1:
         return [f"'location' needs exactly one of {', '.join(LOCATION_KINDS)}"]
-    value = loc[kinds[0]]
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        return [f"'location.{kinds[0]}' must be a positive integer"]
-    extra = set(loc) - {kinds[0], "notes"}
+    for key in {kinds[0], "line"} & set(loc):
+        value = loc[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            return [f"'location.{key}' must be a positive integer"]
+    extra = set(loc) - {kinds[0], "notes", "line", "source"}
     if extra:
         return [f"unknown location keys: {', '.join(sorted(extra))}"]
     return []
