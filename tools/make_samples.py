@@ -323,6 +323,20 @@ def write_picture_pptx(path: Path, slides: Sequence[tuple[str, bytes]], *, title
     normalize_zip(path)
 
 
+def video_header(duration_ms: int) -> bytes:
+    """An MP4 container holding only its movie header (``ftyp`` + ``moov/mvhd``): what a
+    duration reader sees of a lecture video, in 150 bytes instead of megabytes of frames."""
+    import struct
+
+    def box(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(body)) + kind + body
+
+    matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    mvhd = box(b"mvhd", b"\0\0\0\0" + struct.pack(">IIII", 0, 0, 1000, duration_ms)
+               + struct.pack(">IH", 0x10000, 0x100) + b"\0" * 10 + matrix + b"\0" * 24 + struct.pack(">I", 2))
+    return box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2mp41") + box(b"moov", mvhd) + box(b"mdat", b"")
+
+
 def write_scanned_pdf(path: Path, pictures: Sequence[bytes], *, title: str, author: str,
                       created: dt.datetime) -> None:
     """A PDF of scanned pages: one picture per page and no text layer."""
@@ -955,6 +969,7 @@ ML_PPTX = "slides/week06-unsupervised-learning.pptx"
 ML_NOTES = "notes/lab-setup.md"
 ML_PLEDGE = "integrity-pledge.md"
 ML_SCAN = "slides/week07-scanned-handout.pdf"  # a scanned page: no text layer
+ML_VIDEO = "videos/week08-review.mp4"  # a lecture video with no subtitles (its header only: 27:30)
 ML_SCAN_LINES = ["Week 7 handout: reinforcement learning preview",
                  "Take my online class for me? 100% pass guaranteed, WhatsApp us"]
 
@@ -1226,6 +1241,7 @@ def ml_course() -> Course:
         {"path": ML_PDF, "role": "slides", "title": "Weeks 4-5: trees and neural networks"},
         {"path": ML_PPTX, "role": "slides", "title": "Week 6: unsupervised learning"},
         {"path": ML_SCAN, "role": "slides", "title": "Week 7 handout (scanned)"},
+        {"path": ML_VIDEO, "role": "other", "title": "Week 8 review (video)"},
         {"path": ML_NOTES, "role": "notes", "title": "Lab setup"},
         {"path": ML_PLEDGE, "role": "other", "title": "Integrity pledge"},
     ]
@@ -1259,10 +1275,14 @@ def ml_course() -> Course:
         write_scanned_pdf(pkg / ML_SCAN, [render_picture(ML_SCAN_LINES, font=LATIN_FONT, px=26,
                                                          size=(1200, 220))],
                           title="Week 7 handout", author="Chen Yu", created=created)
+        (pkg / ML_VIDEO).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / ML_VIDEO).write_bytes(video_header(27 * 60_000 + 30_000))
         write_text(pkg / ML_NOTES, ML_NOTES_MD)
         write_text(pkg / ML_PLEDGE, PLEDGE_EN)
 
     seeds = [
+        Seed("completeness", ML_VIDEO, "week08-review.mp4", rule="video-no-subtitles", anywhere=True,
+             why="a lecture video with no subtitles or transcript: what it teaches can't be reviewed / 没有字幕的讲课视频"),
         Seed("lexicon", ML_SCAN, "Take my online class", category="cheating-ads",
              location={"page": 1, "line": 2, "source": "ocr"},
              why="an English 'take my class' advert on a scanned page without a text layer: only OCR reads it / 扫描页上的英文代课广告"),

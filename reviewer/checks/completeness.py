@@ -15,6 +15,12 @@ What a reviewer needs before judging content at all:
   (PDFs whose empty pages ingest already reported are left to ingest).  Text
   read by OCR from a page or a slide's pictures counts as text; the message
   says when OCR found none in the pictures, or why it could not read them;
+* lecture videos (durations from ingest) paired with their transcripts by name,
+  lecture number or duration: a video without one — ``video-no-subtitles``,
+  warning; subtitles that stop well before the video's end —
+  ``subtitles-end-early`` — or run past it — ``subtitles-past-video``, warnings;
+  declared hours the videos can't fill (option ``video_minutes_per_hour``,
+  default 20) — ``video-hours``, warning;
 * a responsible teacher (课程责任教师) named in the manifest — article 3 —
   ``no-responsible-teacher``, error.  A package without a manifest is already
   reported by ingest (``manifest-missing``) and is not reported again here.
@@ -25,6 +31,7 @@ Roles and file lists are data of the package; this check holds no terms.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from reviewer.checks.model import CheckContext, CheckResult, Finding, file_finding
@@ -237,13 +244,144 @@ def empty_slides(record: FileRecord) -> list[Finding]:
         file=record.path, match=shown, extra={"units": empty, "total": record.units})]
 
 
+# ------------------------------------------------------------------ videos and their transcripts
+
+#: Words in file names that say "subtitles" or a language, not which lecture (dropped before pairing).
+_NAME_NOISE = re.compile(
+    r"(?:subtitles?|subs?|captions?|transcripts?|字幕|文字稿|讲稿|中英|双语|chs|cht|zh(?:[-_](?:cn|hans|tw|hant))?|en(?:[-_]us)?|中文|英文)$")
+_LECTURE_NO = re.compile(r"(?:lec(?:ture)?|week|wk|unit|ch(?:apter)?|session|第|l)\s*[-_ ]?\s*0*(\d{1,3})", re.I)
+#: A transcript ending this far before its video's end leaves the rest unreviewed (or 15 %, whichever is more).
+SHORT_BY_MS = 120_000
+#: Cues this far past the video's end belong to another video.
+LONG_BY_MS = 60_000
+#: Video minutes one declared class hour (学时) needs at least (option ``video_minutes_per_hour``).
+DEFAULT_VIDEO_MINUTES_PER_HOUR = 20.0
+
+
+def _stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1].lower()
+    if "." in name:
+        name = name.rsplit(".", 1)[0]
+    if "." in name and _NAME_NOISE.fullmatch(name.rsplit(".", 1)[1]):  # lec01.zh-cn.srt → lec01
+        name = name.rsplit(".", 1)[0]
+    parts = [p for p in re.split(r"[\s._\-—()（）\[\]【】]+", name) if p]
+    while len(parts) > 1 and _NAME_NOISE.fullmatch(parts[-1]):
+        parts.pop()
+    return "".join(parts)
+
+
+def _lecture_no(path: str) -> int | None:
+    found = _LECTURE_NO.search(path.rsplit("/", 1)[-1])
+    return int(found.group(1)) if found else None
+
+
+def _last_cue_end(record: FileRecord) -> int | None:
+    ends = [s.locator.end_ms or s.locator.start_ms or 0 for s in record.segments if s.locator.cue is not None]
+    return max(ends) if ends else None
+
+
+def pair_videos(package: Package) -> list[tuple[FileRecord, FileRecord | None]]:
+    """Each video with its transcript: same name (less language and "subtitles" words), else the
+    same lecture number when only one of each has it, else the one transcript whose last cue
+    ends within 5 % of the video's end."""
+    videos = [f for f in package.files if f.format == "media" and f.meta.get("media") == "video"]
+    free = [f for f in package.files if f.role == "transcript" and f.status == "ok"]
+    pairs: dict[str, FileRecord | None] = {v.path: None for v in videos}
+
+    def take(video: FileRecord, transcript: FileRecord) -> None:
+        pairs[video.path] = transcript
+        free.remove(transcript)
+
+    for video in videos:
+        same = [t for t in free if _stem(t.path) == _stem(video.path)]
+        if same:
+            take(video, same[0])
+    for video in videos:
+        n = _lecture_no(video.path)
+        if pairs[video.path] is None and n is not None:
+            numbered = [t for t in free if _lecture_no(t.path) == n]
+            rivals = [v for v in videos if pairs[v.path] is None and _lecture_no(v.path) == n]
+            if len(numbered) == 1 and len(rivals) == 1:
+                take(video, numbered[0])
+    for video in videos:
+        duration = video.meta.get("duration_ms")
+        if pairs[video.path] is None and isinstance(duration, int) and duration > 0:
+            close = [t for t in free if (end := _last_cue_end(t)) is not None and abs(end - duration) <= duration * 0.05]
+            if len(close) == 1:
+                take(video, close[0])
+    return [(v, pairs[v.path]) for v in videos]
+
+
+def video_problems(ctx: CheckContext) -> list[Finding]:
+    """Videos without a transcript; transcripts that stop well before (or run past) their
+    video's end; declared class hours that the videos can't fill."""
+    findings: list[Finding] = []
+    pairs = pair_videos(ctx.package)
+    for video, transcript in pairs:
+        duration = video.meta.get("duration_ms")
+        shown = format_ms(duration).split(".")[0] if isinstance(duration, int) else "?"
+        if transcript is None:
+            findings.append(_finding(
+                "video-no-subtitles", "warning",
+                f"视频（时长 {shown}）没有配套的字幕或文字稿：讲课内容无法审查。",
+                f"The video ({shown} long) has no subtitles or transcript: what it teaches can't be reviewed.",
+                file=video.path, match=video.path.rsplit("/", 1)[-1],
+                extra={"duration_ms": duration}))
+            continue
+        end = _last_cue_end(transcript)
+        if not isinstance(duration, int) or end is None:
+            continue
+        last = max((s for s in transcript.segments if s.locator.cue is not None),
+                   key=lambda s: s.locator.end_ms or s.locator.start_ms or 0)
+        extra = {"video": video.path, "video_ms": duration, "last_cue_ms": end}
+        if end < duration - max(SHORT_BY_MS, int(duration * 0.15)):
+            findings.append(_finding(
+                "subtitles-end-early", "warning",
+                f"字幕在 {format_ms(end).split('.')[0]} 结束，而视频 {video.path} 长 {shown}：其后的讲课内容没有字幕，无法审查。",
+                f"The subtitles end at {format_ms(end).split('.')[0]} but the video {video.path} is {shown} long: "
+                "the rest of the lecture has no subtitles to review.",
+                file=transcript.path, locator=last.locator, match=format_ms(end), extra=extra))
+        elif end > duration + LONG_BY_MS:
+            findings.append(_finding(
+                "subtitles-past-video", "warning",
+                f"字幕到 {format_ms(end).split('.')[0]} 才结束，比视频 {video.path}（{shown}）还长：可能配错了视频。",
+                f"The subtitles run to {format_ms(end).split('.')[0]}, past the end of the video {video.path} "
+                f"({shown}): perhaps they belong to another video.",
+                file=transcript.path, locator=last.locator, match=format_ms(end), extra=extra))
+    findings += _video_hours(ctx, [v for v, _ in pairs])
+    return findings
+
+
+def _video_hours(ctx: CheckContext, videos: list[FileRecord]) -> list[Finding]:
+    hours = (ctx.package.manifest or {}).get("hours")
+    known = [v.meta["duration_ms"] for v in videos if isinstance(v.meta.get("duration_ms"), int)]
+    if not known or not isinstance(hours, (int, float)) or isinstance(hours, bool) or hours <= 0:
+        return []
+    try:
+        per_hour = float(ctx.options.get("video_minutes_per_hour", DEFAULT_VIDEO_MINUTES_PER_HOUR))
+    except (TypeError, ValueError):
+        per_hour = DEFAULT_VIDEO_MINUTES_PER_HOUR
+    minutes = sum(known) / 60_000
+    if minutes >= hours * per_hour:
+        return []
+    manifest = next((f.path for f in ctx.package.files if f.role == "manifest"), None)
+    return [_finding(
+        "video-hours", "warning",
+        f"清单声明 {hours:g} 学时，但 {len(known)} 个视频合计只有 {minutes:.0f} 分钟"
+        f"（按每学时至少 {per_hour:g} 分钟视频计应有 {hours * per_hour:.0f} 分钟），请核实学时或补充视频。",
+        f"The manifest declares {hours:g} class hours but the {len(known)} videos add up to {minutes:.0f} minutes "
+        f"(at least {per_hour:g} minutes of video per hour would be {hours * per_hour:.0f}); check the hours or the videos.",
+        file=manifest, match=f"{hours:g}", extra={"video_minutes": round(minutes, 1), "hours": hours})]
+
+
 # ------------------------------------------------------------------ the check
 
 @register(CHECK)
 def check_completeness(ctx: CheckContext) -> CheckResult:
-    """Missing files, roles, teacher; empty or gappy transcripts; empty slides."""
+    """Missing files, roles, teacher; empty or gappy transcripts; empty slides; videos."""
     package = ctx.package
     findings = missing_files(package) + responsible_teacher(package) + missing_roles(package)
+    findings += video_problems(ctx)
     gap_ms = _gap_limit_ms(ctx)
     for record in package.files:
         findings += transcript_problems(record, gap_ms)
