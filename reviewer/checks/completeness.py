@@ -208,9 +208,9 @@ def transcript_problems(record: FileRecord, gap_ms: int) -> list[Finding]:
 
 def empty_units(record: FileRecord) -> list[int]:
     """Slide or page numbers of a PPTX/PDF that carry no text (speaker notes don't count)."""
-    if record.status != "ok" or record.format not in ("pptx", "pdf") or record.units <= 0:
+    if record.status != "ok" or record.format not in ("pptx", "ppt", "pdf") or record.units <= 0:
         return []
-    kind = "slide" if record.format == "pptx" else "page"
+    kind = "slide" if record.format in ("pptx", "ppt") else "page"
     with_text = {getattr(s.locator, kind) for s in record.segments
                  if not s.locator.notes and s.text.strip()}
     return [n for n in range(1, record.units + 1) if n not in with_text]
@@ -224,7 +224,7 @@ def empty_slides(record: FileRecord) -> list[Finding]:
     if not empty:
         return []
     shown = ", ".join(map(str, empty[:15])) + (" …" if len(empty) > 15 else "")
-    if record.format == "pptx":
+    if record.format in ("pptx", "ppt"):
         zh, en = f"{len(empty)} 张幻灯片没有文字：第 {shown} 张", f"{len(empty)} slides have no text: {shown}"
     else:
         zh, en = f"{len(empty)} 页没有文字：第 {shown} 页", f"{len(empty)} pages have no text: {shown}"

@@ -36,6 +36,13 @@ __all__ = [
     "load_package", "read_file",
 ]
 
+def _legacy_tag() -> str:
+    """Legacy Office files: read only when LibreOffice is installed (then a new record)."""
+    from reviewer.ingest.formats.legacy import soffice
+
+    return "1" + _picture_tag() + ("+lo" if soffice() else "-nolo")
+
+
 def _picture_tag() -> str:
     """Which picture readers are installed: a record read without OCR is not reused once it is."""
     ocr_ok, qr_ok = available()
@@ -47,11 +54,11 @@ def _picture_tag() -> str:
 #: pictures are read carry which picture readers were installed.
 EXTRACTOR_VERSIONS: dict[str, str] = {
     "pdf": "2" + _picture_tag(), "pptx": "2" + _picture_tag(), "docx": "2" + _picture_tag(),
-    "image": "1" + _picture_tag(), "srt": "1", "vtt": "1", "txt": "1", "md": "1",
+    "image": "1" + _picture_tag(), "doc": _legacy_tag(), "ppt": _legacy_tag(), "srt": "1", "vtt": "1", "txt": "1", "md": "1",
     "yaml": "1", "media": "2" + ("+ffprobe" if shutil.which("ffprobe") else ""), "unknown": "1",
 }
 #: Formats whose readers take the OCR options (they have pictures).
-_PICTURE_FORMATS = frozenset({"pdf", "pptx", "docx", "image"})
+_PICTURE_FORMATS = frozenset({"pdf", "pptx", "docx", "doc", "ppt", "image"})
 
 
 def extractor_versions(ocr: OcrOptions | None = None) -> dict[str, str]:
@@ -104,13 +111,15 @@ CachedFn = Callable[[str, str, str], "FileRecord | None"]
 
 def _readers() -> dict[str, Callable[..., Extracted]]:
     from reviewer.ingest.formats.image import read_image
+    from reviewer.ingest.formats.legacy import read_legacy
     from reviewer.ingest.formats.office import read_docx, read_pptx
     from reviewer.ingest.formats.pdf import read_pdf
     from reviewer.ingest.formats.subtitles import read_srt, read_vtt
     from reviewer.ingest.formats.text import read_text
 
     return {"pdf": read_pdf, "pptx": read_pptx, "docx": read_docx, "srt": read_srt, "vtt": read_vtt,
-            "txt": read_text, "md": read_text, "yaml": read_text, "image": read_image}
+            "txt": read_text, "md": read_text, "yaml": read_text, "image": read_image,
+            "doc": read_legacy, "ppt": read_legacy}
 
 
 def _error_record(record: FileRecord, reason: str, rule: str, zh: str) -> FileRecord:

@@ -161,8 +161,8 @@ def test_corrupt_docx():
     assert record.error.startswith("corrupt .docx file: ")
 
 
-def test_legacy_formats_are_refused_with_advice():
-    for name in ("old.doc", "old.ppt", "old.pages"):
+def test_unreadable_legacy_formats_are_refused_with_advice():
+    for name in ("old.xls", "old.et", "old.pages"):
         record = read_file(b"\xd0\xcf\x11\xe0 legacy", name)
         assert record.status == "error"
         assert record.error.startswith("unsupported legacy format")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-FORMATS = ("pdf", "pptx", "docx", "srt", "vtt", "txt", "md", "yaml", "image", "media", "unknown")
+FORMATS = ("pdf", "pptx", "docx", "doc", "ppt", "srt", "vtt", "txt", "md", "yaml", "image", "media", "unknown")
 
 _EXT = {
     ".pdf": "pdf", ".pptx": "pptx", ".docx": "docx", ".srt": "srt", ".vtt": "vtt",
@@ -24,8 +24,10 @@ MEDIA_EXT = frozenset(
     ".svg .ico .emf .wmf .heic "
     ".mp4 .m4v .mov .avi .mkv .webm .wmv .flv .mpg .mpeg .mp3 .wav .m4a .aac .flac .ogg .opus".split()
 )
+#: Legacy Office documents and decks, read through LibreOffice (reviewer.ingest.formats.legacy).
+LEGACY_READ = {".doc": "doc", ".wps": "doc", ".rtf": "doc", ".ppt": "ppt", ".pps": "ppt", ".dps": "ppt"}
 #: Formats the tool cannot read, with the reason shown for them.
-LEGACY_EXT = frozenset(".doc .ppt .pps .xls .pages .key .numbers .wps .dps .et .rtf".split())
+LEGACY_EXT = frozenset(".xls .et .pages .key .numbers".split())
 BUNDLE_EXT = (".pages", ".key", ".numbers")
 
 
@@ -58,6 +60,8 @@ def detect_format(path: str, head: bytes = b"") -> str:
         return "image"
     if ext in MEDIA_EXT:
         return "media"
+    if ext in LEGACY_READ:
+        return LEGACY_READ[ext]
     if ext in LEGACY_EXT:
         return "unknown"
     if head.startswith(b"%PDF-"):
@@ -101,8 +105,8 @@ def infer_role(path: str, fmt: str) -> str:
         return "transcript"
     if _EXAM.search(p):
         return "exam"
-    if fmt == "pptx" or (fmt == "pdf" and _SLIDES.search(p)):
+    if fmt in ("pptx", "ppt") or (fmt == "pdf" and _SLIDES.search(p)):
         return "slides"
-    if fmt in ("pdf", "docx", "md", "txt", "yaml"):
+    if fmt in ("pdf", "docx", "doc", "md", "txt", "yaml"):
         return "notes"
     return "other"
