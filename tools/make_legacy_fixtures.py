@@ -1,4 +1,4 @@
-"""Word 97 and PowerPoint 97 files for the legacy-format tests: ``tests/data/legacy/``.
+"""Word 97, PowerPoint 97 and Excel 97 files for the legacy-format tests: ``tests/data/legacy/``.
 
 Made from a .docx and a .pptx written here, converted by LibreOffice
 (``soffice --headless --convert-to doc|ppt``); the results are committed, so
@@ -30,6 +30,8 @@ SLIDES = [
     ("3.2 应用", ["表达式求值", "学生 张三 身份证 110105199903072413"], "括号匹配也用栈。"),
 ]
 
+ROWS = [["周次", "内容", "联系人"], [1, "绪论", "助教 电话 13826457193"], [2, "线性表", ""]]
+
 
 def build(out: Path = OUT) -> list[Path]:
     import docx
@@ -55,7 +57,15 @@ def build(out: Path = OUT) -> list[Path]:
                 body.add_paragraph().text = line
             slide.notes_slide.notes_text_frame.text = notes
         prs.save(folder / "第03讲.pptx")
-        for source, target in (("讲义.docx", "doc"), ("第03讲.pptx", "ppt")):
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "教学进度"
+        for row in ROWS:
+            sheet.append(row)
+        book.save(folder / "教学进度表.xlsx")
+        for source, target in (("讲义.docx", "doc"), ("第03讲.pptx", "ppt"), ("教学进度表.xlsx", "xls")):
             subprocess.run(["soffice", "--headless", "--convert-to", target, "--outdir", str(out),
                             str(folder / source)], check=True, capture_output=True, timeout=180)
     (out / "broken.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2048)

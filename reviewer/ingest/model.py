@@ -103,6 +103,8 @@ class Locator:
             out = {"paragraph": self.paragraph, "heading": self.heading or ""}
         elif kind == "line":
             out = {"line": self.line}
+            if self.heading and not self.source:  # a spreadsheet row: its sheet
+                out["sheet"] = self.heading
         else:
             out = {}
         if self.source:
@@ -134,7 +136,7 @@ class Locator:
             slide=data.get("slide"),
             notes=bool(data.get("notes", False)),
             paragraph=data.get("paragraph"),
-            heading=data.get("heading") if "paragraph" in data else None,
+            heading=data.get("heading") if "paragraph" in data else data.get("sheet") if "line" in data else None,
             line=data.get("line"),
             source=data.get("source") or None,
             image=data.get("image") or None,
@@ -163,6 +165,8 @@ class Locator:
             base = "file"
         else:
             base = f"{kind}={getattr(self, kind)}"
+            if kind == "line" and self.heading and not self.source:
+                base += f"@{self.heading}"  # rows of two sheets never share a key
         if self.source:
             base += f"/{self.source}:{self.image or ''}:{self.line or 0}"
         return base
@@ -206,6 +210,8 @@ class Locator:
         if kind == "line":
             if self.source:
                 return self._picture_label(None, zh)
+            if self.heading:  # a spreadsheet row
+                return f"{self.heading} · 第 {self.line} 行" if zh else f"{self.heading} · row {self.line}"
             return f"第 {self.line} 行" if zh else f"line {self.line}"
         return "整个文件" if zh else "whole file"
 

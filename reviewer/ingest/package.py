@@ -54,7 +54,7 @@ def _picture_tag() -> str:
 #: pictures are read carry which picture readers were installed.
 EXTRACTOR_VERSIONS: dict[str, str] = {
     "pdf": "2" + _picture_tag(), "pptx": "2" + _picture_tag(), "docx": "2" + _picture_tag(),
-    "image": "1" + _picture_tag(), "doc": _legacy_tag(), "ppt": _legacy_tag(), "srt": "1", "vtt": "1", "txt": "1", "md": "1",
+    "image": "1" + _picture_tag(), "doc": _legacy_tag(), "ppt": _legacy_tag(), "xls": _legacy_tag(), "xlsx": "1", "srt": "1", "vtt": "1", "txt": "1", "md": "1",
     "yaml": "1", "media": "2" + ("+ffprobe" if shutil.which("ffprobe") else ""), "unknown": "1",
 }
 #: Formats whose readers take the OCR options (they have pictures).
@@ -112,6 +112,7 @@ CachedFn = Callable[[str, str, str], "FileRecord | None"]
 def _readers() -> dict[str, Callable[..., Extracted]]:
     from reviewer.ingest.formats.image import read_image
     from reviewer.ingest.formats.legacy import read_legacy
+    from reviewer.ingest.formats.sheet import read_xlsx
     from reviewer.ingest.formats.office import read_docx, read_pptx
     from reviewer.ingest.formats.pdf import read_pdf
     from reviewer.ingest.formats.subtitles import read_srt, read_vtt
@@ -119,7 +120,7 @@ def _readers() -> dict[str, Callable[..., Extracted]]:
 
     return {"pdf": read_pdf, "pptx": read_pptx, "docx": read_docx, "srt": read_srt, "vtt": read_vtt,
             "txt": read_text, "md": read_text, "yaml": read_text, "image": read_image,
-            "doc": read_legacy, "ppt": read_legacy}
+            "doc": read_legacy, "ppt": read_legacy, "xls": read_legacy, "xlsx": read_xlsx}
 
 
 def _error_record(record: FileRecord, reason: str, rule: str, zh: str) -> FileRecord:

@@ -19,13 +19,14 @@ from reviewer.ingest.package import load_package, read_file
 DATA = Path(__file__).resolve().parents[1] / "data" / "legacy"
 DOC = (DATA / "讲义.doc").read_bytes()
 PPT = (DATA / "第03讲.ppt").read_bytes()
+XLS = (DATA / "教学进度表.xls").read_bytes()
 BROKEN = (DATA / "broken.doc").read_bytes()
 needs_libreoffice = pytest.mark.skipif(legacy.soffice() is None, reason="LibreOffice (soffice) is not installed")
 
 
 def test_formats_and_roles():
-    assert [detect_format(n) for n in ("a.doc", "a.WPS", "a.rtf", "a.ppt", "a.pps", "a.dps")] == \
-        ["doc", "doc", "doc", "ppt", "ppt", "ppt"]
+    assert [detect_format(n) for n in ("a.doc", "a.WPS", "a.rtf", "a.ppt", "a.pps", "a.dps", "a.xls", "a.et")] == \
+        ["doc", "doc", "doc", "ppt", "ppt", "ppt", "xls", "xls"]
     assert infer_role("lectures/第03讲.ppt", "ppt") == "slides"
     assert infer_role("notes/讲义.doc", "doc") == "notes"
 
@@ -50,6 +51,16 @@ def test_powerpoint_97_deck_read_by_slide_with_notes():
 
 
 @needs_libreoffice
+def test_excel_97_workbook_read_by_sheet_and_row():
+    record = read_file(XLS, "schedule/教学进度表.xls")
+    if record.status == "error" and "could not open" in (record.error or ""):
+        pytest.skip("LibreOffice Calc (libreoffice-calc-nogui) is not installed")
+    assert record.status == "ok" and record.meta["converted"]["to"] == "xlsx"
+    rows = [(s.locator.heading, s.locator.line, s.text) for s in record.segments]
+    assert rows[1] == ("教学进度", 2, "1 | 绪论 | 助教 电话 13826457193")
+
+
+@needs_libreoffice
 def test_file_libreoffice_cannot_open_is_an_error_and_the_rest_goes_on(tmp_path):
     (tmp_path / "broken.doc").write_bytes(BROKEN)
     (tmp_path / "notes.md").write_text("# 说明\n正文\n", encoding="utf-8")
@@ -69,7 +80,7 @@ def test_conversion_time_limit():
 
 def test_without_libreoffice_the_error_says_how_to_install(monkeypatch):
     monkeypatch.setattr(legacy, "soffice", lambda: None)
-    for data, name in ((DOC, "notes/讲义.doc"), (PPT, "slides/第03讲.ppt")):
+    for data, name in ((DOC, "notes/讲义.doc"), (PPT, "slides/第03讲.ppt"), (XLS, "教学进度表.xls")):
         record = read_file(data, name)
         assert record.status == "error"
         [issue] = record.issues

@@ -162,7 +162,7 @@ def test_corrupt_docx():
 
 
 def test_unreadable_legacy_formats_are_refused_with_advice():
-    for name in ("old.xls", "old.et", "old.pages"):
+    for name in ("old.pages", "old.key", "old.numbers"):
         record = read_file(b"\xd0\xcf\x11\xe0 legacy", name)
         assert record.status == "error"
         assert record.error.startswith("unsupported legacy format")

@@ -58,7 +58,7 @@ def test_folder_package_roles_formats_and_progress(tmp_path, make_pdf):
         "exam/期末考试.md": "# 考试\n".encode(),
         "notes/readme.md": b"# notes\n",
         "slides/img/photo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 20,
-        "data/table.xlsx": b"PK\x03\x04xx",
+        "data/table.numbers": b"PK\x03\x04xx",
         "empty.txt": b"",
     })
     events, package = _drain(iter_package(root))
@@ -66,7 +66,7 @@ def test_folder_package_roles_formats_and_progress(tmp_path, make_pdf):
     assert package.id == "课程"
     got = {f.path: (f.format, f.role, f.status) for f in package.files}
     assert got == {
-        "data/table.xlsx": ("unknown", "other", "error"),
+        "data/table.numbers": ("unknown", "other", "error"),
         "empty.txt": ("txt", "notes", "error"),
         "exam/期末考试.md": ("md", "exam", "ok"),
         "notes/readme.md": ("md", "notes", "ok"),
@@ -78,7 +78,7 @@ def test_folder_package_roles_formats_and_progress(tmp_path, make_pdf):
     }
     assert package.file("transcripts/week02.txt").segments[0].locator.line == 1
     assert package.file("empty.txt").error == "empty file (0 bytes)"
-    assert package.file("data/table.xlsx").error == "unknown format (.xlsx); not read"
+    assert package.file("data/table.numbers").error.startswith("unsupported legacy format (.numbers)")
     assert package.file("slides/img/photo.png").segments == []
     assert package.file("slides/img/photo.png").issues[0].rule == "image-corrupt"
     assert [i.rule for i in package.issues] == ["manifest-missing"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-FORMATS = ("pdf", "pptx", "docx", "doc", "ppt", "srt", "vtt", "txt", "md", "yaml", "image", "media", "unknown")
+FORMATS = ("pdf", "pptx", "docx", "doc", "ppt", "xlsx", "xls", "srt", "vtt", "txt", "md", "yaml", "image", "media", "unknown")
 
 _EXT = {
-    ".pdf": "pdf", ".pptx": "pptx", ".docx": "docx", ".srt": "srt", ".vtt": "vtt",
+    ".pdf": "pdf", ".pptx": "pptx", ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".srt": "srt", ".vtt": "vtt",
     ".txt": "txt", ".text": "txt", ".tex": "txt", ".rst": "txt", ".csv": "txt", ".log": "txt",
     ".md": "md", ".markdown": "md", ".mdown": "md", ".md.txt": "md",
     ".yaml": "yaml", ".yml": "yaml",
@@ -25,9 +25,10 @@ MEDIA_EXT = frozenset(
     ".mp4 .m4v .mov .avi .mkv .webm .wmv .flv .mpg .mpeg .mp3 .wav .m4a .aac .flac .ogg .opus".split()
 )
 #: Legacy Office documents and decks, read through LibreOffice (reviewer.ingest.formats.legacy).
-LEGACY_READ = {".doc": "doc", ".wps": "doc", ".rtf": "doc", ".ppt": "ppt", ".pps": "ppt", ".dps": "ppt"}
+LEGACY_READ = {".doc": "doc", ".wps": "doc", ".rtf": "doc", ".ppt": "ppt", ".pps": "ppt", ".dps": "ppt",
+               ".xls": "xls", ".et": "xls"}
 #: Formats the tool cannot read, with the reason shown for them.
-LEGACY_EXT = frozenset(".xls .et .pages .key .numbers".split())
+LEGACY_EXT = frozenset(".pages .key .numbers".split())
 BUNDLE_EXT = (".pages", ".key", ".numbers")
 
 
@@ -107,6 +108,6 @@ def infer_role(path: str, fmt: str) -> str:
         return "exam"
     if fmt in ("pptx", "ppt") or (fmt == "pdf" and _SLIDES.search(p)):
         return "slides"
-    if fmt in ("pdf", "docx", "doc", "md", "txt", "yaml"):
+    if fmt in ("pdf", "docx", "doc", "xlsx", "xls", "md", "txt", "yaml"):
         return "notes"
     return "other"

@@ -1,18 +1,20 @@
-"""Legacy Office files through LibreOffice (room: ingest): .doc .wps .rtf → docx, .ppt .pps .dps → pptx.
+"""Legacy Office files through LibreOffice (room: ingest): .doc .wps .rtf → docx, .ppt .pps .dps → pptx,
+.xls .et → xlsx.
 
 University archives still hold Word 97 documents and PowerPoint 97 decks.  No
 maintained pure-Python reader gives their text with paragraph and slide
 structure, so they are converted by LibreOffice in headless mode — when it is
 installed — into the modern format and read by the same readers
 (:func:`~reviewer.ingest.formats.office.read_docx`,
-:func:`~reviewer.ingest.formats.office.read_pptx`): locators are paragraphs and
-slides as for .docx/.pptx, and pictures are read by OCR the same way.
+:func:`~reviewer.ingest.formats.office.read_pptx`,
+:func:`~reviewer.ingest.formats.sheet.read_xlsx`): locators are paragraphs,
+slides and sheet rows as for .docx/.pptx/.xlsx, and pictures are read by OCR the same way.
 
 Each conversion runs in a private temporary folder with its own LibreOffice
 profile (a reviewer's open LibreOffice window is not disturbed, two scans don't
 share a lock), offline, with a time limit.  When LibreOffice is missing, or
 can't open the file, the file is an error that says so and how to install it;
-the scan goes on.  Spreadsheets (.xls, .et) are not read yet.
+the scan goes on.
 """
 
 from __future__ import annotations
@@ -28,15 +30,16 @@ from reviewer.ingest.formats.base import Extracted, ExtractError
 from reviewer.ingest.formats.detect import extension
 
 #: Legacy extension → the modern format it is converted to (and read as).
-TARGET = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".ppt": "pptx", ".pps": "pptx", ".dps": "pptx"}
+TARGET = {".doc": "docx", ".wps": "docx", ".rtf": "docx", ".ppt": "pptx", ".pps": "pptx", ".dps": "pptx",
+          ".xls": "xlsx", ".et": "xlsx"}
 #: Longest one conversion may take.
 TIMEOUT_S = 120
 INSTALL_EN = ("install LibreOffice to read it (Debian/Ubuntu: apt install libreoffice-writer-nogui "
-              "libreoffice-impress-nogui; Windows: winget install TheDocumentFoundation.LibreOffice; "
-              "macOS: brew install --cask libreoffice), or save it as .docx/.pptx")
+              "libreoffice-impress-nogui libreoffice-calc-nogui; Windows: winget install TheDocumentFoundation.LibreOffice; "
+              "macOS: brew install --cask libreoffice), or save it as .docx/.pptx/.xlsx")
 INSTALL_ZH = ("请安装 LibreOffice 后重新扫描（Debian/Ubuntu：apt install libreoffice-writer-nogui "
-              "libreoffice-impress-nogui；Windows：winget install TheDocumentFoundation.LibreOffice；"
-              "macOS：brew install --cask libreoffice），或另存为 .docx/.pptx")
+              "libreoffice-impress-nogui libreoffice-calc-nogui；Windows：winget install TheDocumentFoundation.LibreOffice；"
+              "macOS：brew install --cask libreoffice），或另存为 .docx/.pptx/.xlsx")
 
 
 def soffice() -> str | None:
@@ -98,9 +101,13 @@ def read_legacy(data: bytes, path: str, ocr: Any = None) -> Extracted:
         raise ExtractError(f"legacy {ext} file: {INSTALL_EN}", rule="legacy-needs-libreoffice",
                            zh=f"旧版 {ext} 文件：{INSTALL_ZH}")
     modern = convert(data, path, target, exe)
-    reader = read_docx if target == "docx" else read_pptx
     try:
-        out = reader(modern, path, ocr=ocr)
+        if target == "xlsx":
+            from reviewer.ingest.formats.sheet import read_xlsx
+
+            out = read_xlsx(modern, path)
+        else:
+            out = (read_docx if target == "docx" else read_pptx)(modern, path, ocr=ocr)
     except ExtractError as exc:
         raise ExtractError(f"converted by LibreOffice, but {exc.reason}", rule=exc.rule,
                            zh=f"已由 LibreOffice 转换，但{exc.zh}") from None
