@@ -112,6 +112,31 @@ def cached_wordfreq():
     return built
 
 
+def cached_tables(options: Any, build: Any) -> Any:
+    """The normaliser's tables for ``options``, kept in the cache folder (keyed by the
+    options and :func:`code_version`): unpickled in ~2 ms instead of built in ~0.1 s.
+    A cache that can't be read or written only costs the build."""
+    from reviewer.files import write_atomic
+    from reviewer.paths import cache_dir
+
+    key = hashlib.sha256(f"{options!r}\x1f{code_version()}".encode()).hexdigest()[:32]
+    try:
+        path = cache_dir() / "normalize" / f"{key}.pickle"
+        with path.open("rb") as fh:
+            tables = pickle.load(fh)
+        if isinstance(tables, tuple) and len(tables) == 2:
+            return tables
+    except Exception:  # noqa: BLE001 - missing, truncated or from another version: rebuilt
+        pass
+    tables = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - an unwritable cache only costs time
+        pass
+    return tables
+
+
 def read_rule_text(path: Path) -> tuple[str, str]:
     """``(text, sha256 hex)`` of a rule file; an undecodable file is a :class:`RuleFileError`."""
     try:
@@ -180,10 +205,12 @@ def load_rule_files(paths: Sequence[Path | str], include_shipped: bool = True,
     are an error.  Returns the usable files and the errors of the others.
     """
     from reviewer.checks import wordfreq
+    from reviewer.checks.normalize import install_table_cache
     from reviewer.paths import lexicons_dir
 
     if use_cache:
         wordfreq.install(cached_wordfreq)
+        install_table_cache(cached_tables)
     errors: list[RuleFileError] = []
     shipped: list[Path] = []
     if include_shipped and lexicons_dir().is_dir():

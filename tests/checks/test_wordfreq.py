@@ -128,3 +128,41 @@ def test_install_swaps_the_loader():
         assert calls == [1]  # loaded once
     finally:
         wordfreq._loader, wordfreq._base = saved
+
+
+# ------------------------------------------------------------------ the normaliser's tables, cached likewise
+
+def test_normaliser_tables_cached_on_disk_same_as_built(monkeypatch):
+    from dataclasses import replace as dc_replace
+
+    from reviewer.checks import normalize
+    from reviewer.checks.normalize import NormalizeOptions, build_tables
+    from reviewer.paths import cache_dir
+    from reviewer.service.lexicons import cached_tables
+
+    options = dc_replace(NormalizeOptions(), digits=False)
+    built = []
+
+    def build():
+        built.append(1)
+        return build_tables(options)
+
+    first = cached_tables(options, build)
+    second = cached_tables(options, build)
+    assert built == [1] and first == second == build_tables(options)
+    [path] = (cache_dir() / "normalize").glob("*.pickle")
+    path.write_bytes(b"\x80\x05 truncated")
+    assert cached_tables(options, build) == first and built == [1, 1]  # rebuilt, and written back
+    assert cached_tables(options, build) == first and built == [1, 1]
+
+    saved = normalize._table_cache
+    try:
+        normalize.install_table_cache(cached_tables)
+        cached = normalize.normalizer(options)
+        normalize.install_table_cache(None)
+        plain = normalize.normalizer(options)
+        assert cached is not plain
+        text = "刷 課Ⓐ１２３，代—考"
+        assert cached.fold(text) == plain.fold(text) and cached.strip(text) == plain.strip(text)
+    finally:
+        normalize.install_table_cache(saved)
