@@ -192,6 +192,10 @@ def _topic_rules(data: Any, source: str) -> TopicRules:
                                 ["topics", "numbered", i, "pattern"]), level))
     strip = [_regex(p, source, data, ["topics", "strip", i])
              for i, p in enumerate(sec.get("strip") or [])]
+    if not isinstance(sec.get("not_topics") or [], list):
+        raise _fail(source, "topics.not_topics: a list is required", data, ["topics", "not_topics"])
+    not_topics = [_regex(p, source, data, ["topics", "not_topics", i])
+                  for i, p in enumerate(sec.get("not_topics") or [])]
     path = ["topics"]
     return TopicRules(
         numbered=numbered,
@@ -200,6 +204,7 @@ def _topic_rules(data: Any, source: str) -> TopicRules:
         containers=_words(sec, "containers", source, data, path),
         skip=_words(sec, "skip", source, data, path),
         strip=strip,
+        not_topics=not_topics,
         min_chars=int(_number(sec, "min_chars", 1, source, data, path)),
         max_chars=int(_number(sec, "max_chars", 60, source, data, path)),
         max_description=int(_number(sec, "max_description", 400, source, data, path)),
@@ -261,7 +266,7 @@ def parse_coverage(data: dict[str, Any], source: str) -> CoverageRules:
 
 
 def _run_embedded_tests(rules: CoverageRules, tests: Any, data: Any) -> None:
-    from reviewer.checks.coverage_topics import _starts_with_any
+    from reviewer.checks.coverage_topics import _starts_with_any, not_a_topic
 
     if not isinstance(tests, dict):
         raise _fail(rules.source, "tests: a mapping is required", data, ["tests"])
@@ -270,7 +275,7 @@ def _run_embedded_tests(rules: CoverageRules, tests: Any, data: Any) -> None:
             isinstance(i, list) and len(i) == 2 for i in titles):
         raise _fail(rules.source, "tests.titles: a list of [raw title, cleaned title] pairs "
                                   "is required", data, ["tests", "titles"])
-    for key in ("admin", "not_admin"):
+    for key in ("admin", "not_admin", "not_topics", "topics_ok"):
         items = tests.get(key) or []
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise _fail(rules.source, f"tests.{key}: a list of strings is required",
@@ -287,6 +292,13 @@ def _run_embedded_tests(rules: CoverageRules, tests: Any, data: Any) -> None:
     for text in tests.get("not_admin") or []:
         if _starts_with_any(str(text), rules.topics.admin):
             failures.append(f"{text!r} should not be an administrative section")
+    for text in tests.get("not_topics") or []:
+        cleaned = clean_title(str(text), rules.topics)  # empty: a bare 第二章, never a topic
+        if cleaned and not not_a_topic(cleaned, rules.topics):
+            failures.append(f"{text!r} should not be a topic")
+    for text in tests.get("topics_ok") or []:
+        if not_a_topic(clean_title(str(text), rules.topics), rules.topics):
+            failures.append(f"{text!r} should be a topic")
     if failures:
         raise _fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures),
                     data, ["tests"])

@@ -42,6 +42,7 @@ class TopicRules:
     containers: list[str] = field(default_factory=list)
     skip: list[str] = field(default_factory=list)
     strip: list[re.Pattern[str]] = field(default_factory=list)
+    not_topics: list[re.Pattern[str]] = field(default_factory=list)  # references, dates …
     min_chars: int = 1
     max_chars: int = 60
     max_description: int = 400
@@ -55,6 +56,7 @@ class Topic:
     keywords: list[str] = field(default_factory=list)
     description: str = ""  # the syllabus text right under it (its contents, in prose)
     alt_title: str = ""  # a trailing parenthesis: often the title in the other language
+    objective: bool = False  # an item of a learning-objectives list (a fallback topic)
     segment: Segment | None = None  # the syllabus segment stating it
     start: int = 0  # span of the title in segment.text
     end: int = 0
@@ -110,7 +112,7 @@ def clean_title(raw: str, rules: TopicRules) -> str:
         for pattern, _level in rules.numbered:
             m = pattern.match(text)
             if m:
-                text = text[m.end():].lstrip(" \t:：.、-–—)）")
+                text = text[m.end():].lstrip(" \t\u3000:：.、-–—)）")
         if text == before:
             text = _BULLET.sub("", text, count=1)
         if text == before:
@@ -182,6 +184,10 @@ def syllabus_topics(package: Package, rules: TopicRules) -> list[Topic]:
         if record.role != "syllabus" or record.status != "ok":
             continue
         out += _file_topics(record.segments, record.path, rules)
+    if any(not t.objective for t in out):
+        # Objectives are sentences about the students, not the contents: they are topics
+        # only in a syllabus that states no contents at all.
+        out = [t for t in out if not t.objective]
     _drop_boilerplate(out)
     return _dedupe(out)
 
@@ -250,7 +256,7 @@ def _line_topic(seg: Segment, offset: int, line: str, docx_level: int | None,
 
     if state.pending and level is None and title:
         state.pending = False
-        return _topic(title, seg, offset, line, rules)
+        return None if not_a_topic(title, rules) else _topic(title, seg, offset, line, rules)
     state.pending = False
 
     if section_level is not None:
@@ -275,10 +281,21 @@ def _line_topic(seg: Segment, offset: int, line: str, docx_level: int | None,
             return None
         if _contains_any(title, rules.skip) or _is_container(title, rules):
             return None
+        if not_a_topic(title, rules):
+            return None
         return _topic(title, seg, offset, line, rules)
     if state.objectives_level is not None and _BULLET.match(line):
-        return _topic(title, seg, offset, line, rules)
+        topic = _topic(title, seg, offset, line, rules)
+        if topic is not None:
+            topic.objective = True
+        return topic
     return None
+
+
+def not_a_topic(title: str, rules: TopicRules) -> bool:
+    """A numbered line that is no topic: a reference, an objective or other sentence, an
+    exam, a date or a weight (patterns ``topics.not_topics``, tried on the cleaned title)."""
+    return any(p.search(title) for p in rules.not_topics)
 
 
 def _is_container(title: str, rules: TopicRules) -> bool:

@@ -106,9 +106,9 @@ MARKDOWN_SYLLABUS = """\
 def test_markdown_syllabus_topics(rules):
     pkg = _package(_lines("syllabus.md", MARKDOWN_SYLLABUS, "syllabus"))
     topics = syllabus_topics(pkg, rules.topics)
-    assert [t.title for t in topics] == [
-        "掌握线性回归与梯度下降", "理解支持向量机的原理", "线性回归", "支持向量机"]
-    linear = topics[2]
+    # The objectives are sentences about the students: with contents stated, they are no topics.
+    assert [t.title for t in topics] == ["线性回归", "支持向量机"]
+    linear = topics[0]
     assert linear.source == {"file": "syllabus.md", "location": {"line": 8}}
     assert linear.segment.text[linear.start:linear.end] == "线性回归"
     assert linear.description == "最小二乘法；正规方程；梯度下降。"
@@ -148,9 +148,7 @@ def test_pdf_page_with_soft_headings(rules):
     rec = FileRecord(path="s.pdf", size=1, sha256="p", role="syllabus", format="pdf",
                      segments=[Segment("s.pdf", 0, Locator(page=1), page)])
     topics = syllabus_topics(_package(rec), rules.topics)
-    assert [t.title for t in topics] == [
-        "Design normalised relational schemas", "Write SQL queries with joins",
-        "The relational model", "SQL"]
+    assert [t.title for t in topics] == ["The relational model", "SQL"]
     assert all(t.source == {"file": "s.pdf", "location": {"page": 1}} for t in topics)
     sql = topics[-1]
     assert sql.segment.text[sql.start:sql.end] == "SQL"
@@ -419,9 +417,49 @@ def test_corpus_syllabi_yield_their_lecture_topics(rules, corpus_dir):
     pdf = corpus_dir / "en-usc-csce585-ml-systems" / "syllabus" / "CSCE585_Syllabus_Fall2025.pdf"
     rec = read_file(pdf.read_bytes(), pdf.name, role="syllabus")
     titles = [t.title for t in syllabus_topics(_package(rec), rules.topics)]
-    assert "Design and analyze reproducible ML experiments" in titles
+    # its learning objectives are sentences about students: the schedule states the contents
+    assert "Design and analyze reproducible ML experiments" not in titles
     assert "Reproducibility & Benchmarking in MLSys" in titles
     assert not any(t.lower().startswith(("grading", "course description")) for t in titles)
+
+
+def test_objectives_are_topics_only_when_the_syllabus_states_no_contents(rules):
+    only = "## 学习目标\n- 掌握线性回归与梯度下降\n- 理解支持向量机的原理\n"
+    topics = syllabus_topics(_package(_lines("s.md", only, "syllabus")), rules.topics)
+    assert [t.title for t in topics] == ["掌握线性回归与梯度下降", "理解支持向量机的原理"]
+    both = only + "## 教学内容\n### 第1周 线性回归\n"
+    topics = syllabus_topics(_package(_lines("s.md", both, "syllabus")), rules.topics)
+    assert [t.title for t in topics] == ["线性回归"]
+
+
+@pytest.mark.parametrize("line", [
+    "1. Robert Gibbons, Game Theory for Applied Economists, Princeton University Press, 1992.",
+    "2. 谢希仁．计算机网络（第8版）．北京：电子工业出版社，2021．",
+    "1. 使学生理解计算机网络的分层体系结构，能够分析常见网络协议的工作过程。",
+    "Week 1: Students will learn to model strategic interactions as games.",
+    "第3周　第二章", "第9周　期中考试", "Week 6: Midterm exam (25%)", "第10周 2025-11-10",
+    "第七章（简略）", "第二章",
+])
+def test_non_topic_numbered_lines_are_dropped(rules, line):
+    pkg = _package(_lines("s.md", "## 教学内容\n" + line + "\n", "syllabus"))
+    assert syllabus_topics(pkg, rules.topics) == []
+
+
+def test_bare_chapter_takes_the_title_on_the_next_line_and_dates_are_stripped(rules):
+    text = "## 教学内容\n### 第七章（简略）\n无线局域网\nWeek 3 (Sep 15): Mixed strategies\n"
+    topics = syllabus_topics(_package(_lines("s.md", text, "syllabus")), rules.topics)
+    assert [t.title for t in topics] == ["无线局域网", "Mixed strategies"]
+
+
+def test_a_broken_not_topics_pattern_fails_the_rule_file(raw):
+    data = copy.deepcopy(raw)
+    data["topics"]["not_topics"] = ["("]
+    with pytest.raises(RuleFileError, match="not_topics"):
+        parse_coverage(data, "x.yaml")
+    data = copy.deepcopy(raw)
+    data["tests"]["topics_ok"] = ["期中考试"]
+    with pytest.raises(RuleFileError, match="should be a topic"):
+        parse_coverage(data, "x.yaml")
 
 
 def test_boilerplate_descriptions_are_dropped_and_alternative_titles_kept(rules):
