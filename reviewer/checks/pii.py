@@ -11,8 +11,21 @@ and students be protected.  This check finds, in every segment's ``norm``
   a longer run of digits nor inside an ISBN;
 * e-mail addresses (plain and ``#``/``[at]`` obfuscations), minus documentation
   and tool addresses (``example.com``, ``git@github.com``);
-* QQ / WeChat accounts, only right after a contact word (QQ, 微信, vx …);
-* student ids (学号 + digits) with a name nearby.
+* QQ / WeChat accounts, only right after a contact word (QQ, 微信, vx, ➕V …);
+  a course QQ group (QQ群, 答疑群 …) at its own, lower severity;
+* student ids (学号 + digits) with a name nearby;
+* 15-digit first-generation ID numbers (province and 19YY birth date valid);
+* landlines with an area code (010-…, (0755)…, +86 21 …, extensions); office or
+  private words beside them set the severity;
+* bank card numbers (Luhn, issuer prefix) only beside a card or bank word.
+
+Digits may be written as Chinese numerals (一三八, 幺, 〇/零, 壹贰), dingbat circled
+digits (❶) or spaced out: the rule file maps each such character to one ASCII
+digit, so every detector runs over a same-length *digit view* and spans still
+point at the original.  A number that needed that view, or a spaced/dotted shape,
+counts only beside a contact word.  Numbers inside arithmetic (× 2, mod 97,
+a = …) are dropped; a standard's worked example (GB 11643's own number, or a
+number right after 例如/示例) is reported at the example severity.
 
 Every term, pattern and threshold comes from the rule file of kind ``pii``
 (``lexicons/pii.yaml``); this module holds the engines.  Without a rule file
@@ -24,7 +37,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -44,10 +57,13 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
 #: Detector order when two candidates overlap: the first one wins.
-PRIORITY = ("id-card", "mobile", "email", "im-account", "student-id")
+PRIORITY = ("id-card", "bank-card", "mobile", "landline", "email", "im-account", "student-id")
+#: Detectors of numbers: judged for arithmetic, examples and the need of a context word.
+NUMERIC = frozenset({"id-card", "bank-card", "mobile", "landline"})
 
 _DIGITS = re.compile(r"\d{17}[\dXx]")
 _LATIN = re.compile(r"[A-Za-z0-9_]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 # ------------------------------------------------------------------ rule data
@@ -59,6 +75,11 @@ class ContactKind:
     name: str
     words: list[str]
     account: re.Pattern[str]
+    #: Fixed severity and message key (a course group: info, its own message).
+    severity: str | None = None
+    message: str | None = None
+    #: Words that count only standing alone (薇 in 蔷薇 is no contact word).
+    alone: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -105,6 +126,38 @@ class PiiRules:
     #: Words that name a teacher on the page (主讲教师, Instructor …): an institutional
     #: address in such a segment is a staff address in every file of the package.
     email_staff_labels: re.Pattern[str] | None = None
+    #: Digit view: each variant digit character (一, 幺, 〇, ❶ …) → one ASCII digit.
+    digit_table: dict[int, str] = field(default_factory=dict)
+    #: Words that make a disguised number (numerals, spaced, dotted) a contact.
+    context_re: re.Pattern[str] | None = None
+    context_window: int = 12
+    clause_breaks: str = "。！？；!?;\n"
+    #: Text right before / right after a number that makes it an arithmetic operand.
+    arith_before: re.Pattern[str] | None = None
+    arith_after: re.Pattern[str] | None = None
+    arith_window: int = 24
+    #: Worked examples: listed numbers, words before a number, their severity.
+    example_numbers: set[str] = field(default_factory=set)
+    example_re: re.Pattern[str] | None = None
+    example_window: int = 16
+    example_severity: str = "info"
+    #: Per-detector default severity (beneath role_severity).
+    detector_severity: dict[str, str] = field(default_factory=dict)
+    mobile_disguised: re.Pattern[str] | None = None
+    id15: bool = False
+    id_words: re.Pattern[str] | None = None
+    serial_words: re.Pattern[str] | None = None
+    label_window: int = 20
+    landline: re.Pattern[str] | None = None
+    landline_disguised: re.Pattern[str] | None = None
+    landline_office: re.Pattern[str] | None = None
+    landline_private: re.Pattern[str] | None = None
+    bank_pattern: re.Pattern[str] | None = None
+    bank_prefixes: tuple[str, ...] = ()
+    bank_words: re.Pattern[str] | None = None
+    bank_lengths: tuple[int, int] = (15, 19)
+    group_marks: tuple[str, ...] = ()
+    group_kind: ContactKind | None = None
 
 
 def _tests(value: Any, source: str) -> dict[str, list[Any]]:
@@ -166,22 +219,47 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     mail = _section(data, "email", source)
     contact = _section(data, "contact_ids", source)
     student = _section(data, "student_id", source)
-    keys = ("id_card", "mobile", "email", "contact_ids", "student_id")
-    enabled = {name for name, key, sec in zip(PRIORITY, keys, (idc, mob, mail, contact, student))
+    land = _section(data, "landline", source)
+    bank = _section(data, "bank_card", source)
+    keys = ("id_card", "bank_card", "mobile", "landline", "email", "contact_ids", "student_id")
+    sections = (idc, bank, mob, land, mail, contact, student)
+    enabled = {name for name, key, sec in zip(PRIORITY, keys, sections)
                if key in data and sec.get("enabled", True)}
 
     kinds: dict[str, ContactKind] = {}
     raw_kinds = contact.get("kinds") or []
     if not isinstance(raw_kinds, list):
         raise fail(source, "contact_ids.kinds: a list is required")
+    by_name: dict[str, ContactKind] = {}
     for i, item in enumerate(raw_kinds):
         if not isinstance(item, dict) or "name" not in item:
             raise fail(source, f"contact_ids.kinds[{i}]: needs name, words and account")
-        kind = ContactKind(str(item["name"]), strings(item.get("words"), source,
-                                                       f"contact_ids.kinds[{i}].words"),
-                           regex(item.get("account"), source, f"contact_ids.kinds[{i}].account"))
-        for word in kind.words:
+        where = f"contact_ids.kinds[{i}]"
+        kind = ContactKind(
+            str(item["name"]), strings(item.get("words"), source, f"{where}.words"),
+            regex(item.get("account"), source, f"{where}.account"),
+            severity=None if item.get("severity") is None else _sev(
+                item["severity"], source, f"{where}.severity", "error"),
+            message=None if item.get("message") is None else str(item["message"]),
+            alone=frozenset(w.lower() for w in strings(item.get("alone"), source,
+                                                       f"{where}.alone")))
+        if kind.message is not None and kind.message not in messages:
+            raise fail(source, f"{where}.message: no message {kind.message!r} under messages")
+        by_name[kind.name] = kind
+        for word in kind.words + sorted(kind.alone):
             kinds[word.lower()] = kind
+    group = _section(contact, "group", source) if "group" in contact else {}
+    group_kind = None
+    if group:
+        group_kind = by_name.get(str(group.get("kind")))
+        if group_kind is None:
+            raise fail(source, "contact_ids.group.kind: the name of one of contact_ids.kinds "
+                                "is required")
+
+    nums = _section(data, "numerals", source)
+    arith = _section(data, "arithmetic", source)
+    examples = _section(data, "examples", source)
+    context_words = strings(nums.get("context_words"), source, "numerals.context_words")
 
     role_severity = data.get("role_severity") or {}
     if not isinstance(role_severity, dict) or not all(
@@ -223,12 +301,91 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
         name_re=_name_re(strings(student.get("surnames"), source, "student_id.surnames")),
         name_window=whole_number(student.get("name_window", 30), source, "student_id.name_window"),
         tests=_tests(data.get("tests"), source),
+        digit_table=_digit_table(nums.get("digits"), source),
+        context_re=_words_re(context_words + list(kinds)),
+        context_window=whole_number(nums.get("context_window"), source,
+                                    "numerals.context_window", 12),
+        clause_breaks=_text(data.get("clause_breaks", "。！？；!?;\n"), source, "clause_breaks"),
+        arith_before=regex(arith.get("before"), source, "arithmetic.before", optional=True),
+        arith_after=regex(arith.get("after"), source, "arithmetic.after", optional=True),
+        arith_window=whole_number(arith.get("window"), source, "arithmetic.window", 24),
+        example_numbers={_digits_only(n) for n in strings(examples.get("numbers"), source,
+                                                          "examples.numbers")},
+        example_re=_words_re(strings(examples.get("words"), source, "examples.words")),
+        example_window=whole_number(examples.get("window"), source, "examples.window", 16),
+        example_severity=_sev(examples.get("severity"), source, "examples.severity", "info"),
+        detector_severity={name: _sev(sec["severity"], source, f"{key}.severity", severity)
+                           for name, key, sec in zip(PRIORITY, keys, sections)
+                           if sec.get("severity") is not None},
+        mobile_disguised=regex(mob.get("disguised_pattern"), source,
+                               "mobile.disguised_pattern", optional=True),
+        id15=bool(idc.get("fifteen_digits", False)),
+        id_words=_words_re(strings(idc.get("words"), source, "id_card.words")),
+        serial_words=_words_re(strings(data.get("serial_words"), source, "serial_words")),
+        label_window=whole_number(data.get("label_window"), source, "label_window", 20),
+        landline=regex(land.get("pattern"), source, "landline.pattern", optional=True),
+        landline_disguised=regex(land.get("disguised_pattern"), source,
+                                 "landline.disguised_pattern", optional=True),
+        landline_office=_words_re(strings(land.get("office_words"), source,
+                                          "landline.office_words")),
+        landline_private=_words_re(strings(land.get("private_words"), source,
+                                           "landline.private_words")),
+        bank_pattern=regex(bank.get("pattern"), source, "bank_card.pattern", optional=True),
+        bank_prefixes=tuple(strings(bank.get("prefixes"), source, "bank_card.prefixes")),
+        bank_words=_words_re(strings(bank.get("words"), source, "bank_card.words")),
+        bank_lengths=(whole_number(bank.get("min_length"), source, "bank_card.min_length", 15),
+                      whole_number(bank.get("max_length"), source, "bank_card.max_length", 19)),
+        group_marks=tuple(strings(group.get("marks"), source, "contact_ids.group.marks")),
+        group_kind=group_kind,
     )
+    if "bank-card" in enabled and (rules.bank_pattern is None or rules.bank_words is None):
+        raise fail(source, "bank_card: pattern and words are required")
+    if "landline" in enabled and rules.landline is None:
+        raise fail(source, "landline.pattern: a regular expression (string) is required")
     rules.prefilter = _prefilter(data.get("prefilter"), source)
     rules.gate_words = _word_automaton(
-        list(kinds) + strings(student.get("words"), source, "student_id.words"))
+        list(kinds) + strings(student.get("words"), source, "student_id.words") + context_words)
     _run_embedded_tests(rules)
     return rules
+
+
+def _sev(value: Any, source: str, where: str, default: str) -> str:
+    from reviewer.checks.rulefields import severity as _severity_field
+
+    return _severity_field(value, source, where, default)
+
+
+def _text(value: Any, source: str, where: str) -> str:
+    if not isinstance(value, str):
+        raise fail(source, f"{where}: a string is required")
+    return value
+
+
+def _digits_only(number: str) -> str:
+    return re.sub(r"[^0-9Xx]", "", number).upper()
+
+
+def _digit_table(value: Any, source: str) -> dict[int, str]:
+    """``numerals.digits: {"0": "〇零", "1": "一壹幺" …}`` → a str.translate table,
+    one character to one digit (the digit view keeps every offset)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise fail(source, "numerals.digits: a mapping digit → characters is required")
+    table: dict[int, str] = {}
+    for digit, chars in value.items():
+        digit = str(digit)
+        if len(digit) != 1 or not digit.isdigit() or not digit.isascii() \
+                or not isinstance(chars, str):
+            raise fail(source, f"numerals.digits.{digit}: a digit 0-9 mapped to a string "
+                                "of characters is required")
+        for ch in chars:
+            if ch.isspace():
+                continue
+            if ord(ch) in table and table[ord(ch)] != digit:
+                raise fail(source, f"numerals.digits: {ch!r} stands for two digits")
+            table[ord(ch)] = digit
+    return table
 
 
 def _prefilter(value: Any, source: str) -> re.Pattern[str] | None:
@@ -261,10 +418,15 @@ def _run_embedded_tests(rules: PiiRules) -> None:
 
     failures = []
     for item in rules.tests.get("match") or []:
-        text, want = (item, None) if isinstance(item, str) else (item.get("text", ""), item.get("rule"))
-        hits = [h.rule for h in detect(fold_compat(text), rules)]
+        text, want, level = (item, None, None) if isinstance(item, str) else (
+            item.get("text", ""), item.get("rule"), item.get("severity"))
+        found = detect(fold_compat(text), rules)
+        hits = [h.rule for h in found]
         if not hits or (want and want not in hits):
             failures.append(f"should match{f' ({want})' if want else ''}: {text!r}")
+        elif level and level not in {_severity(rules, h, str(item.get("role", "")))
+                                     for h in found if not want or h.rule == want}:
+            failures.append(f"should match at {level}: {text!r}")
     for text in rules.tests.get("no_match") or []:
         hits = detect(fold_compat(str(text)), rules)
         if hits:
@@ -284,6 +446,12 @@ class Hit:
     end: int
     text: str
     extra: tuple[tuple[str, str], ...] = ()
+    #: A severity that beats the role's (a course group, a worked example, a home phone).
+    severity: str | None = None
+    #: Message key instead of the rule's own.
+    message: str | None = None
+    #: Found only through the digit view or a spaced/dotted shape: needs a contact word.
+    disguised: bool = False
 
 
 def id_check_digit(first17: str) -> str:
@@ -350,20 +518,125 @@ class _Taken:
         self.ends.insert(i, end)
 
 
-def _id_cards(text: str, rules: PiiRules) -> Iterable[Hit]:
-    for m in re.finditer(r"\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]", text):
+def valid_id15(number: str, provinces: set[str] | None = None,
+               min_birth_year: int = 1900) -> bool:
+    """True for a 15-digit first-generation ID: province code and a 19YY birth date."""
+    if len(number) != 15 or not number.isdigit():
+        return False
+    if provinces and number[:2] not in provinces:
+        return False
+    try:
+        born = date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+    except ValueError:
+        return False
+    return min_birth_year <= born.year
+
+
+def _nearest_label(text: str, start: int, rules: PiiRules,
+                   positive: re.Pattern[str] | None) -> str | None:
+    """Which label stands last before ``start`` in its clause: ``"serial"`` (订单号 …),
+    ``"positive"`` (a word of ``positive``) or None.  A tie goes to the longer word
+    (身份证编号 over 编号)."""
+    lo = _clause_start(text, start, rules.label_window, rules)
+    window = text[lo:start]
+    best: tuple[int, int, str] | None = None
+    for name, pattern in (("serial", rules.serial_words), ("positive", positive)):
+        for m in pattern.finditer(window) if pattern is not None else ():
+            key = (m.end(), len(m.group()), name)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
+
+
+def _clause_start(text: str, start: int, window: int, rules: PiiRules) -> int:
+    lo = max(0, start - window)
+    for i in range(start - 1, lo - 1, -1):
+        if text[i] in rules.clause_breaks:
+            return i + 1
+    return lo
+
+
+def _clause_end(text: str, end: int, window: int, rules: PiiRules) -> int:
+    hi = min(len(text), end + window)
+    for i in range(end, hi):
+        if text[i] in rules.clause_breaks:
+            return i
+    return hi
+
+
+def _id_cards(view: str, text: str, rules: PiiRules) -> Iterable[Hit]:
+    for m in re.finditer(r"\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]", view):
         digits = re.sub(r"[ -]", "", m.group())
-        if len(digits) == 18 and _isolated(text, m.start(), m.end()) and valid_id_number(
+        if len(digits) == 18 and _isolated(view, m.start(), m.end()) and valid_id_number(
                 digits, rules.provinces, rules.min_birth_year):
-            yield Hit("id-card", m.start(), m.end(), m.group())
+            yield Hit("id-card", m.start(), m.end(), text[m.start():m.end()])
+    if not rules.id15:
+        return
+    for m in re.finditer(r"\d{6}[ -]?\d{6}[ -]?\d{3}", view):
+        digits = re.sub(r"[ -]", "", m.group())
+        if len(digits) == 15 and _isolated(view, m.start(), m.end()) and valid_id15(
+                digits, rules.provinces, rules.min_birth_year) and _nearest_label(
+                    text, m.start(), rules, rules.id_words) != "serial":
+            yield Hit("id-card", m.start(), m.end(), text[m.start():m.end()])
 
 
-def _mobiles(text: str, rules: PiiRules, masks: _Taken) -> Iterable[Hit]:
-    for m in rules.mobile.finditer(text):
-        start, end = m.span()
-        if not _isolated(text, start, end) or masks.overlaps(start, end):
+def luhn_valid(number: str) -> bool:
+    """The Luhn (mod 10) check of a card number's digits."""
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _bank_cards(view: str, text: str, rules: PiiRules) -> Iterable[Hit]:
+    """Luhn-valid numbers with an issuer prefix, beside a card or bank word (before the
+    number, or after it in the same clause) and not labelled as a serial number."""
+    if rules.bank_pattern is None:
+        return
+    lo_len, hi_len = rules.bank_lengths
+    for m in rules.bank_pattern.finditer(view):
+        digits = re.sub(r"[^0-9]", "", m.group())
+        if not (lo_len <= len(digits) <= hi_len) or not _isolated(view, m.start(), m.end()):
             continue
-        yield Hit("mobile", start, end, m.group())
+        if not digits.startswith(rules.bank_prefixes) or not luhn_valid(digits):
+            continue
+        label = _nearest_label(text, m.start(), rules, rules.bank_words)
+        if label == "serial":
+            continue
+        if label is None:
+            after = text[m.end():_clause_end(text, m.end(), rules.label_window, rules)]
+            if rules.bank_words is None or rules.bank_words.search(after) is None:
+                continue
+        yield Hit("bank-card", m.start(), m.end(), text[m.start():m.end()])
+
+
+def _mobiles(view: str, text: str, rules: PiiRules, masks: _Taken) -> Iterable[Hit]:
+    for pattern, disguised in ((rules.mobile, False), (rules.mobile_disguised, True)):
+        for m in pattern.finditer(view) if pattern is not None else ():
+            start, end = m.span()
+            if not _isolated(view, start, end) or masks.overlaps(start, end):
+                continue
+            yield Hit("mobile", start, end, text[start:end], disguised=disguised)
+
+
+def _landlines(view: str, text: str, rules: PiiRules, masks: _Taken) -> Iterable[Hit]:
+    """Area code and number; a private word before it makes it an error, an office word
+    or a teacher's title info (the rule file's words)."""
+    for pattern, disguised in ((rules.landline, False), (rules.landline_disguised, True)):
+        for m in pattern.finditer(view) if pattern is not None else ():
+            start, end = m.span()
+            if not _isolated(view, start, end) or masks.overlaps(start, end):
+                continue
+            lo = _clause_start(text, start, rules.label_window, rules)
+            before = text[lo:start]
+            severity = None
+            if rules.landline_private is not None and rules.landline_private.search(before):
+                severity = "error"
+            elif rules.landline_office is not None and rules.landline_office.search(before):
+                severity = "info"
+            yield Hit("landline", start, end, text[start:end], severity=severity,
+                      disguised=disguised)
 
 
 def _staff_severity(value: Any, source: str) -> str | None:
@@ -456,23 +729,31 @@ def _emails(text: str, rules: PiiRules) -> Iterable[Hit]:
             yield Hit("email", m.start(), m.end(), m.group())
 
 
-def _contacts(text: str, rules: PiiRules) -> Iterable[Hit]:
+def _contacts(view: str, text: str, rules: PiiRules) -> Iterable[Hit]:
     if rules.contact_word_re is None:
         return
     pos = 0
     while (word := rules.contact_word_re.search(text, pos)) is not None:
         pos = word.start() + 1  # overlapping words: 加V信 holds both 加V and V信
-        kind = rules.contact_kinds.get(word.group().lower())
+        key = word.group().lower()
+        kind = rules.contact_kinds.get(key)
         if kind is None:
             continue
+        if key in kind.alone and word.start() > 0 and (
+                _IDEOGRAPH.match(text[word.start() - 1]) or text[word.start() - 1].isalnum()):
+            continue  # 薇 in 蔷薇
         filler = rules.contact_filler.match(text, word.end())
         after = filler.end() if filler else word.end()
-        account = kind.account.match(text, after)
-        if account is None or not _isolated(text, account.start(), account.end()):
+        account = kind.account.match(view, after)
+        if account is None or not _isolated(view, account.start(), account.end()):
             continue
+        if rules.group_kind is not None and kind is not rules.group_kind and filler and any(
+                mark in filler.group() for mark in rules.group_marks):
+            kind = rules.group_kind  # QQ 群号：… is the course group, not a person
         pos = account.end()
         yield Hit("im-account", word.start(), account.end(), text[word.start():account.end()],
-                  (("platform", kind.name), ("account", account.group())))
+                  (("platform", kind.name), ("account", text[account.start():account.end()])),
+                  severity=kind.severity, message=kind.message)
 
 
 def _has_name(text: str, start: int, end: int, rules: PiiRules) -> bool:
@@ -483,17 +764,44 @@ def _has_name(text: str, start: int, end: int, rules: PiiRules) -> bool:
     return rules.name_re is not None and rules.name_re.search(window) is not None
 
 
-def _student_ids(text: str, rules: PiiRules) -> Iterable[Hit]:
+def _student_ids(view: str, text: str, rules: PiiRules) -> Iterable[Hit]:
     if rules.student_word_re is None:
         return
     for word in rules.student_word_re.finditer(text):
         filler = rules.student_filler.match(text, word.end())
         pos = filler.end() if filler else word.end()
-        number = rules.student_number.match(text, pos)
-        if number is None or not _isolated(text, number.start(), number.end()):
+        number = rules.student_number.match(view, pos)
+        if number is None or not _isolated(view, number.start(), number.end()):
             continue
         if _has_name(text, word.start(), number.end(), rules):
             yield Hit("student-id", word.start(), number.end(), text[word.start():number.end()])
+
+
+def digit_view(text: str, rules: PiiRules) -> str:
+    """``text`` with every variant digit (一, 幺, 〇, ❶ …) as its ASCII digit, same length."""
+    return text.translate(rules.digit_table) if rules.digit_table and not text.isascii() else text
+
+
+def _judge(hit: Hit, view: str, text: str, rules: PiiRules) -> Hit | None:
+    """A number's surroundings: an arithmetic operand is no one's (None); a disguised
+    number needs a contact word before it; a worked example keeps the example severity."""
+    if hit.rule not in NUMERIC:
+        return hit
+    start, end = hit.start, hit.end
+    if rules.arith_after is not None and rules.arith_after.match(view, end):
+        return None
+    if rules.arith_before is not None and rules.arith_before.search(
+            view[max(0, start - rules.arith_window):start]):
+        return None
+    if (hit.disguised or view[start:end] != text[start:end]) and not (
+            rules.context_re is not None and rules.context_re.search(
+                text[max(0, start - rules.context_window):start])):
+        return None
+    if _digits_only(view[start:end]) in rules.example_numbers or (
+            rules.example_re is not None and rules.example_re.search(
+                text[_clause_start(text, start, rules.example_window, rules):start])):
+        return replace(hit, severity=rules.example_severity, message="example")
+    return hit
 
 
 def detect(text: str, rules: PiiRules) -> list[Hit]:
@@ -502,25 +810,36 @@ def detect(text: str, rules: PiiRules) -> list[Hit]:
             rules.gate_words is None or not ac_matches(
                 rules.gate_words, text.lower())):
         return []
-    masks = _Taken(m.span() for p in rules.isbn for m in p.finditer(text))
+    view = digit_view(text, rules)
+    masks = _Taken(m.span() for p in rules.isbn for m in p.finditer(view))
     found: list[Hit] = []
     if "id-card" in rules.enabled:
-        found += _id_cards(text, rules)
+        found += _id_cards(view, text, rules)
+    if "bank-card" in rules.enabled:
+        found += _bank_cards(view, text, rules)
     if "mobile" in rules.enabled:
-        found += _mobiles(text, rules, masks)
+        found += _mobiles(view, text, rules, masks)
+    if "landline" in rules.enabled:
+        found += _landlines(view, text, rules, masks)
     if "email" in rules.enabled:
         found += _emails(text, rules)
     if "im-account" in rules.enabled:
-        found += _contacts(text, rules)
+        found += _contacts(view, text, rules)
     if "student-id" in rules.enabled:
-        found += _student_ids(text, rules)
+        found += _student_ids(view, text, rules)
     found.sort(key=lambda h: (PRIORITY.index(h.rule), h.start))
     kept: list[Hit] = []
     taken = _Taken()
     for hit in found:
-        if not taken.overlaps(hit.start, hit.end):
-            kept.append(hit)
+        if taken.overlaps(hit.start, hit.end):
+            continue
+        judged = _judge(hit, view, text, rules)
+        if judged is None:
+            # an operand is nobody's number: it also keeps a weaker detector off its digits
             taken.add(hit.start, hit.end)
+            continue
+        kept.append(judged)
+        taken.add(hit.start, hit.end)
     kept.sort(key=lambda h: h.start)
     return kept
 
@@ -528,7 +847,12 @@ def detect(text: str, rules: PiiRules) -> list[Hit]:
 # ------------------------------------------------------------------ the check
 
 def _severity(rules: PiiRules, hit: Hit, role: str) -> str:
-    return rules.role_severity.get(role, {}).get(hit.rule, rules.severity)
+    """The hit's own severity (group, example, home phone), else the role's for its
+    detector, else the detector's, else the rule file's."""
+    if hit.severity is not None:
+        return hit.severity
+    return rules.role_severity.get(role, {}).get(
+        hit.rule, rules.detector_severity.get(hit.rule, rules.severity))
 
 
 def findings_for(segment: Segment, role: str, rules: PiiRules,
@@ -541,7 +865,8 @@ def findings_for(segment: Segment, role: str, rules: PiiRules,
         match = segment.text[hit.start:hit.end]
         occurrence = seen.get((hit.rule, match), 0)
         seen[(hit.rule, match)] = occurrence + 1
-        severity, msg, extra = _severity(rules, hit, role), rules.messages[hit.rule], dict(hit.extra)
+        severity, extra = _severity(rules, hit, role), dict(hit.extra)
+        msg = rules.messages.get(hit.message or hit.rule, rules.messages[hit.rule])
         if hit.rule == "email" and staff is not None and rules.email_staff_severity:
             owner = staff.owner(match, segment.text, rules)
             if owner is not None:

@@ -225,17 +225,22 @@ def test_the_gated_package_scan_finds_what_the_per_segment_scan_finds(rules):
 
 def test_prefilter_that_misses_a_detector_fails_the_embedded_tests(raw):
     data = copy.deepcopy(raw)
-    data["prefilter"] = "@"  # misses phone numbers and ID numbers
+    data["prefilter"] = "@"  # misses phone, ID and card numbers (身份证 and 电话 still open the gate)
     with pytest.raises(RuleFileError) as err:
         parse_pii(data, "narrow.yaml")
-    assert "should match (id-card)" in str(err.value)
+    assert "should match (bank-card)" in str(err.value)
 
 
-def test_matches_gives_spans_in_the_original_text(rules):
-    text = "加我微信 wx_abc123，手机 １３８１２３４５６７８"
+@pytest.mark.parametrize("text, want", [
+    ("加我微信 wx_abc123，手机 １３８１２３４５６７８",
+     [("im-account", "微信 wx_abc123"), ("mobile", "１３８１２３４５６７８")]),
+    # numerals are read one character to one, so the span is the original text
+    ("联系人王同学，手机 一八六 零一零一 二三四五，QQ：壹贰叁肆伍陆柒捌玖",
+     [("mobile", "一八六 零一零一 二三四五"), ("im-account", "QQ：壹贰叁肆伍陆柒捌玖")]),
+])
+def test_matches_gives_spans_in_the_original_text(rules, text, want):
     found = rules.matches(text)
-    assert [(rule, match) for _, _, rule, match in found] == [
-        ("im-account", "微信 wx_abc123"), ("mobile", "１３８１２３４５６７８")]
+    assert [(rule, match) for _, _, rule, match in found] == want
     assert all(text[start:end] == match for start, end, _, match in found)
 
 
@@ -294,3 +299,70 @@ def test_a_teacher_named_once_on_the_page_keeps_their_address_info_in_every_hand
         CheckContext(package=pkg, rules={"pii": [rules]})).findings}
     assert sev == {"notes/h0.md": "info", "notes/h1.md": "info",
                    "notes/h2.md": "error", "notes/h3.md": "error"}
+
+
+# ------------------------------------------------------------------ disguised digits, new detectors
+
+def test_numerals_without_a_contact_word_are_prose(rules):
+    assert detect("他背出了一三八一二三四五六七八这串数字", rules) == []
+    assert [h.rule for h in detect("电话 一三八一二三四五六七八", rules)] == ["mobile"]
+
+
+def test_fifteen_digit_ids_need_province_date_and_no_serial_label():
+    from reviewer.checks.pii import valid_id15
+
+    assert valid_id15("440306850716123", {"44"})
+    assert not valid_id15("440306851332123", {"44"})  # month 13
+    assert not valid_id15("990306850716123", {"44"})  # no such province
+    assert not valid_id15("44030685071612", {"44"})   # 14 digits
+
+
+def test_a_valid_15_digit_id_labelled_as_an_order_number_is_not_an_id(rules):
+    assert detect("订单号 440306850716123", rules) == []
+    assert [h.rule for h in detect("身份证编号 440306850716123", rules)] == ["id-card"]
+
+
+def test_luhn_and_a_card_word_are_both_needed_for_a_bank_card(rules):
+    from reviewer.checks.pii import luhn_valid
+
+    assert luhn_valid("4367420012345673") and not luhn_valid("4367420012345674")
+    assert detect("编号 4367420012345673", rules) == []
+    assert detect("卡号 4367420012345674", rules) == []
+    assert detect("卡号 1234567812345670", rules) == []  # Luhn-valid, no issuer prefix
+    [hit] = detect("建行卡号 4367 4200 1234 5673", rules)
+    assert hit.rule == "bank-card" and hit.text == "4367 4200 1234 5673"
+
+
+def test_course_group_is_info_with_its_own_message_a_persons_qq_stays_an_error(rules):
+    group, person = findings_for(_segment("答疑群号 654321987；王同学 QQ 2468013579"), "notes", rules)
+    assert (group.rule, group.severity, group.extra["platform"]) == ("im-account", "info", "qq-group")
+    assert "群" in group.msg("zh") and person.severity == "error"
+
+
+def test_arithmetic_operands_are_dropped_but_two_phones_split_by_a_slash_are_kept(rules):
+    assert detect("计算 13812345678 × 2 的结果", rules) == []
+    assert detect("已知 a = 13912345678", rules) == []
+    assert len(detect("电话：13812345678/13987654321", rules)) == 2
+
+
+def test_the_standards_example_number_is_info_with_the_example_message(rules):
+    [f] = findings_for(_segment("GB 11643 附录：11010519491231002X"), "slides", rules)
+    assert f.severity == "info" and "示例" in f.msg("zh")
+
+
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda d: d["numerals"].update(digits={"1": "一", "2": "一"}), "two digits"),
+    (lambda d: d["numerals"].update(digits={"x": "一"}), "numerals.digits"),
+    (lambda d: d["contact_ids"]["kinds"][1].update(message="nope"), "kinds[1].message"),
+    (lambda d: d["contact_ids"].update(group={"marks": ["群"], "kind": "icq"}), "group.kind"),
+    (lambda d: d["landline"].update(severity="loud"), "landline.severity"),
+    (lambda d: d["bank_card"].pop("words"), "bank_card"),
+    (lambda d: d["tests"]["match"].append({"text": "家庭电话 021 6543 2100", "rule": "landline",
+                                           "severity": "info"}), "should match at info"),
+])
+def test_bad_new_sections_are_refused_with_the_key_named(raw, mutate, needle):
+    data = copy.deepcopy(raw)
+    mutate(data)
+    with pytest.raises(RuleFileError) as err:
+        parse_pii(data, "custom/pii.yaml")
+    assert needle in str(err.value)
