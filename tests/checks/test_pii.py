@@ -212,8 +212,9 @@ def test_errors_name_the_line_when_loaded_through_the_rule_file_loader():
     assert err.value.line == line and "mobile.pattern" in str(err.value)
 
 
-def test_the_gated_package_scan_finds_what_the_per_segment_scan_finds(rules):
-    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
+@pytest.mark.parametrize("path", [CASES, ROOT / "tests" / "data" / "pii_hard_labelled" / "cases.yaml"])
+def test_the_gated_package_scan_finds_what_the_per_segment_scan_finds(rules, path):
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
     segs = [_segment(c["text"], n=i + 1) for i, c in enumerate(cases)]
     per_segment = {(f.locator.slide, f.rule, f.match)
                    for s in segs for f in findings_for(s, "slides", rules)}
