@@ -41,6 +41,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.checks.coverage_semantic import SemanticRules
 from reviewer.checks.coverage_text import Stemmer, Term, fold_title, latin_hit, term_of, tokens
 from reviewer.checks.coverage_topics import (
     Topic, TopicRules, clean_title, manifest_topics, syllabus_topics,
@@ -93,6 +94,7 @@ class CoverageRules:
     generic: set[str] = field(default_factory=set)  # CJK words and Latin stems
     stemmer: Stemmer = field(default_factory=lambda: Stemmer(["s"]))
     topics: TopicRules = field(default_factory=TopicRules)
+    semantic: SemanticRules = field(default_factory=SemanticRules)
 
 
 _DEFAULT_MESSAGES: dict[str, Msg] = {
@@ -211,6 +213,30 @@ def _topic_rules(data: Any, source: str) -> TopicRules:
     )
 
 
+def _semantic_rules(data: Any, source: str) -> SemanticRules:
+    sec = data.get("semantic") or {}
+    if not isinstance(sec, dict):
+        raise _fail(source, "semantic: a mapping is required", data, ["semantic"])
+    enabled = sec.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise _fail(source, "semantic.enabled: true or false is required", data,
+                    ["semantic", "enabled"])
+    path = ["semantic"]
+    return SemanticRules(
+        enabled=enabled,
+        cover=_number(sec, "cover", 0.40, source, data, path, 0, 1),
+        course_margin=_number(sec, "course_margin", 0.05, source, data, path, 0, 1),
+        course_min_topics=int(_number(sec, "course_min_topics", 5, source, data, path)),
+        margin=_number(sec, "margin", 0.0, source, data, path, 0, 1),
+        lexical_max=_number(sec, "lexical_max", 0.35, source, data, path, 0, 1),
+        combined=_number(sec, "combined", 0.85, source, data, path, 0, 2),
+        combined_min=_number(sec, "combined_min", 0.40, source, data, path, 0, 1),
+        min_chars=int(_number(sec, "min_chars", 6, source, data, path)),
+        max_chars=max(1, int(_number(sec, "max_chars", 300, source, data, path))),
+        max_passages=max(1, int(_number(sec, "max_passages", 400, source, data, path))),
+    )
+
+
 @register_kind("coverage")
 def parse_coverage(data: dict[str, Any], source: str) -> CoverageRules:
     """Parse and validate a ``kind: coverage`` rule file; run its embedded tests."""
@@ -260,6 +286,7 @@ def parse_coverage(data: dict[str, Any], source: str) -> CoverageRules:
         generic=generic,
         stemmer=stemmer,
         topics=_topic_rules(data, source),
+        semantic=_semantic_rules(data, source),
     )
     _run_embedded_tests(rules, data.get("tests") or {}, data)
     return rules
@@ -596,7 +623,40 @@ def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
         results.append((topic, TopicCoverage(
             title=topic.title, covered=covered, score=round(best.score if best else 0.0, 4),
             evidence=evidence, source=dict(topic.source)), terms))
+    _add_semantic(results, index, rules, threshold)
     return results
+
+
+def _add_semantic(results: list[tuple[Topic, TopicCoverage, list[KeyTerm]]],
+                  index: ContentIndex, rules: CoverageRules, threshold: float) -> None:
+    """Topics taught in other words (:mod:`reviewer.checks.coverage_semantic`); the
+    evidence of a topic still uncovered is marked ``nearest_miss``.
+
+    A topic of generic words only has a lexical score that says nothing (系统设计 in
+    这个系统很复杂 … 界面设计): it counts as 0.  A ``coverage_threshold`` option scales the
+    semantic bars by its ratio to the rule file's threshold."""
+    from reviewer.checks import coverage_semantic
+
+    lexical = [(r.covered, r.score if any(not k.generic for k in terms) else 0.0)
+               for _, r, terms in results]
+    decided = coverage_semantic.assess(
+        [t for t, _, _ in results], lexical, index, rules.semantic, rules.evidence,
+        scale=threshold / rules.threshold if rules.threshold > 0 else 1.0)
+    for (_, result, _), sem in zip(results, decided):
+        if sem is not None:
+            near = [dict(_evidence(index.segments[seg]), similarity=sim, match="semantic")
+                    for sim, seg in sem.best]
+            if sem.covered:
+                result.covered = True
+                result.evidence = near + result.evidence[: max(0, rules.evidence - len(near))]
+            else:
+                seen = {(e["file"], str(e["location"])) for e in near}
+                result.evidence = (near + [e for e in result.evidence
+                                           if (e["file"], str(e["location"])) not in seen]
+                                   )[: rules.evidence]
+        if not result.covered:
+            for item in result.evidence:
+                item["nearest_miss"] = True
 
 
 #: Chinese terms at least this long that the content never uses are split into their parts.

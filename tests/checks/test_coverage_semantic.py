@@ -1,0 +1,116 @@
+"""Check ``coverage``, semantic evidence: paraphrase, cross-lingual, lazy model, cache, rule data."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reviewer.checks import coverage_semantic
+from reviewer.checks.coverage import check_coverage, parse_coverage
+from reviewer.checks.model import CheckContext
+from reviewer.checks.rulefile import RuleFileError
+from reviewer.ingest.model import FileRecord, Locator, Package, Segment
+
+SHIPPED = Path(__file__).resolve().parents[2] / "lexicons" / "coverage.yaml"
+
+SLIDES = [
+    "The relational model\nA relation is a table of tuples; relational algebra has select, "
+    "project, join, union and difference.",
+    "Writing SQL\nSELECT name FROM student WHERE dept = 'CS' ORDER BY name; GROUP BY with HAVING.",
+    "Memory\nMemory is cut into fixed-size blocks; a table records where each block sits in "
+    "physical memory, and a missing block is brought in from disk.",
+]
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def _rules(raw, **semantic):
+    data = copy.deepcopy(raw)
+    data["semantic"].update(semantic)
+    return parse_coverage(data, str(SHIPPED))
+
+
+def _package(topics: list[str]) -> Package:
+    segs = [Segment("s.pptx", i, Locator(slide=i + 1), t) for i, t in enumerate(SLIDES)]
+    files = [FileRecord("course.yaml", 1, "m", role="manifest", format="yaml"),
+             FileRecord("s.pptx", 1, "s", role="slides", format="pptx", segments=segs)]
+    return Package(source="/p", kind="dir", files=files, digest="sha256:0",
+                   manifest={"topics": topics})
+
+
+def _run(pkg, rules):
+    return check_coverage(CheckContext(package=pkg, rules={"coverage": [rules]}))
+
+
+def test_a_chinese_topic_taught_in_english_words_is_covered_with_semantic_evidence(raw):
+    result = _run(_package(["关系模型与关系代数", "SQL", "分布式数据库的两阶段提交"]), _rules(raw))
+    by_title = {t.title: t for t in result.coverage.topics}
+    relational = by_title["关系模型与关系代数"]
+    assert relational.covered and relational.score == 0.0  # no shared word: the encoder found it
+    assert relational.evidence[0]["match"] == "semantic"
+    assert relational.evidence[0]["location"] == {"slide": 1}
+    assert relational.evidence[0]["similarity"] >= 0.4
+    missing = by_title["分布式数据库的两阶段提交"]
+    assert not missing.covered
+    assert missing.evidence and all(e["nearest_miss"] for e in missing.evidence)
+    finding = next(f for f in result.findings if f.rule == "topic-uncovered")
+    assert finding.extra["evidence"][0]["nearest_miss"] is True
+    assert not any(e.get("nearest_miss") for e in relational.evidence)
+
+
+def test_disabled_semantic_leaves_paraphrase_uncovered(raw):
+    result = _run(_package(["关系模型与关系代数", "SQL"]), _rules(raw, enabled=False))
+    assert [t.covered for t in result.coverage.topics] == [False, True]
+
+
+def test_the_model_is_not_loaded_when_every_topic_is_covered_lexically(raw, monkeypatch):
+    def boom():
+        raise AssertionError("the encoder was loaded")
+
+    monkeypatch.setattr(coverage_semantic, "_model", boom)
+    result = _run(_package(["SQL", "Relational algebra"]), _rules(raw))
+    assert all(t.covered for t in result.coverage.topics)
+    with pytest.raises(AssertionError, match="loaded"):  # and it would be, for a paraphrase
+        _run(_package(["表格形式的数据与元组的运算"]), _rules(raw))  # (never embedded before)
+
+
+def test_vectors_are_cached_by_text_digest():
+    coverage_semantic.embed(["页面置换算法", "page replacement"])
+    before = coverage_semantic.STATS["embedded"]
+    again = coverage_semantic.embed(["page replacement", "页面置换算法"])
+    assert coverage_semantic.STATS["embedded"] == before
+    assert again.shape == (2, 512)
+    assert abs(float(again[0] @ again[0]) - 1.0) < 1e-4  # unit vectors
+
+
+def test_a_passage_that_teaches_a_neighbour_better_does_not_cover_the_topic(raw):
+    # The SQL slide is nearer to "SQL查询语言" than to "NoSQL数据库": the neighbour wins it.
+    result = _run(_package(["SQL查询语言", "NoSQL数据库"]), _rules(raw))
+    by_title = {t.title: t.covered for t in result.coverage.topics}
+    assert by_title == {"SQL查询语言": True, "NoSQL数据库": False}
+
+
+@pytest.mark.parametrize("key, value", [("cover", 1.5), ("enabled", "yes"), ("max_passages", -1),
+                                        ("combined", "high")])
+def test_bad_semantic_rule_data_fails_the_rule_file(raw, key, value):
+    data = copy.deepcopy(raw)
+    data["semantic"][key] = value
+    with pytest.raises(RuleFileError, match=f"semantic.{key}"):
+        parse_coverage(data, "x.yaml")
+
+
+def test_passages_split_long_segments_and_merge_when_there_are_too_many(raw):
+    from reviewer.checks.coverage import ContentIndex
+
+    rules = _rules(raw)
+    index = ContentIndex(_package([]), rules)
+    texts = [t for _, t in coverage_semantic.passages(index, rules.semantic)]
+    assert "A relation is a table of tuples;" in texts  # a sentence of a long slide
+    merged = coverage_semantic.passages(index, _rules(raw, max_passages=1, max_chars=50).semantic)
+    assert len(merged) == 1 and len(merged[0][1]) == 50
