@@ -6,7 +6,7 @@ decides whether the transcripts and slides (notes count a little less) teach
 it:
 
 1. **Key terms** — the topic title (and its manifest ``keywords``) tokenised
-   with spaCy (blank ``zh`` + jieba / blank ``en``), stop words dropped, Latin
+   (jieba's dictionary route over its fast dictionary / a word pattern), stop words dropped, Latin
    words stemmed (:mod:`reviewer.checks.coverage_text`); the syllabus prose
    under the topic and a trailing parenthesis (the title in the other
    language) give extra terms that can only confirm the topic.
@@ -233,7 +233,7 @@ def _semantic_rules(data: Any, source: str) -> SemanticRules:
         combined_min=_number(sec, "combined_min", 0.40, source, data, path, 0, 1),
         min_chars=int(_number(sec, "min_chars", 6, source, data, path)),
         max_chars=max(1, int(_number(sec, "max_chars", 300, source, data, path))),
-        max_passages=max(1, int(_number(sec, "max_passages", 400, source, data, path))),
+        budget_chars=max(1, int(_number(sec, "budget_chars", 6000, source, data, path))),
     )
 
 
@@ -668,8 +668,7 @@ def _split_absent_compounds(terms: list[tuple[Term, bool, bool, bool]], index: C
     """分布式文件系统 never said, but 分布式 … 文件 … 系统 are: look for the parts instead.
 
     jieba keeps dictionary compounds whole, and lectures often say them in
-    pieces (分布式的文件系统).  The parts come from jieba's search mode (the
-    segmenter spaCy uses); a part counts only together with all the others (see
+    pieces (分布式的文件系统).  The parts come from jieba's search mode; a part counts only together with all the others (see
     :class:`Compound`), so 网络安全 is not found in 网络 … 安全状态 … elsewhere.
 
     Returns ``(terms, compounds)``: terms as ``(term, generic, keyword,
@@ -699,9 +698,21 @@ def _split_absent_compounds(terms: list[tuple[Term, bool, bool, bool]], index: C
 
 
 def _search_parts(word: str) -> list[str]:
-    import jieba
+    """jieba's search-mode parts of ``word`` (``jieba.cut_for_search``: each word of its
+    cut, preceded by its dictionary 2- and 3-grams), from the dictionary in its fast form
+    (:mod:`reviewer.checks.wordfreq`) instead of loading jieba's."""
+    from reviewer.checks.coverage_text import tokens
+    from reviewer.checks.wordfreq import base
 
-    return list(dict.fromkeys(jieba.cut_for_search(word)))
+    freq = base()
+    out: list[str] = []
+    for token in tokens(word):
+        for n in (2, 3):
+            if len(token) > n:
+                out += [token[i:i + n] for i in range(len(token) - n + 1)
+                        if freq.get(token[i:i + n])]
+        out.append(token)
+    return list(dict.fromkeys(out))
 
 
 def _evidence(segment: Segment) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """Text helpers of the ``coverage`` check: tokens, stems, key terms — room ``checks``.
 
-Topic titles are tokenised with spaCy: the blank ``zh`` pipeline with the
-jieba segmenter for titles holding Chinese (it splits embedded Latin words
-too), the blank ``en`` pipeline otherwise.  Both are loaded lazily and kept at
-module level.  Blank English has no lemmatizer, so Latin words are reduced
+Topic titles are tokenised without spaCy: titles holding Chinese by jieba's
+dictionary route over the dictionary in its fast form
+(:mod:`reviewer.checks.wordfreq`, ready in milliseconds — the lexicon check's
+segmenter), others by a word pattern.  spaCy's blank ``zh`` + jieba pipeline
+gave the same words on the labelled topics at about a second's cold cost.  Blank English has no lemmatizer, so Latin words are reduced
 to a *stem* by a suffix rule whose suffixes are rule data
 (``lexicons/coverage.yaml``: ``en_suffixes``): ``optimization``,
 ``optimize`` and ``optimizer`` all stem to ``optim``; two words match when
@@ -27,6 +28,11 @@ _WORD_CHAR = re.compile(r"[a-z0-9]")
 
 _NLP: dict[str, Any] = {}
 _NLP_LOCK = threading.Lock()
+_SEGMENTER: Any = None
+#: What jieba cuts as one block (its ``re_han_default``); the rest is split on spaces.
+_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_SPACE_SPLIT = re.compile(r"(\s+)")
 
 
 def has_cjk(text: str) -> bool:
@@ -34,7 +40,10 @@ def has_cjk(text: str) -> bool:
 
 
 def nlp_for(lang: str):
-    """The cached blank spaCy pipeline (``zh`` with jieba, or ``en``)."""
+    """The cached blank spaCy pipeline (``zh`` with jieba, or ``en``).
+
+    Not used for topic titles any more (see :func:`tokens`); kept for callers that
+    want spaCy's own tokens."""
     with _NLP_LOCK:
         if lang not in _NLP:
             import logging
@@ -52,10 +61,71 @@ def nlp_for(lang: str):
         return _NLP[lang]
 
 
+def _segmenter():
+    """jieba's dictionary route over the dictionary in its fast form (loads in ms)."""
+    global _SEGMENTER
+    with _NLP_LOCK:
+        if _SEGMENTER is None:
+            from reviewer.checks.lexicon import _Segmenter
+
+            _SEGMENTER = _Segmenter(mode="none")
+        return _SEGMENTER
+
+
+#: A single character at least this frequent in jieba's dictionary is a function word
+#: (的 318825, 与 160984, 到 205341, 会 92091; 最 60450, 快 21973 are not): never glued.
+FUNCTION_FREQ = 80_000
+
+
+def dictionary_words(block: str) -> list[str]:
+    """jieba's dictionary route over one block of Han/alphanumeric text, with runs of
+    single Latin letters or digits glued into one word (as ``jieba.cut`` does) and runs of
+    single Han characters other than function words glued too (where jieba's HMM makes
+    new words of them: 快表, 先序, 闭源)."""
+    seg = _segmenter()
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        if run:
+            glued = "".join(run)
+            out.extend([glued] if len(run) > 1 else run)
+            run.clear()
+
+    for token in seg._tokens(block):
+        if len(token) == 1 and (_ASCII_ALNUM.match(token) or seg.freq(token) < FUNCTION_FREQ):
+            if run and bool(_ASCII_ALNUM.match(run[-1])) != bool(_ASCII_ALNUM.match(token)):
+                flush()
+            run.append(token)
+            continue
+        flush()
+        out.append(token)
+    flush()
+    return out
+
+
 def tokens(text: str) -> list[str]:
-    """Word tokens of ``text`` (spaCy: zh+jieba when it holds Chinese, else en)."""
-    nlp = nlp_for("zh" if has_cjk(text) else "en")
-    return [t.text for t in nlp(text) if not t.is_space and t.text.strip()]
+    """Word tokens of ``text``: jieba's dictionary route for text holding Chinese, else
+    words split on spaces and punctuation (what spaCy's blank pipelines gave, without
+    importing spaCy or loading jieba: a cold scan pays about a second less)."""
+    out: list[str] = []
+    if not has_cjk(text):
+        for m in _EN_TOKEN.finditer(text):
+            out.append(m.group())
+        return out
+    for part in _BLOCK.split(text):
+        if not part:
+            continue
+        if _BLOCK.fullmatch(part):
+            out.extend(dictionary_words(part))
+        else:
+            out.extend(p for p in _SPACE_SPLIT.split(part) if p.strip())
+    return out
+
+
+#: English tokens: words (with inner apostrophes, hyphens split off as spaCy does),
+#: numbers, and single punctuation marks.
+_EN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.'+#][A-Za-z0-9+#]+)*[+#]*|[^\sA-Za-z0-9]")
 
 
 class Stemmer:
