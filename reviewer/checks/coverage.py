@@ -233,7 +233,7 @@ def _semantic_rules(data: Any, source: str) -> SemanticRules:
         combined_min=_number(sec, "combined_min", 0.40, source, data, path, 0, 1),
         min_chars=int(_number(sec, "min_chars", 6, source, data, path)),
         max_chars=max(1, int(_number(sec, "max_chars", 300, source, data, path))),
-        budget_chars=max(1, int(_number(sec, "budget_chars", 6000, source, data, path))),
+        budget_chars=max(1, int(_number(sec, "budget_chars", 3000, source, data, path))),
     )
 
 

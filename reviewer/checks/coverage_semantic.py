@@ -57,7 +57,7 @@ class SemanticRules:
     combined_min: float = 0.40
     min_chars: int = 6
     max_chars: int = 300
-    max_passages: int = 400
+    budget_chars: int = 3000
 
 
 _MODEL: Any = None
@@ -114,30 +114,40 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+|\n+")
 def passages(index: "ContentIndex", rules: SemanticRules) -> list[tuple[int, str]]:
     """``(segment, text)`` teaching passages: each segment, and the sentences of a long one.
 
-    Very short segments join the next one of the same file.  More than
-    ``max_passages`` segments: neighbours are merged (so every segment is still seen)
-    and each passage is cut at ``max_chars``.
+    Very short segments join the next one of the same file.  The encoder reads about
+    6,000 characters a second on this machine, so what it is given is bounded by
+    ``budget_chars``: past it neighbours are merged and each passage is cut at
+    ``max_chars`` (a sample of a very large course, not all of it), and long segments
+    are split into sentences only while the budget allows.
     """
     n = index.size
-    group = max(1, -(-n // max(1, rules.max_passages)))
+    texts = [" ".join(seg.text.split()) for seg in index.segments]
+    total = sum(min(len(t), rules.max_chars) for t in texts)
+    group = 1
+    if total > rules.budget_chars:
+        group = max(1, -(-n // max(1, rules.budget_chars // rules.max_chars)))
     out: list[tuple[int, str]] = []
     i = 0
     while i < n:
         start = i
-        text = " ".join(index.segments[i].text.split())
+        text = texts[i]
         i += 1
         while i < n and index.file_of[i] == index.file_of[start] and (
                 i - start < group or len(text) < rules.min_chars):
-            text = (text + " " + " ".join(index.segments[i].text.split())).strip()
+            text = (text + " " + texts[i]).strip()
             i += 1
-        if len(text) < rules.min_chars:
-            continue
-        out.append((start, text[:rules.max_chars]))
-        if group == 1 and len(text) > 60:
+        if len(text) >= rules.min_chars:
+            out.append((start, text[:rules.max_chars]))
+    spare = rules.budget_chars - sum(len(t) for _, t in out)
+    if group == 1:
+        for start, text in list(out):
+            if len(text) <= 60:
+                continue
             for sentence in _SENTENCE_END.split(index.segments[start].text):
-                sentence = " ".join(sentence.split())
-                if len(sentence) >= rules.min_chars and sentence != text:
-                    out.append((start, sentence[:rules.max_chars]))
+                sentence = " ".join(sentence.split())[:rules.max_chars]
+                if len(sentence) >= rules.min_chars and sentence != text and len(sentence) <= spare:
+                    out.append((start, sentence))
+                    spare -= len(sentence)
     return out
 
 
