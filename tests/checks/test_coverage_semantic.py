@@ -96,7 +96,7 @@ def test_a_passage_that_teaches_a_neighbour_better_does_not_cover_the_topic(raw)
     assert by_title == {"SQL查询语言": True, "NoSQL数据库": False}
 
 
-@pytest.mark.parametrize("key, value", [("cover", 1.5), ("enabled", "yes"), ("max_passages", -1),
+@pytest.mark.parametrize("key, value", [("cover", 1.5), ("enabled", "yes"), ("budget_chars", -1),
                                         ("combined", "high")])
 def test_bad_semantic_rule_data_fails_the_rule_file(raw, key, value):
     data = copy.deepcopy(raw)
@@ -112,5 +112,6 @@ def test_passages_split_long_segments_and_merge_when_there_are_too_many(raw):
     index = ContentIndex(_package([]), rules)
     texts = [t for _, t in coverage_semantic.passages(index, rules.semantic)]
     assert "A relation is a table of tuples;" in texts  # a sentence of a long slide
-    merged = coverage_semantic.passages(index, _rules(raw, max_passages=1, max_chars=50).semantic)
-    assert len(merged) == 1 and len(merged[0][1]) == 50
+    merged = coverage_semantic.passages(index, _rules(raw, budget_chars=100, max_chars=50).semantic)
+    assert len(merged) == 2 and all(len(t) == 50 for _, t in merged)
+    assert sum(len(t) for _, t in merged) <= 100
