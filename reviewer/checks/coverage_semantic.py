@@ -64,6 +64,7 @@ _MODEL: Any = None
 _LOCK = threading.Lock()
 _CACHE: dict[bytes, Any] = {}  # sha1 of the text → unit vector (float32, 512)
 _CACHE_MAX = 200_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 STATS = {"load_s": 0.0, "embedded": 0, "cached": 0, "embed_s": 0.0}
 
 
@@ -89,6 +90,9 @@ def embed(texts: list[str]) -> "np.ndarray":
 
     import numpy as np
 
+    # A lone surrogate (a hostile manifest, a broken decoder) can't be encoded:
+    # it is read as U+FFFD, like any other undecodable character.
+    texts = [_SURROGATE.sub("\ufffd", t) for t in texts]
     keys = [hashlib.sha1(t.encode("utf-8")).digest() for t in texts]
     todo = list(dict.fromkeys(k for k in keys if k not in _CACHE))
     if todo:
