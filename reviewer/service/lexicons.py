@@ -12,6 +12,7 @@ run) once, not on every scan.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import sys
@@ -236,6 +237,66 @@ def load_rule_files(paths: Sequence[Path | str], include_shipped: bool = True,
             by_id[parsed.id] = parsed
             origin[parsed.id] = group
     return list(by_id.values()), errors
+
+
+def rules_fingerprint(paths: Sequence[Path | str], include_shipped: bool = True) -> str | None:
+    """A digest of the rule files :func:`load_rule_files` would read (their paths and
+    bytes) and of the code that compiles them: the key of :func:`remembered_summary`.
+    ``None`` when a path is missing (then the rules are loaded, and the error told)."""
+    from reviewer.paths import lexicons_dir
+
+    shipped: list[Path] = []
+    if include_shipped and lexicons_dir().is_dir():
+        shipped, errs = rule_paths([lexicons_dir()])
+        if errs:
+            return None
+    user, errs = rule_paths(paths)
+    if errs:
+        return None
+    h = hashlib.sha256(code_version().encode())
+    try:
+        for group, files in (("shipped", shipped), ("user", user)):
+            for path in files:
+                h.update(f"{group}\x1f{path.resolve()}\x1f".encode())
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _summary_file(fingerprint: str) -> Path:
+    from reviewer.paths import cache_dir
+
+    return cache_dir() / "rules" / f"{fingerprint[:40]}.json"
+
+
+def remembered_summary(fingerprint: str | None) -> tuple[str, list[str], list[str]] | None:
+    """``(rules digest, rule files, errors)`` recorded for these exact rule files, so a
+    re-scan that can take its findings over never parses a rule file."""
+    if fingerprint is None:
+        return None
+    try:
+        data = json.loads(_summary_file(fingerprint).read_text(encoding="utf-8"))
+        digest, files, errors = data["digest"], data["files"], data["errors"]
+    except Exception:  # noqa: BLE001 - absent or damaged: the rules are loaded
+        return None
+    if isinstance(digest, str) and isinstance(files, list) and isinstance(errors, list):
+        return digest, [str(f) for f in files], [str(e) for e in errors]
+    return None
+
+
+def remember_summary(fingerprint: str | None, digest: str, files: Sequence[str], errors: Sequence[str]) -> None:
+    if fingerprint is None:
+        return
+    from reviewer.files import write_atomic
+
+    try:
+        path = _summary_file(fingerprint)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps({"digest": digest, "files": list(files), "errors": list(errors)},
+                                      ensure_ascii=False).encode("utf-8"))
+    except Exception:  # noqa: BLE001 - an unwritable cache only costs time
+        pass
 
 
 def rules_by_kind(files: Iterable[ParsedRuleFile]) -> dict[str, list[Any]]:

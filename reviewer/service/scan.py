@@ -144,11 +144,22 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     except PackageError as exc:
         raise ScanError(str(exc)) from exc
 
-    rules, rule_errors, rule_files, digest = load_rules(lexicons, only_lexicons)
+    from reviewer.service.lexicons import remember_summary, remembered_summary, rules_fingerprint
+
     key = package_key(path)
-    scan_options = {"lexicons": rule_files, "options": options or {},
-                    "as_of": date.today().isoformat()}
-    previous = _reusable_scan(db, key, package, digest, scan_options, versions)
+    fingerprint = rules_fingerprint(*((only_lexicons, False) if only_lexicons else (lexicons, True)))
+    rules: dict[str, list[Any]] | None = None
+    previous = None
+    summary = remembered_summary(fingerprint)
+    if summary is not None:  # the rule files are the very ones seen before: no need to parse them yet
+        digest, rule_files, rule_errors = summary
+        scan_options = _scan_options(rule_files, options)
+        previous = _reusable_scan(db, key, package, digest, scan_options, versions)
+    if previous is None:
+        rules, rule_errors, rule_files, digest = load_rules(lexicons, only_lexicons)
+        remember_summary(fingerprint, digest, rule_files, rule_errors)
+        scan_options = _scan_options(rule_files, options)
+        previous = _reusable_scan(db, key, package, digest, scan_options, versions)
     if previous is not None:
         # Same bytes, same rules, same options, same tool, same day: the checks
         # would say the same again, so their findings are taken over as they are.
@@ -158,6 +169,7 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
                     if previous.get("coverage") else None)
         report(ScanProgress("checks", "", 1, 1))
     else:
+        assert rules is not None
         _read_deferred_segments(db, package, deferred, versions)
         result = _drive(
             iter_checks(build_context(package, rules, options, lang)), stop,
@@ -171,6 +183,11 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     return ScanOutcome(package_id, scan_id, package, findings, coverage,
                        counts["reused"], counts["extracted"], rule_errors,
                        rule_files, digest)
+
+
+def _scan_options(rule_files: Sequence[str], options: dict[str, Any] | None) -> dict[str, Any]:
+    """What, besides the bytes and the rules, decides a scan's findings (recorded with it)."""
+    return {"lexicons": list(rule_files), "options": options or {}, "as_of": date.today().isoformat()}
 
 
 def _drive(gen: Generator[Any, None, Any], stop: Callable[[], bool],
