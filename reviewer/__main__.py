@@ -1,3 +1,4 @@
 from reviewer.cli import main
 
-main()
+if __name__ == "__main__":  # not when a spawned batch worker imports it
+    main()

@@ -14,7 +14,7 @@ from reviewer.cli.common import (EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_s
 
 
 @click.command()
-@click.argument("path", type=click.Path(exists=False))
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(exists=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="text for people, json/sarif for programs.")
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True),
@@ -25,14 +25,46 @@ from reviewer.cli.common import (EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_s
               help="Language of messages (default zh).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the report to this file instead of stdout.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Several packages: worker processes (default: every core).")
+@click.option("--jsonl", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Several packages: one JSON object per package (its report inside) "
+                   "to FILE, or to stdout with '-'.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Several packages: run them on this Dask scheduler (tcp://host:8786).")
 @db_option
-def scan(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tuple[str, ...],
-         lang: str | None, out: str | None, db_path: str | None) -> None:
+def scan(paths: tuple[str, ...], fmt: str, lexicons: tuple[str, ...],
+         only_lexicons: tuple[str, ...], lang: str | None, out: str | None, jobs: int | None,
+         jsonl: str | None, cluster: str | None, db_path: str | None) -> None:
     """Ingest the course package at PATH (folder or .zip) and run every check.
 
+    Several PATHs, or a folder whose subfolders (with course.yaml) and zips are
+    packages, are scanned side by side, one worker per core (--jobs), with one
+    progress display and a summary table; --jsonl gives programs one line per
+    package.
+
     Exit status: 0 when no finding has severity error, 1 when one does, 2 when
-    PATH can't be read as a package or the arguments are wrong.
+    PATH can't be read as a package or the arguments are wrong; for several
+    packages, the worst of theirs.
     """
+    from reviewer.service.batch import expand_paths
+
+    packages = expand_paths(paths)
+    if len(paths) == 1 and packages == [paths[0]] and not (jsonl or cluster):
+        _scan_one(paths[0], fmt, lexicons, only_lexicons, lang, out, db_path)
+        return
+    from reviewer.cli.batch import scan_many
+
+    if fmt != "text" or out:
+        fail("several packages: use --jsonl FILE (or -) for their reports, not --format/--out")
+    if not packages:
+        fail(f"no packages in {', '.join(paths)}")
+    scan_many(packages, lexicons=lexicons, only_lexicons=only_lexicons,
+              lang=resolve_lang(lang), db_path=db_path, jobs=jobs, jsonl=jsonl, cluster=cluster)
+
+
+def _scan_one(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tuple[str, ...],
+              lang: str | None, out: str | None, db_path: str | None) -> None:
     from reviewer.service.scan import ScanError, scan as run_scan
 
     lang = resolve_lang(lang)
