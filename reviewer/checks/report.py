@@ -10,20 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from reviewer.checks.model import CoverageReport, Finding
+from reviewer.checks.groups import group_id, group_sizes, severity_group_counts
+from reviewer.checks.model import CoverageReport, Finding, severity_counts
 from reviewer.ingest.model import Package
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def finding_dict(f: Finding, lang: str = "zh") -> dict[str, Any]:
-    """One finding in the report contract."""
+def finding_dict(f: Finding, lang: str = "zh", group_size: int | None = None) -> dict[str, Any]:
+    """One finding in the report contract (``group``: the id of its group, see
+    :mod:`reviewer.checks.groups`; ``group_size``: how many findings the group has)."""
     out = {
         "id": f.id, "check": f.check, "rule": f.rule, "category": f.category,
         "severity": f.severity, "file": f.file, "location": f.location, "match": f.match,
-        "message": f.msg(lang), "context": f.context,
+        "message": f.msg(lang), "context": f.context, "group": group_id(f),
     }
+    if group_size is not None:
+        out["group_size"] = group_size
     if f.extra.get("continues"):  # a match cut over cues: where it goes on
         out["continues"] = [c["location"] for c in f.extra["continues"]]
     return out
@@ -32,7 +36,12 @@ def finding_dict(f: Finding, lang: str = "zh") -> dict[str, Any]:
 def report_dict(package: Package, findings: Iterable[Finding],
                 coverage: CoverageReport | None, *, version: str, lang: str = "zh"
                 ) -> dict[str, Any]:
-    """The ``reviewer scan --format json`` document."""
+    """The ``reviewer scan --format json`` document.
+
+    ``summary`` counts findings and groups (a group counted by its most severe member).
+    """
+    findings = list(findings)
+    sizes = group_sizes(findings)
     return {
         "tool": {"name": "reviewer", "version": version},
         "package": {
@@ -43,7 +52,9 @@ def report_dict(package: Package, findings: Iterable[Finding],
                 for r in package.files
             ],
         },
-        "findings": [finding_dict(f, lang) for f in findings],
+        "findings": [finding_dict(f, lang, sizes[group_id(f)]) for f in findings],
+        "summary": {"findings": dict(severity_counts(findings), total=len(findings)),
+                    "groups": dict(severity_group_counts(findings), total=len(sizes))},
         "coverage": coverage.to_dict() if coverage is not None else {"ratio": 0.0, "topics": []},
     }
 
@@ -72,13 +83,18 @@ def sarif_dict(package: Package, findings: Iterable[Finding], *, version: str, l
     """SARIF 2.1.0: one run, rules with metadata, page/slide/time in region properties.
 
     ``dispositions`` maps a finding id to ``(disposition, reason)``; findings
-    dismissed as false alarms or accepted become ``suppressions``.
+    dismissed as false alarms or accepted become ``suppressions``.  Each result
+    keeps its own location; its group (findings of one rule and text, see
+    :mod:`reviewer.checks.groups`) is ``partialFingerprints.reviewerGroupId``
+    and ``properties.group``, with the group's size in ``properties.groupSize``.
     """
     findings = list(findings)
     dispositions = dispositions or {}
+    sizes = group_sizes(findings)
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for f in findings:
+        gid = group_id(f)
         rule_id = f"{f.check}/{f.rule}"
         if rule_id not in rules:
             rules[rule_id] = {
@@ -103,8 +119,10 @@ def sarif_dict(package: Package, findings: Iterable[Finding], *, version: str, l
             "ruleId": rule_id,
             "level": SARIF_LEVEL.get(f.severity, "warning"),
             "message": {"text": f.msg(lang)},
-            "partialFingerprints": {"reviewerFindingId": f.id},
-            "properties": {"category": f.category, "context": f.context},
+            # the group: every occurrence of one problem (same rule and text) shares it
+            "partialFingerprints": {"reviewerFindingId": f.id, "reviewerGroupId": gid},
+            "properties": {"category": f.category, "context": f.context,
+                           "group": gid, "groupSize": sizes[gid]},
         }
         if f.locator is not None and f.locator.source:  # read by OCR / from a QR code, not the text layer
             result["properties"]["source"] = f.locator.source
