@@ -53,6 +53,15 @@ TEXT: dict[str, dict[str, str]] = {
                "en": "{total} in all: {error} errors, {warning} warnings, {info} infos; {open} not disposed of"},
     "answered": {"zh": "{item}：{answer}", "en": "{item}: {answer}"},
     "disposed": {"zh": "{finding}：{disposition}", "en": "{finding}: {disposition}"},
+    "disposed_group": {"zh": "{group}：{disposition}（整组 {n} 条，{changed} 条有变化）",
+                       "en": "{group}: {disposition} (the whole group, {n} findings, {changed} changed)"},
+    "groups": {"zh": "问题组 {groups} 个（同一规则、同一文本的发现为一组），未处置完的 {open} 个",
+               "en": "{groups} groups (findings of one rule and text), {open} not wholly disposed of"},
+    "count": {"zh": "次数", "en": "Count"},
+    "match": {"zh": "内容", "en": "Text"},
+    "mixed": {"zh": "不一", "en": "mixed"},
+    "open": {"zh": "{n} 条未处置", "en": "{n} open"},
+    "files_n": {"zh": "{file} 等 {n} 个文件", "en": "{file} and {more} more"},
     "decided": {"zh": "结论已记录：{decision}", "en": "Decision recorded: {decision}"},
     "exported": {"zh": "已导出 {answers} 个回答、{dispositions} 个处置到 {file}",
                  "en": "Exported {answers} answers and {dispositions} dispositions to {file}"},
@@ -189,25 +198,25 @@ def _print_status(status, lang: str, show_all: bool) -> None:
         con.print(table)
 
     counts = Counter(f.severity for f in status.findings)
-    open_ = sum(1 for f in status.findings if f.disposition is None)
+    summary = status.summary()
     con.print(Text(_t("findings", lang), style="bold") + Text(sep + _t(
         "counts", lang, total=len(status.findings), error=counts["error"],
-        warning=counts["warning"], info=counts["info"], open=open_)))
-    listed = [f for f in status.findings if show_all or f.severity in ("error", "warning")]
+        warning=counts["warning"], info=counts["info"], open=summary["open_findings"])))
+    con.print(Text(_t("groups", lang, groups=summary["groups"], open=summary["open_groups"])))
+    # one row per group: its id (a finding's own id for a group of one), ×count, files
+    listed = [g for g in status.groups if show_all or g.severity in ("error", "warning")]
     limit = None if show_all else 40
     if listed:
         table = Table(expand=False)
         table.add_column("ID", no_wrap=True, min_width=16)
-        for col in (_t("severity", lang), _t("check", lang), _t("file", lang), _t("disposition", lang)):
+        table.add_column(_t("count", lang), justify="right", no_wrap=True)
+        for col in (_t("severity", lang), _t("check", lang), _t("match", lang), _t("file", lang),
+                    _t("disposition", lang)):
             table.add_column(col, overflow="fold")
-        for f in listed[:limit]:
-            disp = _label(DISPOSITION, f.disposition, lang)
-            if f.needs_recheck:
-                disp += f" ({_t('recheck', lang)})"
-            if f.new:
-                disp += f" [{_t('new', lang)}]"
-            table.add_row(f.id, _label(SEVERITY, f.severity, lang), Text(f"{f.check}/{f.category}"),
-                          Text(f.file or "—"), disp)
+        for g in listed[:limit]:
+            table.add_row(g.id, f"×{g.count}", _label(SEVERITY, g.severity, lang),
+                          Text(f"{g.first.check}/{g.first.category}"), Text(g.first.match or "—"),
+                          Text(_group_files(g, lang)), _group_disposition(g, lang))
         con.print(table)
         if limit is not None and len(listed) > limit:
             con.print(_t("more", lang, n=len(listed) - limit), style="dim")
@@ -218,6 +227,33 @@ def _print_status(status, lang: str, show_all: bool) -> None:
             con.print(f"  - [{b.id}] {b.message.get(lang) or b.message['zh']}", markup=False)
     else:
         con.print(Text(_t("no_blockers", lang), style="green"))
+
+
+def _group_files(group, lang: str) -> str:
+    files = sorted({f.file for f in group.findings if f.file})
+    if not files:
+        return "—"
+    if len(files) == 1:
+        return files[0]
+    return _t("files_n", lang, file=files[0], n=len(files), more=len(files) - 1)
+
+
+def _group_disposition(group, lang: str) -> str:
+    """The group's disposition: the members' when they agree; how many are open when not."""
+    value = group.disposition
+    if value is not None:
+        text = _label(DISPOSITION, value, lang)
+    elif group.open:
+        text = _label(DISPOSITION, None, lang)
+        if group.open < group.count:
+            text += " " + _t("open", lang, n=group.open)
+    else:
+        text = _t("mixed", lang)
+    if any(f.needs_recheck for f in group.findings):
+        text += f" ({_t('recheck', lang)})"
+    if any(f.new and f.disposition is None for f in group.findings):
+        text += f" [{_t('new', lang)}]"
+    return text
 
 
 @review.command()
@@ -266,17 +302,30 @@ def answer(path: str, item: str, answer: str, comment: str | None, db_path: str 
                                                  case_sensitive=False))
 @click.option("--reason", "-r", default=None,
               help="Why (required for false-alarm; the justification for accepted).")
+@click.option("--group", "-g", "whole_group", is_flag=True,
+              help="Dispose of FINDING's whole group: every finding of the same rule and text.")
 @db_option
-def dispose(path: str, finding: str, disposition: str, reason: str | None,
+def dispose(path: str, finding: str, disposition: str, reason: str | None, whole_group: bool,
             db_path: str | None) -> None:
     """Record what FINDING is: confirmed, false-alarm (--reason) or accepted (--reason).
 
-    FINDING is a finding id from `review status` (a unique prefix of 4+ characters will do).
+    FINDING is a finding id from `review status` (a unique prefix of 4+ characters
+    will do).  With --group, FINDING is a group id from `review status` or the id
+    of any finding in the group, and every finding of the group gets the
+    disposition (occurrences found by a later scan stay open).
     """
     lang = resolve_lang()
     db = open_store(db_path)
     with _guard(lang):
-        state = _service().dispose_finding(db, path, finding, disposition, reason)
+        if whole_group:
+            result = _service().dispose_group(db, path, finding, disposition, reason)
+        else:
+            state = _service().dispose_finding(db, path, finding, disposition, reason)
+    if whole_group:
+        click.echo(_t("disposed_group", lang, group=result.group, n=len(result.members),
+                      changed=result.changed,
+                      disposition=_label(DISPOSITION, result.disposition, lang)))
+        return
     click.echo(_t("disposed", lang, finding=state.finding_id,
                   disposition=_label(DISPOSITION, state.disposition, lang)))
 

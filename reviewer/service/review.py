@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
+from reviewer.checks.groups import group_findings, group_id
 from reviewer.checks.model import Finding
 from reviewer.ingest.model import Msg
 from reviewer.review.carry import (
@@ -47,9 +48,9 @@ from reviewer.store.db import transaction
 
 __all__ = [
     "ReviewError", "ChecklistError", "ReviewState", "ReviewStatus", "ItemStatus",
-    "FindingStatus", "Progress", "ItemEvidence", "ImportReport", "AuditEntry",
+    "FindingStatus", "GroupStatus", "GroupDisposition", "Progress", "ItemEvidence", "ImportReport", "AuditEntry",
     "load_checklists", "open_review", "review_status", "answer_item", "clear_answer",
-    "dispose_finding", "clear_disposition", "decide", "add_note", "export_answers",
+    "dispose_finding", "dispose_group", "clear_disposition", "decide", "add_note", "export_answers",
     "import_answers", "audit_log", "evidence_for", "item_evidence", "actor_name",
     "dispositions_for",
 ]
@@ -194,6 +195,9 @@ class FindingStatus:
     new: bool
     needs_recheck: bool = False
     carried: bool = False
+    context: str = ""
+    group: str = ""  # the id of its group (reviewer.checks.groups); set by review_status
+    group_size: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -202,7 +206,66 @@ class FindingStatus:
             "rule": self.rule, "file": self.file, "location": self.location,
             "match": self.match, "message": self.message, "new": self.new,
             "needs_recheck": self.needs_recheck, "carried": self.carried,
+            "group": self.group, "group_size": self.group_size,
         }
+
+
+@dataclass(slots=True)
+class GroupStatus:
+    """One problem: the findings of one rule and text (see :mod:`reviewer.checks.groups`)."""
+
+    id: str
+    findings: list[FindingStatus]
+
+    @property
+    def first(self) -> FindingStatus:
+        return self.findings[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.findings)
+
+    @property
+    def severity(self) -> str:
+        """The most severe member's severity."""
+        order = {"error": 0, "warning": 1, "info": 2}
+        return min((f.severity for f in self.findings), key=lambda s: order.get(s, 9))
+
+    @property
+    def open(self) -> int:
+        """Members with no disposition (new occurrences of a disposed group among them)."""
+        return sum(1 for f in self.findings if f.disposition is None)
+
+    @property
+    def disposition(self) -> str | None:
+        """The members' disposition when they all share one, else ``None``."""
+        values = {f.disposition for f in self.findings}
+        return values.pop() if len(values) == 1 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        f = self.first
+        tally: dict[str, int] = {}
+        for m in self.findings:
+            key = m.disposition or "none"
+            tally[key] = tally.get(key, 0) + 1
+        return {
+            "id": self.id, "check": f.check, "rule": f.rule, "category": f.category,
+            "severity": self.severity, "match": f.match, "count": self.count,
+            "files": len({m.file for m in self.findings}),
+            "disposition": self.disposition, "open": self.open, "dispositions": tally,
+            "findings": [m.id for m in self.findings],
+        }
+
+
+@dataclass(slots=True)
+class GroupDisposition:
+    """What :func:`dispose_group` recorded: the group, the value, each member's state."""
+
+    group: str
+    disposition: str
+    reason: str | None
+    members: list[DispositionState]
+    changed: int  # members whose disposition this call changed (the rest had it already)
 
 
 @dataclass(slots=True)
@@ -250,6 +313,25 @@ class ReviewStatus:
     def finding(self, finding_id: str) -> FindingStatus | None:
         return next((f for f in self.findings if f.id == finding_id), None)
 
+    @property
+    def groups(self) -> list[GroupStatus]:
+        """The findings as problems: one group per rule and normalised text, in finding order."""
+        out: dict[str, list[FindingStatus]] = {}
+        for f in self.findings:
+            out.setdefault(f.group or group_id(f), []).append(f)
+        return [GroupStatus(gid, members) for gid, members in out.items()]
+
+    def group(self, gid: str) -> GroupStatus | None:
+        return next((g for g in self.groups if g.id == gid), None)
+
+    def summary(self) -> dict[str, int]:
+        """Findings and groups, all and not yet disposed of (a group is open while any
+        member is)."""
+        groups = self.groups
+        return {"findings": len(self.findings),
+                "open_findings": sum(1 for f in self.findings if f.disposition is None),
+                "groups": len(groups), "open_groups": sum(1 for g in groups if g.open)}
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (``reviewer review status --format json``)."""
         d = self.decision
@@ -261,6 +343,8 @@ class ReviewStatus:
             "checklists_digest": self.checklists_digest,
             "items": [i.to_dict() for i in self.items],
             "findings": [f.to_dict() for f in self.findings],
+            "groups": [g.to_dict() for g in self.groups],
+            "summary": self.summary(),
             "decision": d.decision if d else None,
             "decision_detail": ({"decision": d.decision, "comment": d.comment,
                                  "decided_at": d.decided_at, "actor": d.actor,
@@ -506,8 +590,11 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
             file=r.file, location=r.location, match=r.match, message=r.message,
             disposition=d.disposition if d else None, reason=d.reason if d else None,
             new=r.id in new, needs_recheck=bool(d and d.needs_recheck),
-            carried=bool(d and d.carried_from),
+            carried=bool(d and d.carried_from), context=r.context,
         ))
+    for g in group_findings(findings):
+        for f in g.members:
+            f.group, f.group_size = g.id, g.count
     blockers = compute_blockers(((i, answers.get(i.id)) for i in cls.items()),
                                 ((r, disps.get(r.id)) for r in refs))
     progress = []
@@ -605,10 +692,37 @@ def _finding(db, state: ReviewState, finding_id: str) -> FindingRef:
             "zh": f"发现编号 {wanted!r} 不唯一，请写出更多位",
             "en": f"finding id {wanted!r} is ambiguous: give more characters",
         }, usage=True)
+    if len(wanted) >= 4 and any(g.id.startswith(wanted.lower()) for g in
+                                group_findings(rstore.finding_refs(db, state.scan_id))):
+        raise ReviewError("unknown-finding", {
+            "zh": f"{wanted!r} 是一组发现的编号：处置整组请加 --group",
+            "en": f"{wanted!r} is the id of a group of findings: add --group to dispose of the group",
+        }, usage=True)
     raise ReviewError("unknown-finding", {
         "zh": f"最近一次扫描中没有编号为 {wanted!r} 的发现",
         "en": f"no finding {wanted!r} in the latest scan",
     }, usage=True)
+
+
+def _put_disposition(db, state: ReviewState, ref: FindingRef, value: str, text: str | None,
+                     who: str, via: str | None = None, group: str | None = None
+                     ) -> tuple[DispositionState, bool]:
+    """Store one finding's disposition with its audit row (inside the caller's transaction)."""
+    old = rstore.get_disposition(db, state.review_id, ref.id)
+    if old and old.disposition == value and old.reason == text and not old.needs_recheck:
+        return old, False
+    new = DispositionState(ref.id, value, text, rstore.now(), who, finding_sig=ref.sig)
+    rstore.put_disposition(db, state.review_id, new)
+    rstore.clear_new(db, state.review_id, ref.id)
+    record = {"disposition": value, "reason": text}
+    if via:
+        record["via"] = via
+    if group:
+        record["group"] = group
+    rstore.audit(db, state.review_id, state.package_id, who, "dispose", ref.id,
+                 {"disposition": old.disposition, "reason": old.reason,
+                  "needs_recheck": old.needs_recheck} if old else None, record)
+    return new, True
 
 
 def _dispose(db, path, finding_id, disposition, reason, cls, actor, via: str | None = None
@@ -618,19 +732,62 @@ def _dispose(db, path, finding_id, disposition, reason, cls, actor, via: str | N
     value, text = check_disposition(ref.id, disposition, reason)
     who = actor_name(actor)
     with transaction(db):
-        old = rstore.get_disposition(db, state.review_id, ref.id)
-        if old and old.disposition == value and old.reason == text and not old.needs_recheck:
-            return old, False
-        new = DispositionState(ref.id, value, text, rstore.now(), who, finding_sig=ref.sig)
-        rstore.put_disposition(db, state.review_id, new)
-        rstore.clear_new(db, state.review_id, ref.id)
-        record = {"disposition": value, "reason": text}
-        if via:
-            record["via"] = via
-        rstore.audit(db, state.review_id, state.package_id, who, "dispose", ref.id,
-                     {"disposition": old.disposition, "reason": old.reason,
-                      "needs_recheck": old.needs_recheck} if old else None, record)
-    return new, True
+        return _put_disposition(db, state, ref, value, text, who, via)
+
+
+def _group(db, state: ReviewState, wanted: str) -> tuple[str, list[FindingRef]]:
+    """The group named by ``wanted``: a group id, a finding id of one of its members,
+    or a unique prefix (4+ characters) of either."""
+    wanted = str(wanted or "").strip().lower()
+    groups: dict[str, list[FindingRef]] = {}
+    for g in group_findings(rstore.finding_refs(db, state.scan_id)):
+        groups[g.id] = g.members
+    hits: set[str] = set()
+    if len(wanted) >= 4:
+        if wanted in groups:
+            hits = {wanted}
+        else:
+            for gid, members in groups.items():
+                if gid.startswith(wanted) or any(m.id.startswith(wanted) for m in members):
+                    hits.add(gid)
+                    if len(hits) > 1:
+                        break
+    if len(hits) == 1:
+        gid = hits.pop()
+        return gid, groups[gid]
+    if len(hits) > 1:
+        raise ReviewError("ambiguous-group", {
+            "zh": f"编号 {wanted!r} 对应不止一组发现，请写出更多位",
+            "en": f"id {wanted!r} names more than one group: give more characters",
+        }, usage=True)
+    raise ReviewError("unknown-group", {
+        "zh": f"最近一次扫描中没有编号为 {wanted!r} 的发现组或发现",
+        "en": f"no finding group or finding {wanted!r} in the latest scan",
+    }, usage=True)
+
+
+def dispose_group(db: sqlite_utils.Database, path: str | Path, group_or_finding: str,
+                  disposition: str, reason: str | None = None, *,
+                  checklists: ChecklistSet | None = None, actor: str | None = None
+                  ) -> GroupDisposition:
+    """Dispose of every finding of a group at once.
+
+    ``group_or_finding`` is a group id or the id of any member (a unique prefix
+    of 4+ characters will do); unknown ids raise ``unknown-group`` (usage).  Each
+    member's disposition is stored and audited as if disposed of one by one
+    (``group`` in the audit record), all in one transaction, so carry-over by
+    finding id works as before.  The group is what the latest scan holds *now*:
+    an occurrence a later scan finds is not covered and stays open.
+    """
+    cls = checklists or load_checklists()
+    state = open_review(db, path, checklists=cls, actor=actor)
+    gid, members = _group(db, state, group_or_finding)
+    value, text = check_disposition(gid, disposition, reason)
+    who = actor_name(actor)
+    with transaction(db):
+        done = [_put_disposition(db, state, ref, value, text, who, group=gid) for ref in members]
+    return GroupDisposition(gid, value, text, [d for d, _ in done],
+                            sum(1 for _, changed in done if changed))
 
 
 def dispose_finding(db: sqlite_utils.Database, path: str | Path, finding_id: str,
