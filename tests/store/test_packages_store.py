@@ -131,3 +131,21 @@ def test_search_offset_is_not_shifted_by_a_letter_that_lowercases_longer(tmp_pat
     pid = store.save_package(db, "/x/pkg", _package("İstanbul 大学"), {"md": "1"})
     [(seg, off)] = store.search_segments(db, pid, "stan")
     assert seg.text[off:off + 4] == "stan"
+
+
+def test_bulk_written_segments_are_indexed_and_the_index_trigger_stays(tmp_path):
+    db = open_db(tmp_path / "s.db")
+    trigger = db.execute("SELECT sql FROM sqlite_master WHERE name = 'segments_ai'").fetchone()
+    pid = store.save_package(db, "/x/pkg", _package("开源软件开发的第一课"), {"md": "1"})
+    other = store.save_package(db, "/x/other", _package("闭源软件的许可证", sha="d" * 64), {"md": "1"})
+    store.save_package(db, "/x/pkg", _package("数据结构与算法", sha="c" * 64), {"md": "1"})
+    db.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")
+    assert db.execute("SELECT sql FROM sqlite_master WHERE name = 'segments_ai'").fetchone() == trigger
+    assert [s.text for s, _ in store.search_segments(db, pid, "数据结构")] == ["数据结构与算法"]
+    assert store.search_segments(db, pid, "开源软件") == []
+    assert [s.text for s, _ in store.search_segments(db, other, "许可证")] == ["闭源软件的许可证"]
+    # a row written one at a time, as other writers do, is still indexed by the trigger
+    db.execute("INSERT INTO segments (file_id, ordinal, kind, line, text, norm) "
+               "SELECT id, 1, 'line', 2, '链表与树', '链表与树' FROM files WHERE package_id = ?", [pid])
+    assert [s.text for s, _ in store.search_segments(db, pid, "链表与树")] == ["链表与树"]
+    db.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")
