@@ -37,8 +37,29 @@ def compat_table() -> dict[int, str]:
     return table
 
 
+class _LazyFold(dict):
+    """:func:`compat_table` filled in as characters are met (``str.translate`` calls
+    ``__missing__``), so a process pays for the characters its text uses, not for
+    all 196,000 (a character that doesn't fold maps to itself)."""
+
+    __slots__ = ()
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        folded = ch
+        if cp < _LIMIT and not 0xD800 <= cp <= 0xDFFF:
+            nfkc = unicodedata.normalize("NFKC", ch)
+            if len(nfkc) == 1:
+                folded = nfkc
+        self[cp] = folded
+        return folded
+
+
+_FOLD = _LazyFold()
+
+
 def fold_compat(text: str) -> str:
     """Fold compatibility code points; the result has ``len(text)`` characters."""
     if text.isascii():
         return text
-    return text.translate(compat_table())
+    return text.translate(_FOLD)
