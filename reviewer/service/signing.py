@@ -164,6 +164,7 @@ def snapshot_from_status(status: Any, path: str, *, rules_digest: str | None = N
     findings = [{
         "id": f.id, "check": f.check, "rule": f.rule, "severity": f.severity, "file": f.file,
         "location": dict(f.location or {}), "disposition": f.disposition, "reason": f.reason or "",
+        "group": getattr(f, "group", "") or f.id,
     } for f in status.findings]
     d = status.decision
     decision = ({"value": d.decision, "comment": d.comment, "decided_at": d.decided_at or None,

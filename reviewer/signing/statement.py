@@ -47,7 +47,7 @@ class RecommendationInput:
     course: dict[str, Any]
     decision: dict[str, Any]  # {value, comment, decided_at, decided_by}
     checklist: dict[str, Any]  # {id, version, digest, answers: [...]}
-    findings: list[dict[str, Any]]  # {id, check, rule, severity, file, location, disposition, reason}
+    findings: list[dict[str, Any]]  # {id, check, rule, severity, file, location, disposition, reason, group}
     tooling: dict[str, Any]  # {tool, version, lexicons_digest, checklists_digest}
     reviewer: dict[str, Any]  # {name, institution, keyid, role, public_key}
     sequence: int = 1
@@ -59,17 +59,36 @@ class RecommendationInput:
 
 
 def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts by check and severity, plus every error and warning with its disposition."""
+    """Counts by check and severity, plus every error and warning with its disposition.
+
+    ``groups`` counts the problems beside the findings: findings sharing a
+    ``group`` id (one rule and text, see :mod:`reviewer.checks.groups`) are one
+    group, counted under its most severe member's severity; a finding without
+    a ``group`` is a group of one.  Each listed item names its group.
+    """
     by_check: dict[str, Counter] = {}
     totals: Counter = Counter()
+    sev = ("error", "warning", "info")
+    worst: dict[str, str] = {}
+    group_check: dict[str, str] = {}
     for f in findings:
         by_check.setdefault(f["check"], Counter())[f["severity"]] += 1
         totals[f["severity"]] += 1
-    sev = ("error", "warning", "info")
+        gid = f.get("group") or f["id"]
+        seen = worst.get(gid)
+        if seen is None or (sev.index(f["severity"]) if f["severity"] in sev else 9) < \
+                (sev.index(seen) if seen in sev else 9):
+            worst[gid] = f["severity"]
+        group_check.setdefault(gid, f["check"])
+    group_totals = Counter(worst.values())
+    group_by_check: dict[str, Counter] = {}
+    for gid, severity in worst.items():
+        group_by_check.setdefault(group_check[gid], Counter())[severity] += 1
     items = [
         {"id": f["id"], "check": f["check"], "rule": f["rule"], "severity": f["severity"],
          "file": f.get("file"), "location": f.get("location") or {},
-         "disposition": f.get("disposition"), "reason": f.get("reason") or ""}
+         "disposition": f.get("disposition"), "reason": f.get("reason") or "",
+         "group": f.get("group") or f["id"]}
         for f in sorted(findings, key=lambda f: (sev.index(f["severity"]) if f["severity"] in sev else 9,
                                                  f["check"], f.get("file") or "", f["id"]))
         if f["severity"] in ("error", "warning")
@@ -77,6 +96,10 @@ def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "total": {s: totals.get(s, 0) for s in sev},
         "by_check": {c: {s: n.get(s, 0) for s in sev} for c, n in sorted(by_check.items())},
+        "groups": {
+            "total": {s: group_totals.get(s, 0) for s in sev},
+            "by_check": {c: {s: n.get(s, 0) for s in sev} for c, n in sorted(group_by_check.items())},
+        },
         "items": items,
     }
 

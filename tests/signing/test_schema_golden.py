@@ -114,3 +114,35 @@ def test_pae_test_vector_for_the_docs():
     """The numbers docs/signing.md quotes for the golden file."""
     env, _ = golden_envelope()
     assert env.pae().startswith(b"DSSEv1 28 application/vnd.in-toto+json %d {" % len(env.payload))
+
+
+def test_a_recommendation_made_before_groups_still_verifies_and_validates():
+    """Recommendations signed before findings were grouped have no ``groups``: still good."""
+    text = (GOLDEN / "recommendation-before-groups.json").read_text(encoding="utf-8")
+    from reviewer.signing.trust import load_trust
+
+    at = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    assert verify_envelope(json.loads(text), load_trust(GOLDEN / "trust.yaml"), at=at).ok
+    import base64
+
+    statement = json.loads(base64.b64decode(json.loads(text)["payload"]))
+    assert "groups" not in statement["predicate"]["findings"]
+    assert list(Draft202012Validator(load_schema("recommendation-statement")).iter_errors(statement)) == []
+
+
+def test_findings_summary_counts_groups_beside_findings():
+    from reviewer.signing.statement import findings_summary
+
+    def f(i, group, severity="error", check="pii"):
+        return {"id": f"{i:016x}", "check": check, "rule": "email", "severity": severity,
+                "file": f"h{i}.pdf", "location": {"page": 1}, "disposition": "accepted",
+                "reason": "教师公开邮箱", "group": group}
+
+    findings = [f(i, "a" * 16) for i in range(20)] + [f(20, "b" * 16), f(21, "b" * 16, "warning")]
+    findings.append({**f(22, ""), "check": "completeness", "severity": "info"})  # no group: its own
+    summary = findings_summary(findings)
+    assert summary["total"] == {"error": 21, "warning": 1, "info": 1}
+    assert summary["groups"]["total"] == {"error": 2, "warning": 0, "info": 1}
+    assert summary["groups"]["by_check"] == {"completeness": {"error": 0, "warning": 0, "info": 1},
+                                             "pii": {"error": 2, "warning": 0, "info": 0}}
+    assert {i["group"] for i in summary["items"]} == {"a" * 16, "b" * 16}
