@@ -166,6 +166,9 @@ def _docx_heading_levels(segments: list[Segment]) -> dict[int, int]:
 class _State:
     skip_level: int | None = None  # inside an admin section of this level
     objectives_level: int | None = None  # inside an objectives list under this level
+    # right under a contents heading (Topics, 教学内容) of this level, before any
+    # numbered topic: its bullets are the topics
+    contents_level: int | None = None
     pending: bool = False  # a bare "第1周": its title is on the next line
 
 
@@ -265,6 +268,9 @@ def _line_topic(seg: Segment, offset: int, line: str, docx_level: int | None,
             state.skip_level = None
         if state.objectives_level is not None and section_level <= state.objectives_level:
             state.objectives_level = None
+        if state.contents_level is not None and number_level is None and \
+                section_level <= state.contents_level:
+            state.contents_level = None  # a heading (not a numbered item) ends the list
     if state.skip_level is not None:
         return None
     if section_level is not None and _starts_with_any(label, rules.admin):
@@ -275,20 +281,34 @@ def _line_topic(seg: Segment, offset: int, line: str, docx_level: int | None,
         state.objectives_level = section_level if section_level is not None else (
             state.objectives_level or 1)
         return None
+    if section_level is not None and title and _is_container(title, rules):
+        state.contents_level = section_level
+        state.objectives_level = None
+        return None
     if level is not None:
         if not title:
             state.pending = True
             return None
-        if _contains_any(title, rules.skip) or _is_container(title, rules):
+        if _contains_any(title, rules.skip):
             return None
         if not_a_topic(title, rules):
             return None
-        return _topic(title, seg, offset, line, rules)
-    if state.objectives_level is not None and _BULLET.match(line):
+        topic = _topic(title, seg, offset, line, rules)
+        if topic is not None and state.objectives_level is not None \
+                and level > state.objectives_level:
+            topic.objective = True  # "1. Designing schemas …" under Learning Outcomes
+        elif topic is not None:
+            state.contents_level = None  # bullets from here on describe this topic
+        return topic
+    if not _BULLET.match(line):
+        return None
+    if state.objectives_level is not None:
         topic = _topic(title, seg, offset, line, rules)
         if topic is not None:
             topic.objective = True
         return topic
+    if state.contents_level is not None and title and not not_a_topic(title, rules):
+        return _topic(title, seg, offset, line, rules)  # "• B+ tree indexes" under Topics
     return None
 
 
