@@ -45,7 +45,7 @@ from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    ac_matches, fail, message, regex, strings, whole_number,
+    ac_matches, fail, flag, message, regex, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -126,6 +126,16 @@ class PiiRules:
     #: Words that name a teacher on the page (主讲教师, Instructor …): an institutional
     #: address in such a segment is a staff address in every file of the package.
     email_staff_labels: re.Pattern[str] | None = None
+    #: An institutional address in a syllabus-role file is the course staff's (the
+    #: syllabus is the course's own document) — unless it looks like a student's.
+    email_syllabus_staff: bool = False
+    #: A student's address: a local part of this many digits or more (a student
+    #: number), or one of these labels in the domain (stu.pku.edu.cn).
+    email_student_digits: int = 6
+    email_student_domain_labels: frozenset[str] = frozenset()
+    #: An organisation's role address (contact@, support@ …): not a person's.
+    email_role_local_parts: frozenset[str] = frozenset()
+    email_role_severity: str | None = None
     #: Digit view: each variant digit character (一, 幺, 〇, ❶ …) → one ASCII digit.
     digit_table: dict[int, str] = field(default_factory=dict)
     #: Words that make a disguised number (numerals, spaced, dotted) a contact.
@@ -287,6 +297,16 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
             mail.get("institutional_domains"), source, "email.institutional_domains")},
         email_staff_labels=_words_re(strings(mail.get("staff_labels"), source,
                                              "email.staff_labels")),
+        email_syllabus_staff=flag(mail.get("syllabus_staff", False), source,
+                                  "email.syllabus_staff"),
+        email_student_digits=whole_number(mail.get("student_local_digits", 6), source,
+                                          "email.student_local_digits"),
+        email_student_domain_labels=frozenset(d.lower() for d in strings(
+            mail.get("student_domain_labels"), source, "email.student_domain_labels")),
+        email_role_local_parts=frozenset(d.lower() for d in strings(
+            mail.get("role_local_parts"), source, "email.role_local_parts")),
+        email_role_severity=_staff_severity(mail.get("role_severity"), source,
+                                            "email.role_severity"),
         role_severity={str(k): dict(v) for k, v in role_severity.items()},
         contact_filler=regex(contact.get("filler", r"[\s:：]{0,3}"), source,
                               "contact_ids.filler"),
@@ -639,12 +659,22 @@ def _landlines(view: str, text: str, rules: PiiRules, masks: _Taken) -> Iterable
                       disguised=disguised)
 
 
-def _staff_severity(value: Any, source: str) -> str | None:
+def _staff_severity(value: Any, source: str, where: str = "email.staff_severity") -> str | None:
     if value is None:
         return None
     if value not in ("error", "warning", "info"):
-        raise fail(source, f"email.staff_severity: {value!r} is not error, warning or info")
+        raise fail(source, f"{where}: {value!r} is not error, warning or info")
     return str(value)
+
+
+def _student_address(address: str, rules: PiiRules) -> bool:
+    """A student's address: a student number as local part, or a student mail domain."""
+    local, _, domain = address.rpartition("@")
+    if rules.email_student_digits and re.fullmatch(rf"[0-9]{{{rules.email_student_digits},}}", local):
+        return True
+    return any(label in rules.email_student_domain_labels for label in domain.split("."))
+
+
 
 
 def canonical_email(address: str) -> str:
@@ -687,16 +717,19 @@ class Staff:
         """These staff plus every institutional address found in a segment that calls
         its owner a teacher (``主讲教师：… zhang@pku.edu.cn``) — the syllabus names the
         lecturer once, the handouts repeat the address without the title."""
-        if rules.email_staff_labels is None or rules.email_staff_severity is None:
+        if rules.email_staff_severity is None or (
+                rules.email_staff_labels is None and not rules.email_syllabus_staff):
             return self
         found = set(self.emails)
         for record in files:
+            syllabus = rules.email_syllabus_staff and getattr(record, "role", "") == "syllabus"
             for segment in gated_segments(record.segments, rules):
-                if rules.email_staff_labels.search(segment.norm) is None:
+                if not syllabus and (rules.email_staff_labels is None
+                                     or rules.email_staff_labels.search(segment.norm) is None):
                     continue
                 for hit in _emails(segment.norm, rules):
                     canon = canonical_email(segment.text[hit.start:hit.end])
-                    if _institutional(canon, rules):
+                    if _institutional(canon, rules) and not _student_address(canon, rules):
                         found.add(canon)
         return Staff(self.names, frozenset(found))
 
@@ -726,7 +759,12 @@ def _emails(text: str, rules: PiiRules) -> Iterable[Hit]:
                     domain == d or domain.endswith("." + d) for d in rules.email_ignore_domains):
                 continue
             seen.add(*m.span())
-            yield Hit("email", m.start(), m.end(), m.group())
+            if rules.email_role_severity and local in rules.email_role_local_parts:
+                # an organisation's role address (contact@…): nobody's personal data
+                yield Hit("email", m.start(), m.end(), m.group(),
+                          severity=rules.email_role_severity, message="email-role")
+            else:
+                yield Hit("email", m.start(), m.end(), m.group())
 
 
 def _contacts(view: str, text: str, rules: PiiRules) -> Iterable[Hit]:

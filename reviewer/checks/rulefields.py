@@ -77,3 +77,10 @@ def severity(value: Any, source: str, where: str, default: str) -> str:
     if value not in ("error", "warning", "info"):
         raise fail(source, f"{where}: {value!r} is not error, warning or info")
     return value
+
+
+def flag(value: Any, source: str, where: str) -> bool:
+    """``true`` or ``false`` (YAML booleans only: ``"no"`` in quotes is a mistake)."""
+    if not isinstance(value, bool):
+        raise fail(source, f"{where}: true or false is required")
+    return value
