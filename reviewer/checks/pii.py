@@ -724,12 +724,16 @@ class Staff:
         for record in files:
             syllabus = rules.email_syllabus_staff and getattr(record, "role", "") == "syllabus"
             for segment in gated_segments(record.segments, rules):
-                if not syllabus and (rules.email_staff_labels is None
-                                     or rules.email_staff_labels.search(segment.norm) is None):
+                labelled = rules.email_staff_labels is not None and \
+                    rules.email_staff_labels.search(segment.norm) is not None
+                if not (labelled or syllabus):
                     continue
                 for hit in _emails(segment.norm, rules):
                     canon = canonical_email(segment.text[hit.start:hit.end])
-                    if _institutional(canon, rules) and not _student_address(canon, rules):
+                    # named as staff (助教：…@stu.pku.edu.cn), or in the syllabus and
+                    # not a student's
+                    if _institutional(canon, rules) and (
+                            labelled or not _student_address(canon, rules)):
                         found.add(canon)
         return Staff(self.names, frozenset(found))
 
