@@ -82,6 +82,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("findings", "clear_filters", "r", show=False),
     ActionSpec("findings", "sort", "o", show=False),
     ActionSpec("findings", "reverse", "i", show=False),
+    ActionSpec("findings", "toggle_groups", "e", show=False),
     # reader
     ActionSpec("reader", "next_chunk", "right_square_bracket", key_display="]"),
     ActionSpec("reader", "prev_chunk", "left_square_bracket", key_display="["),

@@ -4,12 +4,19 @@ Plain Python, no widgets: the findings table shows ``FindingsModel.view`` (a
 list of indices into ``rows``); changing a filter or the sort order only
 recomputes that list, so 10,000 findings filter in milliseconds and the
 table never rebuilds rows.
+
+Grouped (the default), the view holds one row per group — findings of one
+rule and text, :mod:`reviewer.checks.groups` — the first member (in the sort
+order) that the filters accept; :meth:`FindingsModel.members` gives them all.
+A group is shown when any member passes the filters: "undecided" shows a
+disposed group with a new, open occurrence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reviewer.checks.groups import group_id
 from reviewer.checks.model import SEVERITY_ORDER, Finding
 
 #: Disposition values as the review service names them; ``None`` = not yet decided.
@@ -31,9 +38,13 @@ class FindingRow:
     new: bool = False  # appeared since the version the review was carried over from
     #: Lower-cased text the search box matches against (built once).
     haystack: str = ""
+    #: The id of the finding's group (same check, rule and normalised text).
+    group: str = ""
 
     def __post_init__(self) -> None:
         f = self.finding
+        if not self.group:
+            self.group = group_id(f)
         if not self.haystack:
             self.haystack = " ".join([
                 f.match, f.context, f.file or "", f.rule, f.category, f.check,
@@ -101,8 +112,11 @@ class FindingsModel:
     sort_key: str = "severity"
     reverse: bool = False
     view: list[int] = field(default_factory=list)
+    #: One row per group (True) or one row per finding.
+    grouped: bool = True
     _order: list[int] = field(default_factory=list)
     _by_id: dict[str, int] = field(default_factory=dict)
+    _members: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def from_findings(cls, findings: list[Finding],
@@ -149,15 +163,43 @@ class FindingsModel:
     def resort(self) -> None:
         key, rows = _sort_key(self.sort_key), self.rows
         self._order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=self.reverse)
+        members: dict[str, list[int]] = {}
+        for i in self._order:
+            members.setdefault(rows[i].group, []).append(i)
+        self._members = members
         self.refilter()
 
     def refilter(self) -> None:
         accepts = self.filters.accepts
         rows = self.rows
         if not self.filters.active:
-            self.view = list(self._order)
+            view = list(self._order)
         else:
-            self.view = [i for i in self._order if accepts(rows[i])]
+            view = [i for i in self._order if accepts(rows[i])]
+        if self.grouped:
+            seen: set[str] = set()
+            grouped = []
+            for i in view:
+                g = rows[i].group
+                if g not in seen:
+                    seen.add(g)
+                    grouped.append(i)
+            view = grouped
+        self.view = view
+
+    # -- groups
+    def members(self, row: FindingRow) -> list[FindingRow]:
+        """Every row of ``row``'s group in the sort order (just ``row`` when not grouped)."""
+        if not self.grouped:
+            return [row]
+        return [self.rows[i] for i in self._members.get(row.group, ())] or [row]
+
+    def group_size(self, row: FindingRow) -> int:
+        return len(self._members.get(row.group, ())) if self.grouped else 1
+
+    def set_grouped(self, grouped: bool) -> None:
+        self.grouped = grouped
+        self.refilter()
 
     def set_text(self, text: str) -> None:
         self.filters.text = text.strip()
@@ -178,9 +220,10 @@ class FindingsModel:
         self.resort()
 
     def counts(self) -> dict[str, int]:
-        """Totals for the status line: all, shown, undecided."""
+        """Totals for the status line: all findings, rows shown, undecided findings, groups."""
         return {"total": len(self.rows), "shown": len(self.view),
-                "undecided": sum(1 for r in self.rows if r.disposition is None)}
+                "undecided": sum(1 for r in self.rows if r.disposition is None),
+                "groups": len(self._members)}
 
     def index_of(self, finding_id: str) -> int | None:
         if len(self._by_id) != len(self.rows):

@@ -113,20 +113,29 @@ class PackageSession:
             self._checklists = load_checklists()
         return self._checklists
 
-    def dispose(self, row: FindingRow, disposition: str, reason: str | None = None) -> None:
+    def dispose(self, row: FindingRow, disposition: str, reason: str | None = None, *,
+                members: list[FindingRow] | None = None) -> None:
         """Record the disposition of ``row`` now (raises ``ReviewError`` when refused).
 
-        The row is updated in place; the full status (blockers) is re-read
-        lazily, when a view needs it, so a disposition costs one service call.
+        With ``members`` (``row``'s group, when it has several) every finding of
+        the group is disposed of, in one service call.  The rows are updated in
+        place; the full status (blockers) is re-read lazily, when a view needs
+        it, so a disposition costs one service call.
         """
         from reviewer.service import review
 
-        review.dispose_finding(self.db, self.path, row.finding.id, disposition, reason,
-                               checklists=self.checklists())
-        row.disposition = disposition
-        row.reason = reason or ""
-        row.recheck = False
-        row.new = False
+        if members is not None and len(members) > 1:
+            review.dispose_group(self.db, self.path, row.finding.id, disposition, reason,
+                                 checklists=self.checklists())
+        else:
+            members = [row]
+            review.dispose_finding(self.db, self.path, row.finding.id, disposition, reason,
+                                   checklists=self.checklists())
+        for m in members:
+            m.disposition = disposition
+            m.reason = reason or ""
+            m.recheck = False
+            m.new = False
         self._status = None
 
     def answer(self, item_id: str, answer: str, comment: str | None = None) -> None:

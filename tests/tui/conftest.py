@@ -86,14 +86,15 @@ def planted_findings(package) -> list[Finding]:
 
 
 def many_findings(package, n: int) -> list[Finding]:
-    """``n`` findings spread over the package's segments (distinct ids)."""
+    """``n`` findings spread over the package's segments (distinct ids, each its own
+    group: a rule apiece, so the table has ``n`` rows)."""
     segs = [s for s in package.segments() if len(s.text) >= 4]
     severities = ("error", "warning", "info")
     checks = ("lexicon", "pii", "outdated")
     out = []
     for i in range(n):
         seg = segs[i % len(segs)]
-        out.append(finding_at(seg, 0, 2, check=checks[i % 3], rule=f"rule-{i % 17}",
+        out.append(finding_at(seg, 0, 2, check=checks[i % 3], rule=f"rule-{i}",
                               category=f"cat-{i % 5}", severity=severities[(i // 3) % 3],
                               message={"zh": f"第 {i} 条", "en": f"number {i}"}, occurrence=i))
     return out

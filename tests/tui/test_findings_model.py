@@ -8,11 +8,12 @@ from reviewer.tui.findings_model import UNDECIDED, FindingsModel
 
 
 def _findings(n: int):
-    seg = Segment("notes/a.md", 1, Locator(line=3), "甲乙丙丁戊己庚辛壬癸 alpha beta")
+    """``n`` findings, each its own problem (its own matched text: groups of one)."""
     severities = ("error", "warning", "info")
     out = []
     for i in range(n):
-        out.append(finding_at(seg, i % 10, i % 10 + 1, check=("lexicon", "pii")[i % 2],
+        seg = Segment("notes/a.md", 1, Locator(line=3), f"{i:05d}甲乙丙丁戊己庚辛壬癸 alpha beta")
+        out.append(finding_at(seg, 0, 5, check=("lexicon", "pii")[i % 2],
                               rule=f"r{i % 4}", category=f"c{i % 3}",
                               severity=severities[i % 3],
                               message={"zh": f"第{i}条", "en": f"item {i}"}, occurrence=i))
@@ -93,7 +94,8 @@ def test_ten_thousand_findings_filter_in_memory():
     model.set_text("")
     model.set_filter("category", "c0")
     assert len(model.view) == sum(1 for r in model.rows if r.finding.category == "c0")
-    assert model.counts() == {"total": 10_000, "shown": len(model.view), "undecided": 10_000}
+    assert model.counts() == {"total": 10_000, "shown": len(model.view), "undecided": 10_000,
+                              "groups": 10_000}
 
 
 def test_empty_model_is_harmless():
@@ -147,3 +149,65 @@ def test_detail_pane_says_the_disposition_and_reason_on_its_first_line():
     first = detail_text(row, "zh").plain.split("\n")[0]
     assert "误报" in first and "专业讨论" in first
     assert "第0条" in detail_text(row, "zh").plain
+
+
+# ---------------------------------------------------------------- groups
+
+def _emails(n: int, text: str = "zhang.wei@163.com", start: int = 0):
+    out = []
+    for i in range(start, start + n):
+        seg = Segment(f"handouts/h{i:02d}.pdf", 0, Locator(page=1 + i % 3), f"答疑：{text}")
+        out.append(finding_at(seg, 3, 3 + len(text), check="pii", rule="email", category="pii",
+                              severity="error", message={"zh": "邮箱", "en": "e-mail"}))
+    return out
+
+
+def test_twenty_occurrences_show_as_one_row_with_all_members():
+    findings = _emails(20) + _emails(2, "li.na@163.com", 20)
+    model = FindingsModel.from_findings(findings)
+    assert len(model.view) == 2
+    assert model.counts()["groups"] == 2 and model.counts()["total"] == 22
+    big = next(model.rows[i] for i in model.view if model.group_size(model.rows[i]) == 20)
+    assert {m.finding.id for m in model.members(big)} == {f.id for f in findings[:20]}
+    model.set_grouped(False)
+    assert len(model.view) == 22 and model.members(big) == [big]
+    model.set_grouped(True)
+    assert len(model.view) == 2
+
+
+def test_a_group_is_shown_when_any_member_passes_the_filter():
+    findings = _emails(5)
+    new = findings[4]
+    dispositions = {f.id: {"disposition": "accepted", "reason": "教师邮箱"} for f in findings[:4]}
+    dispositions[new.id] = {"new": True}
+    model = FindingsModel.from_findings(findings, dispositions)
+    model.set_filter("disposition", UNDECIDED)
+    assert [model.rows[i].finding.id for i in model.view] == [new.id]  # the open one stands for it
+    assert model.group_size(model.rows[model.view[0]]) == 5
+
+
+def test_group_row_cells_and_labels_say_count_files_and_state():
+    from reviewer.tui.widgets.finding_detail import detail_text
+    from reviewer.tui.widgets.findings_table import cells
+
+    findings = _emails(20)
+    model = FindingsModel.from_findings(findings)
+    row = model.rows[model.view[0]]
+    members = model.members(row)
+    zh, en = cells(row, "zh", members), cells(row, "en", members)
+    assert zh["location"] == en["location"] == "×20"
+    assert zh["file"] == "20 个文件" and en["file"] == "20 files"
+    assert zh["disposition"] == "未处理"
+    for m in members[:19]:
+        m.disposition = "accepted"
+    assert cells(row, "zh", members)["disposition"] == "部分处理"
+    assert cells(row, "en", members)["disposition"] == "partly"
+    members[19].new = True
+    assert cells(row, "zh", members)["disposition"] == "新发现"  # a new occurrence stays visible
+    members[19].disposition, members[19].new = "accepted", False
+    assert cells(row, "zh", members)["disposition"] == "可接受"
+    members[0].disposition = "confirmed"
+    assert cells(row, "en", members)["disposition"] == "mixed"
+    text = detail_text(row, "zh", members).plain
+    assert "共 20 处，20 个文件" in text and "handouts/h00.pdf" in text and "另有 15 处" in text
+    assert "20 places in 20 files" in detail_text(row, "en", members).plain

@@ -12,6 +12,7 @@ import pytest
 
 from reviewer.tui.app import create_app
 from tests.tui.helpers import wait_for, wait_screen
+from tests.tui.test_groups import handouts  # noqa: F401 - the fixture
 
 LANGS = ["zh", "en"]
 
@@ -98,3 +99,19 @@ def test_decision_dialog_zh(snap_compare, seeded):
 def test_category_filter_list(snap_compare, seeded, lang):
     assert snap_compare(create_app(seeded.db, lang), terminal_size=(80, 24),
                         run_before=_open(keys=("g",)))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_findings_grouped(snap_compare, handouts, lang):
+    """A lecturer's address on 20 handouts: one row, ×20, 20 files, its places listed."""
+    async def run_before(pilot):
+        await _open()(pilot)
+        view = pilot.app.screen.query_one("#findings")
+        model = view.model
+        target = next(p for p, i in enumerate(model.view) if model.group_size(model.rows[i]) > 1)
+        for _ in range(target):
+            await pilot.press("down")
+        await pilot.pause(0.3)
+
+    assert snap_compare(create_app(handouts.db, lang), terminal_size=(100, 32),
+                        run_before=run_before)

@@ -16,8 +16,26 @@ from reviewer.tui.widgets.findings_table import (category_label, check_label, di
                                                  location_label)
 
 
-def detail_text(row: FindingRow | None, lang: str) -> Text:
-    """The pane's content for ``row`` (a hint when nothing is selected)."""
+#: How many places of a group the pane lists.
+PLACES_SHOWN = 5
+
+
+def places_text(members: list[FindingRow], lang: str) -> str:
+    """Where a group's findings are: ``file location`` for the first few, then how many more."""
+    places = []
+    for m in members[:PLACES_SHOWN]:
+        loc = location_label(m, lang)
+        places.append(f"{m.finding.file or t('tui.findings.whole_package', lang)}"
+                      + (f" {loc}" if loc and m.finding.locator is not None else ""))
+    text = "；".join(places) if lang == "zh" else "; ".join(places)
+    if len(members) > PLACES_SHOWN:
+        text += " " + t("tui.findings.more", lang, n=len(members) - PLACES_SHOWN)
+    return text
+
+
+def detail_text(row: FindingRow | None, lang: str, members: list[FindingRow] | None = None) -> Text:
+    """The pane's content for ``row`` (a hint when nothing is selected); with ``members``
+    (its group, when it has several) the disposition is the group's and its places are listed."""
     if row is None:
         return Text(t("tui.findings.empty", lang), style="dim")
     f = row.finding
@@ -30,8 +48,10 @@ def detail_text(row: FindingRow | None, lang: str) -> Text:
     # the disposition goes on the first line: on a 24-line terminal the pane
     # shows six lines, and a long message or context would push it out of sight
     out.append("  ")
-    out.append(t("tui.findings.disposition", lang) + disposition_label(row, lang),
-               style="green" if row.disposition else "yellow")
+    grouped = members is not None and len(members) > 1
+    done = all(m.disposition for m in members) if grouped else bool(row.disposition)
+    out.append(t("tui.findings.disposition", lang) + disposition_label(row, lang, members),
+               style="green" if done else "yellow")
     if row.reason:
         out.append(" — " + row.reason)
     if row.recheck:
@@ -39,6 +59,10 @@ def detail_text(row: FindingRow | None, lang: str) -> Text:
     out.append("\n" + f.msg(lang) + "\n")
     where = f"{f.file or t('tui.findings.whole_package', lang)} · {location_label(row, lang)}"
     out.append(t("tui.findings.where", lang) + where + "\n", style="cyan")
+    if grouped:
+        files = len({m.finding.file for m in members})
+        out.append(t("tui.findings.occurrences", lang, n=len(members), files=files), style="bold")
+        out.append(places_text(members, lang) + "\n", style="cyan")
     if f.context:
         start = max(0, min(f.context_start, len(f.context)))
         end = min(len(f.context), start + len(f.match))
@@ -63,7 +87,9 @@ class FindingDetail(Static):
         super().__init__("", **kwargs)
         self.lang = lang
         self.row: FindingRow | None = None
+        self.members: list[FindingRow] | None = None
 
-    def show(self, row: FindingRow | None) -> None:
+    def show(self, row: FindingRow | None, members: list[FindingRow] | None = None) -> None:
         self.row = row
-        self.update(detail_text(row, self.lang))
+        self.members = members
+        self.update(detail_text(row, self.lang, members))

@@ -37,7 +37,7 @@ def _label_widths(lang: str) -> tuple[int, int]:
     """
     severity = max(cell_len(t(f"severity.{s}", lang)) for s in ("error", "warning", "info"))
     disposition = 1 + max(cell_len(t(f"tui.disposition.{d}", lang))
-                          for d in ("none", "new", *DISPOSITIONS))
+                          for d in ("none", "new", "partial", "mixed", *DISPOSITIONS))
     return severity, disposition
 
 
@@ -75,11 +75,34 @@ def category_label(category: str, lang: str) -> str:
     return category if label == key else label
 
 
-def disposition_label(row: FindingRow, lang: str) -> str:
+def disposition_label(row: FindingRow, lang: str, members: list[FindingRow] | None = None) -> str:
+    """The disposition of ``row`` — or of its group, ``members``, when it has several.
+
+    A group reads as its members' disposition when they agree; while any member
+    is open it reads "new" (an occurrence not seen before is among them), "not
+    decided" (none decided) or "partly"; disposed in different ways, "mixed".
+    """
+    if members is not None and len(members) > 1:
+        open_ = [m for m in members if m.disposition is None]
+        if open_:
+            if any(m.new for m in open_):
+                return t("tui.disposition.new", lang)
+            return t("tui.disposition.none" if len(open_) == len(members)
+                     else "tui.disposition.partial", lang)
+        values = {m.disposition for m in members}
+        if len(values) > 1:
+            return t("tui.disposition.mixed", lang)
+        label = t(f"tui.disposition.{values.pop()}", lang)
+        return f"↻{label}" if any(m.recheck for m in members) else label
     if row.disposition is None:
         return t("tui.disposition.new" if row.new else "tui.disposition.none", lang)
     label = t(f"tui.disposition.{row.disposition}", lang)
     return f"↻{label}" if row.recheck else label
+
+
+def group_done(members: list[FindingRow]) -> bool:
+    """Every finding of the group has a disposition."""
+    return all(m.disposition is not None for m in members)
 
 
 def location_label(row: FindingRow, lang: str) -> str:
@@ -90,16 +113,24 @@ def location_label(row: FindingRow, lang: str) -> str:
     return row.finding.location_label(lang)
 
 
-def cells(row: FindingRow, lang: str) -> dict[str, str]:
-    """The text of each column for ``row``."""
+def cells(row: FindingRow, lang: str, members: list[FindingRow] | None = None) -> dict[str, str]:
+    """The text of each column for ``row`` (a group's row when ``members`` has several):
+    a group spread over files names how many, and its location column its count (×20)."""
     f = row.finding
+    file = f.file or "—"
+    location = location_label(row, lang)
+    if members is not None and len(members) > 1:
+        files = {m.finding.file for m in members}
+        if len(files) > 1:
+            file = t("tui.findings.files", lang, n=len(files))
+        location = t("tui.findings.count", lang, n=len(members))
     return {
         "severity": t(f"severity.{f.severity}", lang),
         "check": check_label(f.check, lang),
-        "file": f.file or "—",
-        "location": location_label(row, lang),
+        "file": file,
+        "location": location,
         "match": f.match or f.msg(lang),
-        "disposition": disposition_label(row, lang),
+        "disposition": disposition_label(row, lang, members),
     }
 
 
@@ -233,10 +264,11 @@ class FindingsTable(ScrollView, can_focus=True):
         if index >= len(view):
             return Strip([Segment(" " * width, base)], width)
         row = self.model.rows[view[index]]
-        texts = cells(row, self.lang)
+        members = self.model.members(row)
+        texts = cells(row, self.lang, members)
         widths = column_widths(width, self.lang)
         line_style = base
-        if row.disposition is not None:
+        if group_done(members):
             line_style = base + self.get_component_rich_style("findings-table--done")
         if index == self.cursor:
             line_style = base + self.get_component_rich_style("findings-table--cursor")

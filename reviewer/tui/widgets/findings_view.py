@@ -3,8 +3,10 @@
 Keys (from the action registry): ``c`` confirm, ``x`` false alarm (asks the
 reason), ``a`` accept (asks the justification), ``j``/Enter jump to the text,
 ``/`` search, ``v``/``k``/``g``/``d`` pick the severity/check/category/
-disposition filters, ``r`` clear them, ``o``/``i`` sort order.  The search box
-is debounced: the view is recomputed 0.2 s after the last keystroke.
+disposition filters, ``r`` clear them, ``o``/``i`` sort order, ``e`` one row per
+group (the default: findings of one rule and text, ×count) or per occurrence.
+On a group's row ``c``/``x``/``a`` dispose of every finding of the group at once.
+The search box is debounced: the view is recomputed 0.2 s after the last keystroke.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ class FindingsView(Vertical):
         self.table.refresh()
         detail = self.query_one(FindingDetail)
         detail.lang = lang
-        detail.show(self.table.current)
+        self.show_detail(self.table.current)
         self.query_one("#fv-search", SearchInput).placeholder = t("tui.findings.search", lang)
         self.update_bar()
 
@@ -113,11 +115,13 @@ class FindingsView(Vertical):
         label = self.value_label
 
         counts = self.model.counts()
-        text = t("tui.findings.bar", self.lang,
+        text = t("tui.findings.bar_groups" if self.model.grouped else "tui.findings.bar",
+                 self.lang,
                  severity=label("severity", f.severity), check=label("check", f.check),
                  category=label("category", f.category),
                  disposition=label("disposition", f.disposition),
-                 shown=counts["shown"], total=counts["total"], undecided=counts["undecided"])
+                 shown=counts["shown"], total=counts["total"], undecided=counts["undecided"],
+                 groups=counts["groups"])
         self.query_one("#fv-filters", Label).update(text)
         width = self.table.scrollable_content_region.width or max(20, self.size.width - 1)
         self.query_one("#fv-header", Static).update(
@@ -125,7 +129,10 @@ class FindingsView(Vertical):
 
     # -- table events
     def on_findings_table_highlighted(self, event: FindingsTable.Highlighted) -> None:
-        self.query_one(FindingDetail).show(event.row)
+        self.show_detail(event.row)
+
+    def show_detail(self, row: FindingRow | None) -> None:
+        self.query_one(FindingDetail).show(row, self.model.members(row) if row else None)
 
     def on_findings_table_selected(self, event: FindingsTable.Selected) -> None:
         self.post_message(self.Jump(event.row))
@@ -214,6 +221,13 @@ class FindingsView(Vertical):
         self.table.reload(keep)
         self.update_bar()
 
+    def action_toggle_groups(self) -> None:
+        """One row per group, or one per finding (to dispose of one occurrence alone)."""
+        keep = self.table.current
+        self.model.set_grouped(not self.model.grouped)
+        self.table.reload(keep)
+        self.update_bar()
+
     def action_jump(self) -> None:
         row = self.table.current
         if row is not None:
@@ -241,8 +255,12 @@ class FindingsView(Vertical):
             if text:
                 self.record(row, disposition, text)
 
+        what = row.finding.match or row.finding.rule
+        size = self.model.group_size(row)
+        if size > 1:
+            what += " " + t("tui.findings.count", self.lang, n=size)
         self.app.push_screen(
-            TextPrompt(t(title, self.lang, match=row.finding.match or row.finding.rule),
+            TextPrompt(t(title, self.lang, match=what),
                        t(prompt, self.lang), initial=initial, lang=self.lang), answered)
 
     def record(self, row: FindingRow, disposition: str, reason: str | None) -> None:
@@ -250,7 +268,7 @@ class FindingsView(Vertical):
         from reviewer.review.errors import ReviewError
 
         try:
-            self.session.dispose(row, disposition, reason)
+            self.session.dispose(row, disposition, reason, members=self.model.members(row))
         except ReviewError as exc:
             self.notify(exc.msg(self.lang), severity="error", markup=False)
             return
@@ -262,6 +280,6 @@ class FindingsView(Vertical):
         else:
             self.table.action_cursor(1)
             self.table.refresh()
-        self.query_one(FindingDetail).show(self.table.current)
+        self.show_detail(self.table.current)
         self.update_bar()
         self.post_message(self.Changed())
