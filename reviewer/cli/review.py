@@ -214,7 +214,7 @@ def _print_status(status, lang: str, show_all: bool) -> None:
                     _t("disposition", lang)):
             table.add_column(col, overflow="fold")
         for g in listed[:limit]:
-            table.add_row(g.id, f"×{g.count}", _label(SEVERITY, g.severity, lang),
+            table.add_row(g.id, f"×{g.count}" if g.count > 1 else "", _label(SEVERITY, g.severity, lang),
                           Text(f"{g.first.check}/{g.first.category}"), Text(g.first.match or "—"),
                           Text(_group_files(g, lang)), _group_disposition(g, lang))
         con.print(table)
