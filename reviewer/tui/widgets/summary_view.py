@@ -46,7 +46,7 @@ def summary_text(session, lang: str) -> Text:
     out.append_text(progress_text(session, lang))
     counts = session.model.counts()
     out.append("\n" + t("tui.summary.findings", lang, total=counts["total"],
-                        undecided=counts["undecided"]) + "\n\n")
+                        groups=counts["groups"], undecided=counts["undecided"]) + "\n\n")
     blockers = session.blockers()
     if blockers:
         out.append(t("tui.summary.blockers", lang, count=len(blockers)) + "\n", style="bold red")
