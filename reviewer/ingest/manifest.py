@@ -15,6 +15,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -169,21 +170,75 @@ def parse_manifest(data: bytes, file: str = "course.yaml") -> tuple[dict[str, An
     return manifest, validate_manifest(manifest, file, root)
 
 
+#: ``(get, put)`` of a cache of schema errors by key (installed by the service; ingest
+#: itself does no I/O beyond the package): see :func:`install_validation_cache`.
+_validation_cache: tuple[Callable[[str], Any], Callable[[str, Any], None]] | None = None
+
+
+def install_validation_cache(get: Callable[[str], Any] | None,
+                             put: Callable[[str, Any], None] | None = None) -> None:
+    """Keep the schema errors of each manifest seen (``get(key)`` returns what ``put(key,
+    value)`` stored, or None): an unchanged manifest then needs no jsonschema, whose
+    import is most of an unchanged re-scan's ingest.  ``None`` removes the cache."""
+    global _validation_cache
+    _validation_cache = (get, put) if get is not None and put is not None else None
+
+
+def _validation_key(manifest: dict[str, Any], schema_text: str) -> str | None:
+    """What decides the schema errors: the manifest, the schema and the jsonschema installed."""
+    import hashlib
+    import importlib.util
+    import os
+
+    try:
+        spec = importlib.util.find_spec("jsonschema")
+        if spec is None or not spec.origin:
+            return None
+        code = os.stat(spec.origin)
+        text = f"{manifest!r}\x1f{schema_text}\x1f{code.st_size}.{code.st_mtime_ns}"
+    except (OSError, ValueError, RecursionError):
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _schema_errors(manifest: dict[str, Any], schema: dict[str, Any],
+                   schema_text: str) -> list[tuple[list[Any], str]]:
+    """``(path, message)`` of each schema error, in path order (from the cache when there)."""
+    cache, key = _validation_cache, None
+    if cache is not None:
+        key = _validation_key(manifest, schema_text)
+        if key is not None:
+            try:
+                hit = cache[0](key)
+            except Exception:  # noqa: BLE001 - an unreadable cache only costs the validation
+                hit = None
+            if isinstance(hit, list):
+                return [(list(path), str(message)) for path, message in hit]
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    errors = [(list(e.absolute_path), e.message) for e in
+              sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.absolute_path)))]
+    if cache is not None and key is not None:
+        try:
+            cache[1](key, errors)
+        except Exception:  # noqa: BLE001 - an unwritable cache only costs time
+            pass
+    return errors
+
+
 def validate_manifest(manifest: dict[str, Any], file: str = "course.yaml",
                       root: Any = None) -> list[IngestIssue]:
     """Schema errors and unknown fields of an already parsed manifest."""
-    from jsonschema import Draft202012Validator, FormatChecker
-
-    schema = manifest_schema()
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    schema_text = SCHEMA_PATH.read_text(encoding="utf-8")
+    schema = json.loads(schema_text)
     issues: list[IngestIssue] = []
-    for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.absolute_path))):
-        path = list(error.absolute_path)
+    for path, message in _schema_errors(manifest, schema, schema_text):
         line = _node_line(root, path) if root is not None else None
         where = _dotted(path)
         at = f" ({file}:{line})" if line else ""
-        issues.append(_invalid(f"清单字段 {where} 不符合要求：{error.message}{at}",
-                               f"manifest field {where}: {error.message}{at}", file, line))
+        issues.append(_invalid(f"清单字段 {where} 不符合要求：{message}{at}",
+                               f"manifest field {where}: {message}{at}", file, line))
     for index, entry in enumerate(manifest.get("files") or []):
         if isinstance(entry, dict) and isinstance(entry.get("path"), str) and _UNSAFE.search(entry["path"]):
             line = _node_line(root, ["files", index, "path"]) if root is not None else None

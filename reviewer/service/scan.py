@@ -121,8 +121,10 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     again.  Raises :class:`ScanError` when ``path`` is not a package and
     :class:`ScanCancelled` when ``cancel()`` turns true (nothing is recorded).
     """
+    from reviewer.ingest import manifest
     from reviewer.ingest.package import Limits, PackageError, extractor_versions, iter_package
 
+    manifest.install_validation_cache(_manifest_errors_get, _manifest_errors_put)
     versions = extractor_versions(ocr)
     report = on_progress or (lambda p: None)
     stop = cancel or (lambda: False)
@@ -187,6 +189,28 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     return ScanOutcome(package_id, scan_id, package, findings, coverage,
                        counts["reused"], counts["extracted"], rule_errors,
                        rule_files, digest)
+
+
+def _manifest_errors_path(key: str) -> Path:
+    from reviewer.paths import cache_dir
+
+    return cache_dir() / "manifest" / f"{key}.json"
+
+
+def _manifest_errors_get(key: str) -> Any:
+    """The cached schema errors of a manifest (None: not cached or unreadable)."""
+    try:
+        return json.loads(_manifest_errors_path(key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _manifest_errors_put(key: str, errors: Any) -> None:
+    from reviewer.files import write_atomic
+
+    path = _manifest_errors_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(errors, ensure_ascii=False).encode("utf-8"))
 
 
 def _scan_options(rule_files: Sequence[str], options: dict[str, Any] | None) -> dict[str, Any]:

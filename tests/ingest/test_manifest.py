@@ -168,3 +168,28 @@ def test_shipped_sample_manifests_are_clean(samples_dir):
         manifest, issues = parse_manifest(path.read_bytes())
         assert manifest is not None, path
         assert issues == [], (path, [i.message["en"] for i in issues])
+
+
+@pytest.mark.parametrize("text", [FULL, "id: x\ntitle: t\ndate: 2025-13-45\nfiles:\n  - path: a.pdf\n    role: slide\n",
+                                  "title: t\nlanguage: fr\n"])
+def test_cached_schema_errors_give_the_same_issues(text):
+    from reviewer.ingest import manifest as mod
+
+    plain = parse_manifest(text.encode())
+    store: dict[str, object] = {}
+    gets: list[str] = []
+
+    def get(key):
+        gets.append(key)
+        return json.loads(json.dumps(store[key])) if key in store else None
+
+    mod.install_validation_cache(get, store.__setitem__)
+    try:
+        first = parse_manifest(text.encode())  # validated, then stored
+        assert len(store) == 1
+        store[gets[0]] = json.loads(json.dumps(store[gets[0]]))  # as read back from JSON
+        again = parse_manifest(text.encode())  # from the cache
+    finally:
+        mod.install_validation_cache(None)
+    assert first == plain and again == plain
+    assert len(gets) == 2 and gets[0] == gets[1]
