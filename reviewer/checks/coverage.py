@@ -234,6 +234,9 @@ def _semantic_rules(data: Any, source: str) -> SemanticRules:
         min_chars=int(_number(sec, "min_chars", 6, source, data, path)),
         max_chars=max(1, int(_number(sec, "max_chars", 300, source, data, path))),
         budget_chars=max(1, int(_number(sec, "budget_chars", 3000, source, data, path))),
+        assign_lead=_number(sec, "assign_lead", 0.0, source, data, path, 0, 10),
+        assign_floor=_number(sec, "assign_floor", 0.1, source, data, path, -1, 1),
+        assign_lexical_max=_number(sec, "assign_lexical_max", 0.5, source, data, path, 0, 1),
     )
 
 

@@ -59,6 +59,13 @@ class SemanticRules:
     min_chars: int = 6
     max_chars: int = 300
     budget_chars: int = 3000
+    #: Which topic is each passage about?  A topic whose lexical score is below
+    #: ``assign_lexical_max`` is covered when some passage is about it: that passage's
+    #: similarity to it is at least ``assign_floor`` and, standardised per topic, leads
+    #: every other topic's by ``assign_lead`` standard deviations (0 turns this off).
+    assign_lead: float = 0.0
+    assign_floor: float = 0.1
+    assign_lexical_max: float = 0.5
 
 
 _MODEL: Any = None
@@ -220,6 +227,7 @@ def assess(topics: list["Topic"], lexical: list[tuple[bool, float]], index: "Con
     floor = min(1.0, rules.cover * scale)
     if len(topics) >= rules.course_min_topics:  # a median of two or three says nothing
         floor = max(floor, float(np.median(best_per_topic)) + rules.course_margin)
+    claimed = _claims(sim, rules) if len(topics) >= max(2, rules.course_min_topics) else None
     out: list[Semantic | None] = []
     for t in range(len(topics)):
         covered_lex, score = lexical[t]
@@ -245,5 +253,33 @@ def assess(topics: list["Topic"], lexical: list[tuple[bool, float]], index: "Con
             if row[j] - rival >= rules.margin:
                 covered = True
                 break
+        if not covered and claimed is not None and rules.assign_lead > 0 \
+                and score < rules.assign_lexical_max and claimed[t] >= rules.assign_lead:
+            covered = True
         out.append(Semantic(round(float(best_per_topic[t]), 4), covered, best))
     return out
+
+
+def _claims(sim: "np.ndarray", rules: SemanticRules) -> "np.ndarray":
+    """Per topic, how clearly the passages most about it are about it.
+
+    Every passage is given to the topic it is most similar to once each topic's row is
+    standardised (a title close to everything — a hub — is not what everything is
+    about); the topic's claim is the largest lead, in standard deviations, of such a
+    passage over the runner-up topic.  A topic no passage is about claims 0.
+    """
+    import numpy as np
+
+    mean = sim.mean(axis=1, keepdims=True)
+    std = sim.std(axis=1, keepdims=True) + 1e-6
+    z = (sim - mean) / std
+    order = np.argsort(-z, axis=0)
+    cols = np.arange(sim.shape[1])
+    winner = order[0]
+    lead = z[order[0], cols] - z[order[1], cols]
+    claim = np.zeros(sim.shape[0], dtype=np.float32)
+    for j in cols:
+        t = winner[j]
+        if sim[t, j] >= rules.assign_floor and lead[j] > claim[t]:
+            claim[t] = lead[j]
+    return claim

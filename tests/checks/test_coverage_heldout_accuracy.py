@@ -3,6 +3,8 @@ three courses (zh, en, a Chinese syllabus over an English lecture) written befor
 semantic decision was changed, and never tuned on.
 
 First run: 24 topics, topics right 0.542, uncovered precision 0.476, recall 1.000.
+After the passage-assignment rule (tuned on the paraphrase set and the mini course only):
+topics right 0.625, uncovered precision 0.526, recall 1.000.
 ``python tests/checks/test_coverage_heldout_accuracy.py`` prints every disagreement.
 """
 
@@ -28,7 +30,7 @@ def test_held_out_paraphrase_set(rules):
     got = score(rules, yaml.safe_load(CASES.read_text(encoding="utf-8"))["courses"])
     assert got["extracted"] == 1.0 and got["non_topic_reported"] == 0 and got["extra"] == 0
     assert got["uncovered_recall"] == 1.0
-    assert got["topic_accuracy"] >= 0.5
+    assert got["topic_accuracy"] >= 0.6
 
 
 if __name__ == "__main__":

@@ -127,12 +127,13 @@ def courses():
 
 def test_paraphrase_set(rules, courses):
     got = score(rules, courses)
-    # First run (before issue 8's work): topics right 0.324, non-topic lines 6/26.
+    # First run (before issue 8's work): topics right 0.324, non-topic lines 6/26; with the
+    # semantic score 0.412; with passage assignment 0.676.
     # Untaught topics must all stay reported and no non-topic line may become a topic; the
     # encoder's paraphrase recall is what limits topics right (see the README).
     assert got["extracted"] == 1.0 and got["non_topic_reported"] == 0 and got["extra"] == 0
     assert got["uncovered_recall"] == 1.0
-    assert got["topic_accuracy"] >= 0.4
+    assert got["topic_accuracy"] >= 0.65
 
 
 if __name__ == "__main__":

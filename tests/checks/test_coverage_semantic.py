@@ -115,3 +115,33 @@ def test_passages_split_long_segments_and_merge_when_there_are_too_many(raw):
     merged = coverage_semantic.passages(index, _rules(raw, budget_chars=100, max_chars=50).semantic)
     assert len(merged) == 2 and all(len(t) == 50 for _, t in merged)
     assert sum(len(t) for _, t in merged) <= 100
+
+
+def test_each_passage_goes_to_the_topic_it_is_most_about():
+    import numpy as np
+
+    from reviewer.checks.coverage_semantic import SemanticRules, _claims
+
+    # topic 0 is a hub (close to everything), topic 1 is clearly what passage 2 is about,
+    # topic 2 is nobody's best
+    sim = np.array([[0.50, 0.52, 0.51, 0.50],
+                    [0.10, 0.12, 0.45, 0.11],
+                    [0.20, 0.21, 0.20, 0.19]], dtype=np.float32)
+    claim = _claims(sim, SemanticRules())
+    assert claim[1] > 1.2 and claim[1] == claim.max()
+    assert _claims(sim, SemanticRules(assign_floor=0.5))[1] == 0.0  # below the floor: no claim
+
+
+def test_assign_settings_are_validated():
+    import pytest
+    import yaml
+
+    from reviewer.checks.coverage import parse_coverage
+    from reviewer.checks.rulefile import RuleFileError
+    from tests.checks.test_coverage_paraphrase_accuracy import SHIPPED
+
+    for key, value in (("assign_lead", -1), ("assign_lead", "high"), ("assign_lexical_max", 2)):
+        data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+        data["semantic"][key] = value
+        with pytest.raises(RuleFileError, match=f"semantic.{key}"):
+            parse_coverage(data, str(SHIPPED))
