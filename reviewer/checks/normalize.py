@@ -221,18 +221,29 @@ class Normalized:
 
     @property
     def index(self) -> np.ndarray:
-        """int64 array: ``index[i]`` is the original offset of normalised character ``i``."""
+        """Integer array: ``index[i]`` is the original offset of normalised character ``i``
+        (int32 while offsets fit, half the memory of int64: 4 bytes a character of a batch)."""
         if self._index is None:
+            dtype = _index_dtype(len(self._mask) if self._mask is not None else len(self.text))
             if self._mask is None:
-                self._index = np.arange(len(self.text), dtype=np.int64)
+                self._index = np.arange(len(self.text), dtype=dtype)
             else:
-                self._index = np.flatnonzero(self._mask)
+                self._index = np.flatnonzero(self._mask).astype(dtype, copy=False)
                 self._mask = None
         return self._index
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of normalised ``text[start:end]`` (``end > start``)."""
         return int(self.index[start]), int(self.index[end - 1]) + 1
+
+
+def _index_dtype(length: int) -> type:
+    return np.int32 if length < 2**31 - 1 else np.int64
+
+
+#: Long texts are normalised this many characters at a time: every step is per character,
+#: so the result is the same, and the transient arrays (~20 bytes a character) stay small.
+CHUNK_CHARS = 1 << 20
 
 
 class Normalizer:
@@ -290,7 +301,14 @@ class Normalizer:
     def normalize(self, text: str) -> Normalized:
         """Fold and remove noise, keeping the offset of every kept character."""
         if not text:
-            return Normalized("", np.zeros(0, dtype=np.int64))
+            return Normalized("", np.zeros(0, dtype=np.int32))
+        if len(text) > CHUNK_CHARS:
+            parts = [self.normalize(text[i:i + CHUNK_CHARS]) for i in range(0, len(text), CHUNK_CHARS)]
+            joined = "".join(part.text for part in parts)
+            if not self._noise:
+                return Normalized(joined)
+            mask = np.concatenate([part._mask for part in parts])
+            return Normalized(joined, mask=mask)
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         mapped = self._table()[cps]
         if not self._noise:  # noise kept: U+FFFD stands in for a lone surrogate
@@ -300,9 +318,12 @@ class Normalizer:
         return Normalized(mapped[mask].tobytes().decode("utf-32-le"), mask=mask)
 
     def fold_long(self, text: str) -> str:
-        """:meth:`fold` for long strings (same result, vectorised)."""
+        """:meth:`fold` for long strings (same result, vectorised, :data:`CHUNK_CHARS` at a time)."""
         if not text:
             return ""
+        if len(text) > CHUNK_CHARS:
+            return "".join(self.fold_long(text[i:i + CHUNK_CHARS])
+                           for i in range(0, len(text), CHUNK_CHARS))
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         return self._table()[cps].tobytes().decode("utf-32-le", "surrogatepass")
 

@@ -133,3 +133,24 @@ def test_lone_surrogates_are_noise_or_replacement():
     kept = normalizer(NormalizeOptions(noise=False)).normalize("a\udcffb")
     assert kept.text == "a\ufffdb" and kept.index.tolist() == [0, 1, 2]
     assert N.fold_long("a\udcffＢ") == N.fold("a\udcffＢ") == "a\udcffb"
+
+
+def test_long_texts_normalised_in_chunks_give_the_same_text_and_offsets(monkeypatch):
+    import random
+
+    import numpy as np
+
+    from reviewer.checks import normalize as nz
+
+    rng = random.Random(1)
+    alphabet = "开源软件　ＡＢＣabc ,，。！\u200b\ud800\udc00⼤𝐀﹏…—-_*#0123456789"
+    text = "".join(rng.choice(alphabet) for _ in range(20_000))
+    for options in (nz.NormalizeOptions(), nz.NormalizeOptions(noise=False)):
+        n = nz.Normalizer(options)
+        monkeypatch.setattr(nz, "CHUNK_CHARS", 10**9)
+        whole, whole_fold = n.normalize(text), n.fold_long(text)
+        whole_index = whole.index
+        monkeypatch.setattr(nz, "CHUNK_CHARS", 777)
+        chunked = n.normalize(text)
+        assert chunked.text == whole.text and n.fold_long(text) == whole_fold
+        assert np.array_equal(chunked.index, whole_index) and chunked.index.dtype == np.int32
