@@ -11,7 +11,7 @@ Writes ``bench/out/large-course/`` (gitignored), deterministically:
 
 Every 25th topic (8 of 200) is never taught — its words appear nowhere in the teaching
 material — so the coverage check has something to report.
-Run ``.venv/bin/python bench/make_large_course.py [--out DIR] [--force]``.
+Run ``.venv/bin/python bench/make_large_course.py [--out DIR] [--force] [--scale N]``.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def lecture_srt(k: int) -> str:
     """Lecture ``k`` (1-based): one hour of cues, teaching mostly its own five syllabus topics."""
     rng = random.Random(1000 + k)
     per = len(topics()) // LECTURES
-    focus = _focus((k - 1) * per, per)
+    focus = _focus(((k - 1) % LECTURES) * per, per)  # lectures past 40 (--scale) teach again
     blocks, t, n = [], 1_000, 0
     while True:
         dur = rng.randint(2_100, 3_300)
@@ -229,11 +229,11 @@ def syllabus_pdf(path: Path) -> None:
     path.write_bytes(bytes(pdf.output()))
 
 
-def manifest() -> dict:
+def manifest(scale: int = 1) -> dict:
     files = [{"path": "syllabus/syllabus.pdf", "role": "syllabus", "title": "教学大纲"},
              {"path": "slides/lectures.pdf", "role": "slides", "title": "全部课件"}]
     files += [{"path": f"transcripts/lec{k:02d}.srt", "role": "transcript", "title": f"第{k}讲"}
-              for k in range(1, LECTURES + 1)]
+              for k in range(1, LECTURES * scale + 1)]
     return {
         "id": "bench-large-course", "title": {"zh": "计算机系统综合", "en": "Computer Systems (benchmark)"},
         "institution": "江东理工大学", "lecturers": ["王建国"], "responsible_teacher": "王建国",
@@ -242,8 +242,11 @@ def manifest() -> dict:
     }
 
 
-def make(out: Path, force: bool = False) -> Path:
-    """Generate the course into ``out`` (skipped when it is already complete, unless ``force``)."""
+def make(out: Path, force: bool = False, scale: int = 1) -> Path:
+    """Generate the course into ``out`` (skipped when it is already complete, unless ``force``).
+
+    ``scale`` multiplies the transcripts (40 × scale one-hour lectures; slides and
+    syllabus unchanged): the memory benchmark runs at 4×."""
     stamp = out.parent / f".{out.name}.complete"  # beside, not inside, the package
     if stamp.exists() and not force:
         return out
@@ -251,11 +254,11 @@ def make(out: Path, force: bool = False) -> Path:
         shutil.rmtree(out)
     for sub in ("slides", "transcripts", "syllabus"):
         (out / sub).mkdir(parents=True)
-    for k in range(1, LECTURES + 1):
+    for k in range(1, LECTURES * scale + 1):
         (out / "transcripts" / f"lec{k:02d}.srt").write_text(lecture_srt(k), encoding="utf-8")
     slides_pdf(out / "slides" / "lectures.pdf")
     syllabus_pdf(out / "syllabus" / "syllabus.pdf")
-    (out / "course.yaml").write_text(yaml.safe_dump(manifest(), allow_unicode=True, sort_keys=False),
+    (out / "course.yaml").write_text(yaml.safe_dump(manifest(scale), allow_unicode=True, sort_keys=False),
                                      encoding="utf-8")
     stamp.write_text("ok\n")
     return out
@@ -265,12 +268,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--force", action="store_true", help="regenerate even if present")
+    ap.add_argument("--scale", type=int, default=1,
+                    help="transcripts × N (default out: large-course-xN); slides and syllabus as at 1")
     args = ap.parse_args()
+    if args.scale > 1 and args.out == DEFAULT_OUT:
+        args.out = DEFAULT_OUT.with_name(f"large-course-x{args.scale}")
     if not CJK_FONT.exists():
         print(f"missing CJK font {CJK_FONT}", file=sys.stderr)
         return 2
     t = time.perf_counter()
-    out = make(args.out, args.force)
+    out = make(args.out, args.force, args.scale)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"{out}: {size / 2**20:.1f} MB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     return 0
