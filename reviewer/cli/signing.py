@@ -213,6 +213,10 @@ def verify(rec: str, trust_path: str, package: str | None, fmt: str, at: str | N
     sys.exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 
+#: Reasons that say the bytes are not what was signed.
+TAMPERED = frozenset({"signature.invalid", "signature.bad_base64"})
+
+
 def _verify_text(result, lang: str) -> str:
     zh = lang == "zh"
     lines = []
@@ -226,17 +230,22 @@ def _verify_text(result, lang: str) -> str:
         lines.append(f"{'推荐' if zh else 'recommendation'}: {pred['id']} "
                      f"sequence={pred['sequence']} decision={pred['decision']['value']} "
                      f"valid_until={pred['valid_until']}")
+    from reviewer.i18n import t
+
     for s in result.signatures:
         who = f"{s.key.name} · {s.key.institution} · {s.key.role}" if s.key else "?"
-        if zh:
-            state = "有效" if s.usable else ("签名正确但不可用" if s.valid else "无效")
-        else:
-            state = "ok" if s.usable else ("valid, unusable" if s.valid else "not valid")
-        lines.append(f"{'签名' if zh else 'signature'} {s.index}: {s.keyid} ({who}): {state}")
+        state = t(f"verify.signature.{s.state}", lang)
+        lines.append(f"{t('verify.signature.label', lang)} {s.index}: {s.keyid} ({who}): {state}")
     if result.ok:
-        lines.append("有效 / VALID" if zh else "VALID")
+        lines.append(t("verify.verdict.ok", lang))
     else:
-        lines.append("无效 / NOT VALID" if zh else "NOT VALID")
+        # "invalid" only for bytes that don't match (a forged or altered file); an
+        # unknown, expired or revoked key, a missing role or a send-back is "not verified"
+        forged = any(s.state == "invalid" for s in result.signatures) or any(
+            r.code in TAMPERED or r.code.startswith(("envelope.", "payload.", "statement.",
+                                                     "predicate.", "package.file_"))
+            for r in result.reasons)
+        lines.append(t("verify.verdict.invalid" if forged else "verify.verdict.not_verified", lang))
         for r in result.reasons:
             lines.append(f"  - [{r.code}] {r.message(lang)}")
     return "\n".join(lines)

@@ -57,10 +57,22 @@ class SignatureCheck:
     key: TrustedKey | None = None
     role: str | None = None  # the role this signature plays (reviewer | committee)
 
+    @property
+    def state(self) -> str:
+        """``ok`` (valid and usable), ``unusable`` (valid, but the key may not sign
+        this now), ``untrusted`` (the key is not in the trust store, so the signature
+        could not be checked — not a forgery) or ``invalid`` (does not verify under the
+        trusted key: altered bytes or a forged signature)."""
+        if self.usable:
+            return "ok"
+        if self.valid:
+            return "unusable"
+        return "untrusted" if self.key is None else "invalid"
+
     def to_dict(self) -> dict[str, Any]:
         k = self.key
         return {"index": self.index, "keyid": self.keyid, "valid": self.valid,
-                "usable": self.usable, "role": self.role,
+                "usable": self.usable, "state": self.state, "role": self.role,
                 "holder": {"name": k.name, "institution": k.institution, "role": k.role} if k else None}
 
 

@@ -236,3 +236,34 @@ def test_platform_import_json_and_report_with_trust(setup):
     assert "已使用信任库核验：有效" in html
     r = invoke(["platform", "list", "--db", tmp / "p.db"])
     assert "jdlg-cs2101-ds-2025a" in r.stdout and "数据结构" in r.stdout
+
+
+def test_verify_tells_an_unknown_key_from_a_forgery(setup):
+    """An operator reads 无效 as forgery: a key that is merely not in the trust store is
+    'not verified', and only bytes that don't match the signature are 'not valid'."""
+    tmp, kd, pkg, dbp = setup
+    rec = tmp / "rec.json"
+    assert invoke(["sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp]).exit_code == 0
+    assert invoke(["countersign", rec, "--key", kd / "li.key"]).exit_code == 0
+    only_reviewer = tmp / "only-reviewer.yaml"
+    assert invoke(["trust", "add", only_reviewer, kd / "wang.pub"]).exit_code == 0
+
+    r = invoke(["verify", rec, "--trust", only_reviewer])
+    assert r.exit_code == 1
+    assert "密钥不在信任库中，未能核验（不代表伪造）" in r.stdout
+    assert "未通过核验 / NOT VERIFIED" in r.stdout and "无效" not in r.stdout
+    r = invoke(["verify", rec, "--trust", only_reviewer, "--lang", "en", "--format", "json"])
+    states = [s["state"] for s in json.loads(r.stdout)["signatures"]]
+    assert states == ["ok", "untrusted"]
+
+    both = tmp / "both.yaml"
+    invoke(["trust", "add", both, kd / "wang.pub"])
+    invoke(["trust", "add", both, kd / "li.pub"])
+    envelope = json.loads(rec.read_text(encoding="utf-8"))
+    sig = envelope["signatures"][1]["sig"]
+    envelope["signatures"][1]["sig"] = ("A" if sig[0] != "A" else "B") + sig[1:]
+    rec.write_text(json.dumps(envelope), encoding="utf-8")
+    r = invoke(["verify", rec, "--trust", both, "--lang", "en"])
+    assert r.exit_code == 1
+    assert "not valid: does not match what was signed" in r.stdout
+    assert "NOT VALID (the bytes do not match the signature)" in r.stdout
