@@ -361,10 +361,17 @@ def platform_import(recs: tuple[str, ...], trust_path: str, db_path: str, name: 
 @platform.command("list")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def platform_list(db_path: str, fmt: str) -> None:
-    """List the accepted courses, one per line (JSON: a list, one entry per course)."""
+@LANG_OPTION
+def platform_list(db_path: str, fmt: str, lang: str | None) -> None:
+    """List the accepted courses: a table with their decision, signers and validity
+    (JSON: a list, one entry per course)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from reviewer.i18n import t
     from reviewer.service.signing import platform_courses
 
+    lang = resolve_lang(lang)
     if not os.path.exists(db_path):
         fail(f"{db_path} does not exist")
     db = open_store(db_path)
@@ -372,11 +379,24 @@ def platform_list(db_path: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(courses, ensure_ascii=False, indent=2))
         return
+    out = sys.stdout
+    console = Console(file=out, highlight=False, width=None if out.isatty() else 200,
+                      force_terminal=out.isatty())
+    table = Table(show_edge=False, pad_edge=False)
+    for key in ("institution", "course", "title", "decision", "signers", "sequence",
+                "valid_until", "state"):
+        table.add_column(t(f"platform.column.{key}", lang), overflow="fold")
     for c in courses:
         title = c["title"]
         if isinstance(title, dict):
-            title = title.get("zh") or title.get("en")
-        mark = "\tEXPIRED" if c["expired"] else ""
-        click.echo(f"{c['institution']}\t{c['course_id']}\t{title}\tsequence={c['sequence']}\t"
-                   f"valid_until={c['valid_until']}{mark}")
+            title = title.get(lang) or title.get("zh") or title.get("en")
+        signers = "；".join(f"{s.get('name')}（{t('platform.role.' + str(s.get('role')), lang)}）"
+                           for s in c["signers"])
+        state = t("platform.state.expired" if c["expired"] else "platform.state.current", lang)
+        table.add_row(c["institution"], c["course_id"], str(title),
+                      t(f"platform.decision.{c['decision']}", lang), signers, str(c["sequence"]),
+                      str(c["valid_until"])[:10], state)
+    console.print(table)
+    console.print(t("platform.total", lang, n=len(courses),
+                    expired=sum(1 for c in courses if c["expired"])))
 

@@ -267,3 +267,25 @@ def test_verify_tells_an_unknown_key_from_a_forgery(setup):
     assert r.exit_code == 1
     assert "not valid: does not match what was signed" in r.stdout
     assert "NOT VALID (the bytes do not match the signature)" in r.stdout
+
+
+def test_platform_list_is_a_table_with_decision_and_signers(setup):
+    tmp, kd, pkg, dbp = setup
+    rec = tmp / "rec.json"
+    assert invoke(["sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp]).exit_code == 0
+    assert invoke(["countersign", rec, "--key", kd / "li.key"]).exit_code == 0
+    trust = tmp / "trust.yaml"
+    invoke(["trust", "add", trust, kd / "wang.pub"])
+    invoke(["trust", "add", trust, kd / "li.pub"])
+    pdb = tmp / "platform.db"
+    assert invoke(["platform", "import", rec, "--trust", trust, "--db", pdb]).exit_code == 0
+    r = invoke(["platform", "list", "--db", pdb])
+    assert r.exit_code == 0
+    header, row = r.stdout.splitlines()[0], r.stdout.splitlines()[2]
+    for word in ("机构", "课程编号", "结论", "签名人", "有效期至", "状态"):
+        assert word in header
+    assert "jdlg-cs2101-ds-2025a" in row and "推荐" in row and "wang（审核人）" in row \
+        and "li（教学委员会）" in row and "有效" in row
+    assert "共 1 门课程，其中 0 门的推荐已过期" in r.stdout
+    r = invoke(["platform", "list", "--db", pdb, "--lang", "en"])
+    assert "signed by" in r.stdout and "wang（reviewer）" in r.stdout and "recommend" in r.stdout
