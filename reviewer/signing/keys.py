@@ -208,8 +208,12 @@ def load_signer(key_path: str | Path, passphrase: str, pub_path: str | Path | No
         private = serialization.load_pem_private_key(data, password=passphrase.encode("utf-8"))
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         msg = str(exc)
-        if "password" in msg.lower() or "decrypt" in msg.lower() or "bad decrypt" in msg.lower():
-            raise KeyFileError(f"{key_path}: wrong passphrase") from exc
+        # A wrong passphrase usually fails the decryption's padding check, but about one
+        # time in 256 the padding happens to look right and the garbage then fails to
+        # parse as a key: for an encrypted key file both mean the passphrase is wrong.
+        encrypted = b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data
+        if encrypted or "password" in msg.lower() or "decrypt" in msg.lower():
+            raise KeyFileError(f"{key_path}: wrong passphrase (or a damaged key file)") from exc
         raise KeyFileError(f"{key_path}: not a usable private key ({msg})") from exc
     if not isinstance(private, Ed25519PrivateKey):
         raise KeyFileError(f"{key_path}: not an Ed25519 key")

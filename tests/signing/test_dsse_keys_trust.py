@@ -78,6 +78,26 @@ def test_wrong_passphrase_is_a_clear_error(keys):
         load_signer(keys["reviewer"].key_path, "not it")
 
 
+def test_wrong_passphrase_whose_garbage_passes_the_padding_check(keys, monkeypatch):
+    """About one wrong passphrase in 256 decrypts to garbage with valid padding, which
+    then fails as ASN.1 (a CI run met it): still 'wrong passphrase', not a parse error."""
+    from reviewer.signing import keys as keys_module
+
+    def garbage(data, password):
+        raise ValueError("Could not deserialize key data. Details: ASN.1 parsing error: short data")
+
+    monkeypatch.setattr(keys_module.serialization, "load_pem_private_key", garbage)
+    with pytest.raises(KeyFileError, match="wrong passphrase"):
+        load_signer(keys["reviewer"].key_path, "not it")
+
+
+def test_an_unencrypted_file_that_is_not_a_key_says_so(tmp_path):
+    bad = tmp_path / "x.key"
+    bad.write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", encoding="ascii")
+    with pytest.raises(KeyFileError, match="not a usable private key"):
+        load_signer(bad, "pw", pub_path=tmp_path / "x.pub")
+
+
 def test_key_files_are_never_overwritten(tmp_path):
     new_key_pair(tmp_path, name="a", institution=UNI, role="reviewer", passphrase=PASS)
     before = (tmp_path / "a.key").read_bytes()
