@@ -37,6 +37,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Generator, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -304,6 +305,32 @@ def scan_task(index: int, path: str, opts: BatchOptions) -> _TaskResult:
 
 # ---------------------------------------------------------------- engines
 
+#: Thread pools of numerical libraries, one per core by default in every process.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+@contextmanager
+def _one_thread_each() -> Generator[None, None, None]:
+    """Worker processes spawned inside this block get one numerical thread each.
+
+    Every worker is already one per core; numpy's and onnxruntime's own thread
+    pools on top of that oversubscribe the cores: measured on 2 cores, 32 small
+    packages took 7.7 s on two workers against 5.5 s on one, and 3.5 s with one
+    thread each.  A variable the user set is left as it is.
+    """
+    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    for name, value in saved.items():
+        if value is None:
+            os.environ[name] = "1"
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+
+
 def _run_processes(tasks: list[tuple[int, str]], opts: BatchOptions, jobs: int,
                    mp_context: str | None, stop: Callable[[], bool]
                    ) -> Generator[tuple, None, None]:
@@ -337,8 +364,9 @@ def _run_processes(tasks: list[tuple[int, str]], opts: BatchOptions, jobs: int,
         pool = ProcessPoolExecutor(max_workers=min(width, len(todo)), mp_context=ctx,
                                    initializer=_init_worker, initargs=(queue, opts))
         try:
-            pending = {pool.submit(scan_task, index, path, opts): (index, path)
-                       for index, path in todo}
+            with _one_thread_each():  # the workers are spawned by these submits
+                pending = {pool.submit(scan_task, index, path, opts): (index, path)
+                           for index, path in todo}
             finished: set[int] = set()
             while pending:
                 if stop():

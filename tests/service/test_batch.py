@@ -171,3 +171,18 @@ def test_a_json_lines_record_holds_the_report_when_asked(tmp_path, eight):
 def test_an_empty_batch_is_an_empty_outcome(tmp_path):
     outcome = scan_batch(open_db(tmp_path / "s.db"), [])
     assert outcome.results == [] and outcome.exit_code == 0
+
+
+def test_workers_get_one_numerical_thread_each_and_the_parent_keeps_its_own(monkeypatch):
+    import os
+
+    from reviewer.service.batch import THREAD_VARIABLES, _one_thread_each
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice stands
+    for name in THREAD_VARIABLES[1:]:
+        monkeypatch.delenv(name, raising=False)
+    with _one_thread_each():
+        assert os.environ["OMP_NUM_THREADS"] == "3"
+        assert all(os.environ[name] == "1" for name in THREAD_VARIABLES[1:])
+    assert os.environ["OMP_NUM_THREADS"] == "3"
+    assert not any(name in os.environ for name in THREAD_VARIABLES[1:])
