@@ -43,3 +43,16 @@ def test_the_readme_names_every_top_level_command():
 def test_unknown_command_is_a_usage_error():
     result = CliRunner().invoke(cli, ["frobnicate"], obj={})
     assert result.exit_code == 2
+
+
+def test_unknown_command_names_the_nearest_in_the_users_language(monkeypatch):
+    monkeypatch.delenv("REVIEWER_LANG", raising=False)
+    result = CliRunner().invoke(cli, ["scna", "x"], obj={})
+    assert result.exit_code == 2
+    assert "没有“scna”这个命令。您是不是要用：scan" in result.output
+    result = CliRunner().invoke(cli, ["--lang", "en", "reviw"], obj={})
+    assert result.exit_code == 2 and "Did you mean: review?" in result.output
+    monkeypatch.setenv("REVIEWER_LANG", "en")
+    result = CliRunner().invoke(cli, ["frobnicate"], obj={})
+    assert result.exit_code == 2 and "No such command 'frobnicate'." in result.output
+    assert "Did you mean" not in result.output

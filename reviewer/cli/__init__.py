@@ -43,6 +43,23 @@ class LazyGroup(click.Group):
         module, attr = target.split(":")
         return getattr(importlib.import_module(module), attr)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """An unknown command says so in the user's language, with the nearest names."""
+        name = click.utils.make_str(args[0])
+        if name in COMMANDS or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        import difflib
+
+        from reviewer.cli.common import resolve_lang
+        from reviewer.i18n import t
+
+        lang = resolve_lang(ctx.params.get("lang"))
+        close = difflib.get_close_matches(name, list(COMMANDS), n=3, cutoff=0.5)
+        message = t("cli.unknown_command", lang, name=name)
+        if close:
+            message += t("cli.did_you_mean", lang, names=("、" if lang == "zh" else ", ").join(close))
+        ctx.fail(message + t("cli.see_help", lang))
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
         with formatter.section("Commands"):
