@@ -56,3 +56,26 @@ def test_unknown_command_names_the_nearest_in_the_users_language(monkeypatch):
     result = CliRunner().invoke(cli, ["frobnicate"], obj={})
     assert result.exit_code == 2 and "No such command 'frobnicate'." in result.output
     assert "Did you mean" not in result.output
+
+
+@pytest.mark.parametrize("lang, expect", [
+    ("zh", ["找不到文件或文件夹", "是单个文件，不是课程包", "请把 syllabus.pdf 放进一个文件夹", "不是完好的 zip 压缩包"]),
+    ("en", ["no such file or folder", "is a single file, not a course package",
+            "put syllabus.pdf in a folder", "is not a sound zip archive"]),
+])
+def test_paths_that_are_not_packages_say_why_in_the_users_language(tmp_path, monkeypatch, lang,
+                                                                    expect):
+    monkeypatch.setenv("REVIEWER_LANG", lang)
+    single = tmp_path / "syllabus.pdf"
+    single.write_bytes(b"%PDF-1.4\n")
+    broken = tmp_path / "course.zip"
+    broken.write_bytes(b"not a zip")
+    db = tmp_path / "r.db"
+    said = []
+    for target in (tmp_path / "absent", single, broken):
+        result = CliRunner().invoke(cli, ["scan", str(target), "--db", str(db)], obj={})
+        assert result.exit_code == 2
+        said.append(result.stderr if hasattr(result, "stderr") else result.output)
+    text = "\n".join(said)
+    for phrase in expect:
+        assert phrase in text, text

@@ -62,6 +62,17 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
+def said(exc: BaseException, lang: str) -> str:
+    """An error in the user's language: its catalog text (``errors.<code>``) when it
+    carries a code, else its own message."""
+    code = getattr(exc, "code", None)
+    if code:
+        from reviewer.i18n import t
+
+        return t(f"errors.{code}", lang, **(getattr(exc, "params", None) or {}))
+    return str(exc)
+
+
 def write_output(path: str | Path, text: str) -> None:
     """Write a command's output to ``path`` atomically (a temporary file renamed into
     place: never half a report), or exit 2 saying why the place is unusable."""

@@ -10,7 +10,7 @@ import click
 
 from reviewer import __version__
 from reviewer.cli.common import (EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_store, resolve_lang,
-                                 write_output)
+                                 said, write_output)
 
 
 @click.command()
@@ -74,7 +74,7 @@ def _scan_one(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tup
         outcome = run_scan(db, path, lexicons=lexicons, only_lexicons=only_lexicons or None,
                            on_progress=progress, lang=lang)
     except ScanError as exc:
-        fail(str(exc))
+        fail(said(exc, lang))
     for err in outcome.rule_errors:
         click.echo(f"reviewer: rule file skipped: {err}", err=True)
     text = _render(outcome, fmt, lang, db)
@@ -197,7 +197,7 @@ def search(path: str, query: str, limit: int, fmt: str, lang: str | None,
     try:
         hits = run_search(db, path, query, limit)
     except ScanError as exc:
-        fail(str(exc))
+        fail(said(exc, lang))
     size = len(query.strip())  # the service searches for the stripped query
 
     def context(seg, off: int) -> str:

@@ -40,7 +40,9 @@ def run_library(db_path: str | None, lang: str | None) -> None:
 def open_(path: Path, db_path: str | None, lang: str | None) -> None:
     """Open one package (a folder or .zip) in the terminal UI, scanning it first if needed."""
     if not path.exists():
-        fail(f"{path}: no such file or folder")
+        from reviewer.i18n import t
+
+        fail(t("errors.no-such-path", resolve_lang(lang), path=str(path)))
     from reviewer.tui.app import create_app
 
     create_app(_usable_db(db_path), resolve_lang(lang), open_path=path).run()

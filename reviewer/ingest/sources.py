@@ -47,7 +47,16 @@ RATIO_MIN_BYTES = 1 << 20
 
 
 class PackageError(Exception):
-    """The path cannot be read as a package at all (missing, not a folder/zip, corrupt or hostile zip)."""
+    """The path cannot be read as a package at all (missing, not a folder/zip, corrupt or hostile zip).
+
+    ``code`` and ``params``, when set, let a shell say it in the user's language
+    (catalog key ``errors.<code>``); the message is the English fallback.
+    """
+
+    def __init__(self, message: str, code: str | None = None, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(slots=True)
@@ -78,16 +87,18 @@ def open_source(path: str | os.PathLike[str], limits: "Limits") -> Source:
     """Open ``path`` as a package folder or zip; raises :class:`PackageError`."""
     p = Path(path)
     if not p.exists():
-        raise PackageError(f"no such file or folder: {path}")
+        raise PackageError(f"no such file or folder: {path}", "no-such-path", path=str(path))
     if p.is_dir():
         return _open_dir(p)
     if p.is_file():
         if zipfile.is_zipfile(p):
             return _open_zip(p, limits)
         if p.suffix.lower() == ".zip":
-            raise PackageError(f"corrupt zip archive: {path}")
-        raise PackageError(f"not a folder or .zip file: {path}")
-    raise PackageError(f"not a folder or .zip file: {path}")
+            raise PackageError(f"corrupt zip archive: {path}", "corrupt-zip", path=str(path))
+        raise PackageError(f"not a folder or .zip file: {path} (a package is a folder: put "
+                           f"{p.name} in one and scan the folder)", "single-file",
+                           path=str(path), name=p.name)
+    raise PackageError(f"not a folder or .zip file: {path}", "not-a-package", path=str(path))
 
 
 # ------------------------------------------------------------------ folders

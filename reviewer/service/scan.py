@@ -40,7 +40,14 @@ class ScanCancelled(Exception):
 
 
 class ScanError(Exception):
-    """The path can't be scanned (not a package, unreadable); the message says why."""
+    """The path can't be scanned (not a package, unreadable); the message says why.
+
+    ``code`` and ``params`` as in :class:`reviewer.ingest.sources.PackageError`."""
+
+    def __init__(self, message: str, code: str | None = None, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(slots=True)
@@ -148,7 +155,7 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
             iter_package(path, limits=limits or Limits(), cached=cached, ocr=ocr), stop,
             lambda step: report(ScanProgress("ingest", step.label, step.done, step.total)))
     except PackageError as exc:
-        raise ScanError(str(exc)) from exc
+        raise ScanError(str(exc), exc.code, **exc.params) from exc
 
     from reviewer.service.lexicons import remember_summary, remembered_summary, rules_fingerprint
 
