@@ -63,14 +63,10 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def said(exc: BaseException, lang: str) -> str:
-    """An error in the user's language: its catalog text (``errors.<code>``) when it
-    carries a code, else its own message."""
-    code = getattr(exc, "code", None)
-    if code:
-        from reviewer.i18n import t
+    """An error in the user's language (:func:`reviewer.i18n.error_text`)."""
+    from reviewer.i18n import error_text
 
-        return t(f"errors.{code}", lang, **(getattr(exc, "params", None) or {}))
-    return str(exc)
+    return error_text(exc, lang)
 
 
 def write_output(path: str | Path, text: str) -> None:

@@ -72,3 +72,13 @@ def t(key: str, lang: str | None = None, /, **values) -> str:
     if text is None:
         return key
     return text.format(**values) if values else text
+
+
+def error_text(exc: BaseException, lang: str | None = None) -> str:
+    """An error in the user's language: its catalog text (``errors.<code>``) when it
+    carries a ``code`` (and ``params``), else its own message."""
+    code = getattr(exc, "code", None)
+    if isinstance(code, str) and code:
+        return t(f"errors.{code}", lang, **(getattr(exc, "params", None) or {}))
+    return str(exc)
+

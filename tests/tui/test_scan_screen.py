@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from textual.widgets import Label
+from textual.widgets import Label, ProgressBar
 
 from reviewer.service.scan import ScanCancelled, ScanProgress
 from reviewer.service.ui_support import has_scan
@@ -90,8 +90,27 @@ async def test_a_path_that_is_not_a_package_shows_the_error_and_escape_goes_back
         await wait_for(pilot, lambda: screen.finished is not None, timeout=60)
         assert screen.finished.status == "error"
         assert "Scan failed" in str(screen.query_one("#status", Label).content)
+        assert "no such file or folder" in str(screen.query_one("#status", Label).content)
+        # no bar goes on sweeping as if work were still under way
+        assert all(bar.total is not None for bar in screen.query(ProgressBar))
+        assert screen.has_class("failed")
         await pilot.press("escape")
         await wait_screen(pilot, "LibraryScreen")
+
+
+@sync
+async def test_a_single_file_is_told_in_chinese_with_the_hint(tmp_path):
+    single = tmp_path / "大纲.pdf"
+    single.write_bytes(b"%PDF-1.4\n")
+    app = create_app(tmp_path / "state.db", "zh")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        app.open_package(str(single))
+        await wait_screen(pilot, "ScanScreen")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.finished is not None, timeout=60)
+        status = str(screen.query_one("#status", Label).content)
+        assert "是单个文件，不是课程包" in status and "请把 大纲.pdf 放进一个文件夹" in status
 
 
 @sync

@@ -173,9 +173,16 @@ class ScanScreen(Screen[ScanResult]):
             if isinstance(error, ScanCancelled):
                 self._finish(ScanResult("cancelled", self.path, t("tui.scan.cancelled", self.lang)))
                 return
-            message = t("tui.scan.failed", self.lang, error=str(error))
+            from reviewer.i18n import error_text
+
+            said = error_text(error, self.lang)
+            message = t("tui.scan.failed", self.lang, error=said)
             self.finished = ScanResult("error", self.path, message)
-            self._show_status(("tui.scan.failed", {"error": str(error)}), ("tui.scan.back", {}))
+            self._show_status(("tui.scan.failed", {"error": said}), ("tui.scan.back", {}))
+            for bar in self.query(ProgressBar):  # an indeterminate bar would go on sweeping
+                if bar.total is None:
+                    bar.update(total=1, progress=0)
+            self.add_class("failed")
 
     def _finish(self, result: ScanResult) -> None:
         if self.finished is not None:
