@@ -24,9 +24,15 @@ def evidence_text(topic: dict | None, lang: str) -> Text:
     if not evidence:
         out.append(t("tui.coverage.no_evidence", lang), style="yellow")
         return out
+    if not topic.get("covered") or any(ev.get("nearest_miss") for ev in evidence):
+        # an uncovered topic's passages are what came closest, not proof it is taught
+        out.append(t("tui.coverage.nearest_misses", lang) + "\n", style="yellow")
     for ev in evidence:
         loc = Locator.from_dict(ev.get("location") or {})
         out.append(f"{ev.get('file', '')} · {loc.label(lang)}", style="cyan")
+        if ev.get("similarity") is not None:
+            out.append(t("tui.coverage.similarity", lang, value=f"{float(ev['similarity']):.2f}"),
+                       style="dim")
         text = (ev.get("text") or "").replace("\n", " ")
         out.append(f"  {text[:120]}\n")
     return out
