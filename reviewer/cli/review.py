@@ -222,9 +222,15 @@ def _print_status(status, lang: str, show_all: bool) -> None:
             con.print(_t("more", lang, n=len(listed) - limit), style="dim")
 
     if status.blockers:
+        from reviewer.i18n import t
+        from reviewer.review.model import group_blockers
+
         con.print(Text(f"{_t('blockers', lang)} ({len(status.blockers)})", style="bold red"))
-        for b in status.blockers:
-            con.print(f"  - [{b.id}] {b.message.get(lang) or b.message['zh']}", markup=False)
+        for key, members in group_blockers(status.blockers):
+            con.print(Text(f"  {t(f'review.blocker_group.{key}', lang, n=len(members))}",
+                           style="bold"))
+            for b in members:
+                con.print(f"    - [{b.id}] {b.message.get(lang) or b.message['zh']}", markup=False)
     else:
         con.print(Text(_t("no_blockers", lang), style="green"))
 

@@ -115,6 +115,36 @@ class Blocker:
         return asdict(self)
 
 
+#: Blockers as a reviewer works through them: what to answer, what to look at again,
+#: which findings to dispose of.  (group key, blocker kinds, in this order)
+BLOCKER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("unanswered", ("item-unanswered",)),
+    ("items", ("item-failed", "item-recheck")),
+    ("findings", ("finding-undisposed", "finding-confirmed", "finding-recheck")),
+)
+
+
+def group_blockers(blockers: Iterable[Any]) -> list[tuple[str, list[Any]]]:
+    """``blockers`` (:class:`Blocker` or its dict) as ``[(group key, members)]`` in the
+    order of :data:`BLOCKER_GROUPS`; a kind no group names goes to ``other``.  Empty
+    groups are left out."""
+    def kind(b: Any) -> str:
+        return b["kind"] if isinstance(b, dict) else b.kind
+
+    out: list[tuple[str, list[Any]]] = []
+    items = list(blockers)
+    named: set[str] = set()
+    for key, kinds in BLOCKER_GROUPS:
+        named.update(kinds)
+        members = [b for b in items if kind(b) in kinds]
+        if members:
+            out.append((key, members))
+    rest = [b for b in items if kind(b) not in named]
+    if rest:
+        out.append(("other", rest))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     decision: str

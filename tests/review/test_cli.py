@@ -50,8 +50,11 @@ def test_status_text_is_chinese_by_default_and_english_on_request(run, course, m
     zh = run("status", course.path)
     assert zh.exit_code == 0
     assert "政治关" in zh.stdout and "阻止推荐的事项" in zh.stdout
+    # the blockers come in groups: items to answer first, then open findings
+    assert zh.stdout.index("未回答的检查项") < zh.stdout.index("未处置或已确认的错误级发现")
     en = run("--lang", "en", "status", course.path)
     assert "Political review" in en.stdout and "Blocking a recommendation" in en.stdout
+    assert "Items not answered (" in en.stdout and "Error findings open or confirmed (1)" in en.stdout
     assert "政治关" not in en.stdout
     assert "Political review" in run("status", course.path, lang="en").stdout
     monkeypatch.setenv("REVIEWER_LANG", "en")

@@ -166,3 +166,19 @@ def test_cli_a_group_id_without_group_says_to_add_it(run, course):
     course.version(files=files_for(findings), findings=findings)
     result = run("dispose", course.path, group_id(findings[0]), "confirmed", lang="en")
     assert result.exit_code == 2 and "--group" in result.stderr
+
+
+def test_blockers_are_grouped_in_the_order_a_reviewer_works_through_them():
+    from reviewer.review.model import Blocker, group_blockers
+
+    blockers = [Blocker("finding-undisposed", "f1", {"zh": "f1", "en": "f1"}),
+                Blocker("item-unanswered", "P1", {"zh": "P1", "en": "P1"}),
+                Blocker("item-recheck", "A2", {"zh": "A2", "en": "A2"}),
+                {"kind": "item-failed", "id": "P3", "message": {"zh": "P3"}},
+                Blocker("something-new", "x", {"zh": "x", "en": "x"}),
+                Blocker("item-unanswered", "P2", {"zh": "P2", "en": "P2"})]
+    groups = group_blockers(blockers)
+    assert [key for key, _ in groups] == ["unanswered", "items", "findings", "other"]
+    ids = [[b["id"] if isinstance(b, dict) else b.id for b in members] for _, members in groups]
+    assert ids == [["P1", "P2"], ["A2", "P3"], ["f1"], ["x"]]
+    assert group_blockers([]) == []

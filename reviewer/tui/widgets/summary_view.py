@@ -49,9 +49,13 @@ def summary_text(session, lang: str) -> Text:
                         groups=counts["groups"], undecided=counts["undecided"]) + "\n\n")
     blockers = session.blockers()
     if blockers:
+        from reviewer.review.model import group_blockers
+
         out.append(t("tui.summary.blockers", lang, count=len(blockers)) + "\n", style="bold red")
-        for b in blockers:
-            out.append(f"  • {in_lang(b.get('message'), lang) or b.get('id', '')}\n")
+        for key, members in group_blockers(blockers):
+            out.append(f"  {t(f'review.blocker_group.{key}', lang, n=len(members))}\n", style="bold")
+            for b in members:
+                out.append(f"    • {in_lang(b.get('message'), lang) or b.get('id', '')}\n")
     else:
         out.append(t("tui.summary.no_blockers", lang) + "\n", style="bold green")
     return out
