@@ -159,7 +159,25 @@ async def test_rule_files_with_errors_are_reported_after_the_scan(seeded, monkey
         await wait_screen(pilot, "LibraryScreen")
         app.open_package(str(seeded.pkg), rescan=True)
         await wait_screen(pilot, "PackageScreen")
+        await pilot.pause()  # let the package screen finish mounting before the app closes
     assert any("1 rule file(s) have errors" in m and "mine.yaml:3" in m for m in shown)
+
+
+@sync
+async def test_a_findings_view_removed_before_its_mount_is_handled_does_not_crash(seeded):
+    """A CI run closed the app while the findings view's mount was still queued: its
+    table was gone and on_mount raised NoMatches."""
+    from reviewer.tui.widgets.findings_view import FindingsView
+
+    app = create_app(seeded.db, "en")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        app.open_package(str(seeded.pkg))
+        await wait_screen(pilot, "PackageScreen")
+        await pilot.pause()
+        view = app.screen.query_one(FindingsView)
+        await view.query_one("#fv-table").remove()
+        view.on_mount()  # must not raise
 
 
 @sync

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Label, Static
@@ -72,7 +73,11 @@ class FindingsView(Vertical):
         yield FindingDetail(self.lang, id="fv-detail")
 
     def on_mount(self) -> None:
-        self.table.reload()
+        try:
+            table = self.table
+        except NoMatches:  # removed before its mount was handled (the app is closing)
+            return
+        table.reload()
         self.call_after_refresh(self.update_bar)
 
     def on_resize(self) -> None:
