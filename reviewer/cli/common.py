@@ -62,13 +62,6 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
-def said(exc: BaseException, lang: str) -> str:
-    """An error in the user's language (:func:`reviewer.i18n.error_text`)."""
-    from reviewer.i18n import error_text
-
-    return error_text(exc, lang)
-
-
 def write_output(path: str | Path, text: str) -> None:
     """Write a command's output to ``path`` atomically (a temporary file renamed into
     place: never half a report), or exit 2 saying why the place is unusable."""

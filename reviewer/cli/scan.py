@@ -10,7 +10,7 @@ import click
 
 from reviewer import __version__
 from reviewer.cli.common import (EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_store, resolve_lang,
-                                 said, write_output)
+                                 write_output)
 
 
 @click.command()
@@ -65,6 +65,7 @@ def scan(paths: tuple[str, ...], fmt: str, lexicons: tuple[str, ...],
 
 def _scan_one(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tuple[str, ...],
               lang: str | None, out: str | None, db_path: str | None) -> None:
+    from reviewer.i18n import error_text
     from reviewer.service.scan import ScanError, scan as run_scan
 
     lang = resolve_lang(lang)
@@ -74,7 +75,7 @@ def _scan_one(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tup
         outcome = run_scan(db, path, lexicons=lexicons, only_lexicons=only_lexicons or None,
                            on_progress=progress, lang=lang)
     except ScanError as exc:
-        fail(said(exc, lang))
+        fail(error_text(exc, lang))
     for err in outcome.rule_errors:
         click.echo(f"reviewer: rule file skipped: {err}", err=True)
     text = _render(outcome, fmt, lang, db)
@@ -190,6 +191,7 @@ def search(path: str, query: str, limit: int, fmt: str, lang: str | None,
     Lists each hit with its file and page, slide, timestamp or line.
     """
     from reviewer.checks.model import snippet
+    from reviewer.i18n import error_text
     from reviewer.service.scan import ScanError, search as run_search
 
     lang = resolve_lang(lang)
@@ -197,7 +199,7 @@ def search(path: str, query: str, limit: int, fmt: str, lang: str | None,
     try:
         hits = run_search(db, path, query, limit)
     except ScanError as exc:
-        fail(said(exc, lang))
+        fail(error_text(exc, lang))
     size = len(query.strip())  # the service searches for the stripped query
 
     def context(seg, off: int) -> str:

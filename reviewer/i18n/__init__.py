@@ -74,6 +74,17 @@ def t(key: str, lang: str | None = None, /, **values) -> str:
     return text.format(**values) if values else text
 
 
+class CodedError(Exception):
+    """An error a shell can say in the user's language: ``code`` names the catalog
+    entry ``errors.<code>`` and ``params`` fill it; the message is the English
+    fallback (logs, JSON Lines)."""
+
+    def __init__(self, message: str, code: str | None = None, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 def error_text(exc: BaseException, lang: str | None = None) -> str:
     """An error in the user's language: its catalog text (``errors.<code>``) when it
     carries a ``code`` (and ``params``), else its own message."""

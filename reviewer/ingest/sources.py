@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from reviewer.i18n import CodedError
 from reviewer.ingest.digest import normalize_relpath
 from reviewer.ingest.formats.base import issue
 from reviewer.ingest.model import IngestIssue
@@ -46,17 +47,8 @@ if TYPE_CHECKING:
 RATIO_MIN_BYTES = 1 << 20
 
 
-class PackageError(Exception):
-    """The path cannot be read as a package at all (missing, not a folder/zip, corrupt or hostile zip).
-
-    ``code`` and ``params``, when set, let a shell say it in the user's language
-    (catalog key ``errors.<code>``); the message is the English fallback.
-    """
-
-    def __init__(self, message: str, code: str | None = None, **params: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
+class PackageError(CodedError):
+    """The path cannot be read as a package at all (missing, not a folder/zip, corrupt or hostile zip)."""
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from reviewer import __version__
 from reviewer.checks.model import CheckContext, CoverageReport, Finding
 from reviewer.checks.registry import all_checks, iter_checks
+from reviewer.i18n import CodedError
 from reviewer.ingest.model import Package, Segment
 from reviewer.store import packages as store
 
@@ -39,15 +40,8 @@ class ScanCancelled(Exception):
     """The scan was cancelled by the caller; nothing of it was recorded."""
 
 
-class ScanError(Exception):
-    """The path can't be scanned (not a package, unreadable); the message says why.
-
-    ``code`` and ``params`` as in :class:`reviewer.ingest.sources.PackageError`."""
-
-    def __init__(self, message: str, code: str | None = None, **params: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
+class ScanError(CodedError):
+    """The path can't be scanned (not a package, unreadable); the message says why."""
 
 
 @dataclass(slots=True)
