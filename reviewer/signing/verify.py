@@ -46,6 +46,11 @@ CLOCK_SKEW = timedelta(minutes=5)
 MAX_SCHEMA_ERRORS = 10
 
 
+#: Reasons that say the bytes are not what was signed (see :attr:`Verification.tampered`).
+TAMPERED_CODES = frozenset({"signature.invalid", "signature.bad_base64"})
+TAMPERED_PREFIXES = ("envelope.", "payload.", "statement.", "predicate.", "package.file_")
+
+
 @dataclass(slots=True)
 class SignatureCheck:
     """What became of one signature."""
@@ -95,6 +100,15 @@ class Verification:
         return [r.code for r in self.reasons]
 
     @property
+    def tampered(self) -> bool:
+        """The bytes are not what was signed (a signature, the envelope, the statement
+        or a package file), as opposed to a refusal by trust or policy: an unknown,
+        expired or revoked key, a missing role, a send-back."""
+        return any(s.state == "invalid" for s in self.signatures) or any(
+            r.code in TAMPERED_CODES or r.code.startswith(TAMPERED_PREFIXES)
+            for r in self.reasons)
+
+    @property
     def predicate(self) -> dict[str, Any] | None:
         return self.statement["predicate"] if self.statement else None
 
@@ -103,6 +117,7 @@ class Verification:
         course = pred.get("course") or {}
         return {
             "valid": self.ok,
+            "tampered": self.tampered,
             "verified_at": self.at.isoformat() if self.at else None,
             "recommendation": {
                 "id": pred.get("id"), "sequence": pred.get("sequence"),
