@@ -223,10 +223,9 @@ def _print_status(status, lang: str, show_all: bool) -> None:
 
     if status.blockers:
         from reviewer.i18n import t
-        from reviewer.review.model import group_blockers
 
         con.print(Text(f"{_t('blockers', lang)} ({len(status.blockers)})", style="bold red"))
-        for key, members in group_blockers(status.blockers):
+        for key, members in status.blocker_groups:
             con.print(Text(f"  {t(f'review.blocker_group.{key}', lang, n=len(members))}",
                            style="bold"))
             for b in members:

@@ -40,7 +40,7 @@ from reviewer.review.checklist import ChecklistSet, Item, combine, parse_checkli
 from reviewer.review.errors import ChecklistError, ChecklistProblem, ReviewError
 from reviewer.review.model import (
     AnswerState, Blocker, Decision, DispositionState, FindingRef, check_answer,
-    check_decision, check_disposition, compute_blockers,
+    check_decision, check_disposition, compute_blockers, group_blockers,
 )
 from reviewer.store import packages as pstore
 from reviewer.store import reviews as rstore
@@ -306,6 +306,11 @@ class ReviewStatus:
     @property
     def can_recommend(self) -> bool:
         return not self.blockers
+
+    @property
+    def blocker_groups(self) -> list[tuple[str, list[Blocker]]]:
+        """The blockers grouped as a reviewer works through them (see ``group_blockers``)."""
+        return group_blockers(self.blockers)
 
     def item(self, item_id: str) -> ItemStatus | None:
         return next((i for i in self.items if i.id == item_id), None)

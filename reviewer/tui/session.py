@@ -177,8 +177,9 @@ class PackageSession:
         return {"decision": d.decision, "comment": d.comment,
                 "outdated": self.status.decision_outdated}
 
-    def blockers(self) -> list[dict[str, Any]]:
-        return [b.to_dict() for b in self.status.blockers]
+    def blocker_groups(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The blockers in the groups a reviewer works through (to answer, to recheck, findings)."""
+        return [(key, [b.to_dict() for b in members]) for key, members in self.status.blocker_groups]
 
     def state(self) -> str:
         """``in_review`` | ``decided`` | ``signed`` for the title bar."""

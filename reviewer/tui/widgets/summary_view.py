@@ -47,12 +47,11 @@ def summary_text(session, lang: str) -> Text:
     counts = session.model.counts()
     out.append("\n" + t("tui.summary.findings", lang, total=counts["total"],
                         groups=counts["groups"], undecided=counts["undecided"]) + "\n\n")
-    blockers = session.blockers()
-    if blockers:
-        from reviewer.review.model import group_blockers
-
-        out.append(t("tui.summary.blockers", lang, count=len(blockers)) + "\n", style="bold red")
-        for key, members in group_blockers(blockers):
+    groups = session.blocker_groups()
+    if groups:
+        count = sum(len(members) for _, members in groups)
+        out.append(t("tui.summary.blockers", lang, count=count) + "\n", style="bold red")
+        for key, members in groups:
             out.append(f"  {t(f'review.blocker_group.{key}', lang, n=len(members))}\n", style="bold")
             for b in members:
                 out.append(f"    • {in_lang(b.get('message'), lang) or b.get('id', '')}\n")
