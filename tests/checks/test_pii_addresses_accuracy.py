@@ -14,6 +14,8 @@ import yaml
 
 from reviewer.checks.pii import Staff, findings_for, parse_pii
 from reviewer.ingest.model import FileRecord, Locator, Segment
+from tests.checks.test_pii_hard_accuracy import _figures
+from tests.checks.test_pii_hard_accuracy import score as hard_score
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "lexicons" / "pii.yaml"
@@ -30,22 +32,17 @@ def _records(case: dict) -> list[tuple[FileRecord, bool]]:
     return out
 
 
+def _found(rules, _index: int, case: dict) -> set[tuple[str, str, str]]:
+    """Triples in the case's scored file, with the staff found in all its files."""
+    records = _records(case)
+    staff = Staff.from_manifest(None).with_named([r for r, _ in records], rules)
+    return {(f.rule, f.match, f.severity)
+            for record, scored in records if scored
+            for f in findings_for(record.segments[0], record.role, rules, staff)}
+
+
 def score(rules, cases: list[dict]):
-    tp = fp = fn = 0
-    wrong = []
-    for case in cases:
-        records = _records(case)
-        staff = Staff.from_manifest(None).with_named([r for r, _ in records], rules)
-        got = set()
-        for record, scored in records:
-            if scored:
-                got |= {(f.rule, f.match, f.severity)
-                        for f in findings_for(record.segments[0], record.role, rules, staff)}
-        want = {tuple(e) for e in case["expect"]}
-        tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
-        if got != want:
-            wrong.append(([f["text"] for f in case["files"]], sorted(want), sorted(got)))
-    return tp, fp, fn, wrong
+    return hard_score(rules, cases, found=_found)
 
 
 def _load():
@@ -65,8 +62,7 @@ if __name__ == "__main__":
     tp, fp, fn, wrong = score(rules, cases)
     for texts, want, got in wrong:
         print(f"  {texts}\n    want {want}\n    got  {got}")
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
+    p, r = _figures(tp, fp, fn)
     print(f"pii address set: {len(cases)} cases; tp={tp} fp={fp} fn={fn}; "
           f"precision {p:.3f} recall {r:.3f}")
 

@@ -22,19 +22,27 @@ SHIPPED = ROOT / "lexicons" / "pii.yaml"
 CASES = ROOT / "tests" / "data" / "pii_hard_labelled" / "cases.yaml"
 
 
-def score(rules, cases: list[dict]) -> tuple[int, int, int, list[tuple[str, list, list]]]:
-    """``(tp, fp, fn, disagreements)`` over (rule, match, severity) triples."""
+def one_segment(rules, i: int, case: dict) -> set[tuple[str, str, str]]:
+    """The (rule, match, severity) triples found in a case that is one segment of text."""
+    seg = Segment(file="slides/w1.pptx", ordinal=i, locator=Locator(slide=i + 1),
+                  text=case["text"])
+    return {(f.rule, f.match, f.severity)
+            for f in findings_for(seg, case.get("role", "slides"), rules)}
+
+
+def score(rules, cases: list[dict], found=one_segment
+          ) -> tuple[int, int, int, list[tuple[str, list, list]]]:
+    """``(tp, fp, fn, disagreements)`` over (rule, match, severity) triples;
+    ``found(rules, index, case)`` gives a case's triples."""
     tp = fp = fn = 0
     wrong = []
     for i, case in enumerate(cases):
-        seg = Segment(file="slides/w1.pptx", ordinal=i, locator=Locator(slide=i + 1),
-                      text=case["text"])
-        got = {(f.rule, f.match, f.severity)
-               for f in findings_for(seg, case.get("role", "slides"), rules)}
+        got = found(rules, i, case)
         want = {tuple(e) for e in case["expect"]}
         tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
         if got != want:
-            wrong.append((case["text"], sorted(want), sorted(got)))
+            wrong.append((case.get("text") or [f["text"] for f in case["files"]],
+                          sorted(want), sorted(got)))
     return tp, fp, fn, wrong
 
 
