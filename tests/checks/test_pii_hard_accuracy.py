@@ -41,7 +41,7 @@ def score(rules, cases: list[dict], found=one_segment
         want = {tuple(e) for e in case["expect"]}
         tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
         if got != want:
-            wrong.append((case.get("text") or [f["text"] for f in case["files"]],
+            wrong.append((case.get("text") or case.get("page") or [f["text"] for f in case["files"]],
                           sorted(want), sorted(got)))
     return tp, fp, fn, wrong
 
