@@ -136,6 +136,12 @@ class PiiRules:
     #: An organisation's role address (contact@, support@ …): not a person's.
     email_role_local_parts: frozenset[str] = frozenset()
     email_role_severity: str | None = None
+    #: A reproduced publication (a paper's first page, a preprint): a line matching this
+    #: marks its page, picture or nearby lines; addresses there were published by their
+    #: authors with the work (severity below, message email-published).
+    email_publication: re.Pattern[str] | None = None
+    email_publication_severity: str | None = None
+    email_publication_window: int = 12
     #: Digit view: each variant digit character (一, 幺, 〇, ❶ …) → one ASCII digit.
     digit_table: dict[int, str] = field(default_factory=dict)
     #: Words that make a disguised number (numerals, spaced, dotted) a contact.
@@ -227,6 +233,9 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     idc = _section(data, "id_card", source)
     mob = _section(data, "mobile", source)
     mail = _section(data, "email", source)
+    publication = mail.get("publication") or {}
+    if not isinstance(publication, dict):
+        raise fail(source, "email.publication: a mapping is required")
     contact = _section(data, "contact_ids", source)
     student = _section(data, "student_id", source)
     land = _section(data, "landline", source)
@@ -307,6 +316,12 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
             mail.get("role_local_parts"), source, "email.role_local_parts")),
         email_role_severity=_staff_severity(mail.get("role_severity"), source,
                                             "email.role_severity"),
+        email_publication=_markers_re(publication.get("markers"), source,
+                                      "email.publication.markers"),
+        email_publication_severity=_staff_severity(publication.get("severity"), source,
+                                                   "email.publication.severity"),
+        email_publication_window=whole_number(publication.get("window"), source,
+                                              "email.publication.window", 12),
         role_severity={str(k): dict(v) for k, v in role_severity.items()},
         contact_filler=regex(contact.get("filler", r"[\s:：]{0,3}"), source,
                               "contact_ids.filler"),
@@ -366,6 +381,8 @@ def parse_pii(data: dict[str, Any], source: str) -> PiiRules:
     rules.gate_words = _word_automaton(
         list(kinds) + strings(student.get("words"), source, "student_id.words") + context_words)
     _run_embedded_tests(rules)
+    _run_marker_tests(rules.email_publication, publication.get("tests"), source,
+                      "email.publication.tests")
     return rules
 
 
@@ -421,6 +438,34 @@ def _word_automaton(words: Iterable[str]):
 
     keys = sorted({w.lower() for w in words if w})
     return ahocorasick_rs.AhoCorasick(keys) if keys else None
+
+
+def _markers_re(value: Any, source: str, where: str) -> re.Pattern[str] | None:
+    """One pattern of alternatives, each checked alone first so that a bad one is named;
+    matched per line, case-insensitively."""
+    patterns = strings(value, source, where)
+    for i, pattern in enumerate(patterns):
+        regex(pattern, source, f"{where}[{i}]")
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+
+
+def _run_marker_tests(pattern: re.Pattern[str] | None, tests: Any, source: str,
+                      where: str) -> None:
+    """Embedded examples of a marker list: ``match`` lines must be markers,
+    ``no_match`` lines must not (folded as segment text is)."""
+    from reviewer.ingest.textnorm import fold_compat
+
+    cases = _tests(tests, source) if tests is not None else {}
+    if cases and pattern is None:
+        raise fail(source, f"{where}: examples given but no markers")
+    failures = [f"should match: {t!r}" for t in cases.get("match") or []
+                if not pattern.search(fold_compat(str(t)))]  # type: ignore[union-attr]
+    failures += [f"should not match: {t!r}" for t in cases.get("no_match") or []
+                 if pattern.search(fold_compat(str(t)))]  # type: ignore[union-attr]
+    if failures:
+        raise fail(source, f"{where}: embedded examples failed: " + "; ".join(failures))
 
 
 def _name_re(surnames: list[str]) -> re.Pattern[str] | None:
@@ -898,9 +943,10 @@ def _severity(rules: PiiRules, hit: Hit, role: str) -> str:
 
 
 def findings_for(segment: Segment, role: str, rules: PiiRules,
-                 staff: Staff | None = None) -> list[Finding]:
+                 staff: Staff | None = None, *, published: bool = False) -> list[Finding]:
     """The findings of one rule set in one segment; ``staff`` (from the manifest) turns
-    the course teachers' own work addresses into info."""
+    the course teachers' own work addresses into info, ``published`` (the segment is on
+    a reproduced publication, see :func:`published_segments`) its authors' addresses."""
     out: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
     for hit in detect(segment.norm, rules):
@@ -909,17 +955,53 @@ def findings_for(segment: Segment, role: str, rules: PiiRules,
         seen[(hit.rule, match)] = occurrence + 1
         severity, extra = _severity(rules, hit, role), dict(hit.extra)
         msg = rules.messages.get(hit.message or hit.rule, rules.messages[hit.rule])
-        if hit.rule == "email" and staff is not None and rules.email_staff_severity:
-            owner = staff.owner(match, segment.text, rules)
-            if owner is not None:
-                severity, extra["staff"] = rules.email_staff_severity, owner
-                msg = rules.messages.get("email-staff", msg)
+        owner = (staff.owner(match, segment.text, rules)
+                 if hit.rule == "email" and staff is not None and rules.email_staff_severity
+                 else None)
+        if owner is not None:
+            severity, extra["staff"] = rules.email_staff_severity, owner
+            msg = rules.messages.get("email-staff", msg)
+        elif (hit.rule == "email" and published and rules.email_publication_severity
+              and hit.message is None):
+            severity, extra["published"] = rules.email_publication_severity, "1"
+            msg = rules.messages.get("email-published", msg)
         out.append(finding_at(
             segment, hit.start, hit.end, check=CHECK, rule=hit.rule, category=rules.category,
             severity=severity, message=msg,
             occurrence=occurrence, extra=dict(extra, ruleset=rules.id),
         ))
     return out
+
+
+def _unit(segment: Segment) -> tuple[Any, ...] | None:
+    """The page, slide or picture a segment is on; None for a file without pages."""
+    loc = segment.locator
+    if loc.page is None and loc.slide is None:
+        return None
+    return (loc.page, loc.slide, loc.notes, loc.image)
+
+
+def published_segments(segments: list[Segment], rules: PiiRules) -> set[int]:
+    """Ordinals of the segments on a reproduced publication: on a page, slide or picture
+    where a publication marker stands (ABSTRACT, CCS CONCEPTS, 摘 要, arXiv:…), or — in a
+    file without pages — within ``email.publication.window`` lines of one."""
+    if rules.email_publication is None or not segments:
+        return set()
+    joined = "\n".join(seg.norm for seg in segments)  # one scan, as gated_segments
+    starts, pos = [], 0
+    for seg in segments:
+        starts.append(pos)
+        pos += len(seg.norm) + 1
+    marked = [segments[i] for i in sorted({
+        bisect_right(starts, m.start()) - 1 for m in rules.email_publication.finditer(joined)})]
+    if not marked:
+        return set()
+    units = {_unit(seg) for seg in marked} - {None}
+    lines = [seg.ordinal for seg in marked if _unit(seg) is None]
+    window = rules.email_publication_window
+    return {seg.ordinal for seg in segments
+            if (_unit(seg) in units)
+            or (_unit(seg) is None and any(abs(seg.ordinal - o) <= window for o in lines))}
 
 
 def gated_segments(segments: list[Segment], rules: PiiRules) -> list[Segment]:
@@ -956,8 +1038,11 @@ def check_pii(ctx: CheckContext) -> CheckResult:
         staff = staff.with_named(ctx.package.files, rules)
     for record in ctx.package.files:
         for rules in rulesets:
-            for segment in gated_segments(record.segments, rules):
-                for finding in findings_for(segment, record.role, rules, staff):
+            gated = gated_segments(record.segments, rules)
+            published = published_segments(record.segments, rules) if gated else set()
+            for segment in gated:
+                for finding in findings_for(segment, record.role, rules, staff,
+                                            published=segment.ordinal in published):
                     if finding.id not in seen:
                         seen.add(finding.id)
                         findings.append(finding)
