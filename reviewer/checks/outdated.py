@@ -75,6 +75,9 @@ class CurrencyRules:
     past_before: re.Pattern[str] | None
     newness_words: re.Pattern[str] | None
     release_markers: re.Pattern[str] | None
+    #: A currency word right before one of these labels a dated record (Latest commit …,
+    #: 最新提交：2017-09-30), not a claim about now.
+    record_nouns: re.Pattern[str] | None
     clause_break: re.Pattern[str]
     file_max_age_years: int
     file_severity: str
@@ -125,6 +128,14 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})", re.IGNORECASE)
 
 
+def _record_nouns(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Anchored (``match`` at the currency word's end): spaces or a colon, then a noun."""
+    parts = _alternatives(words)
+    if not parts:
+        return None
+    return re.compile(rf"[\s:：]*(?:{'|'.join(parts)})", re.IGNORECASE)
+
+
 @register_kind("currency")
 def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
     """Parse and validate a ``kind: currency`` rule file; run its embedded tests.
@@ -169,6 +180,7 @@ def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
                                            "newness_words")),
         release_markers=_alternation(strings(data.get("release_markers"), source,
                                              "release_markers")),
+        record_nouns=_record_nouns(strings(data.get("record_nouns"), source, "record_nouns")),
         clause_break=regex(data.get("clause_break") or r"[。！？；!?;\n]|\.\s", source,
                            "clause_break"),  # type: ignore[arg-type]
         file_max_age_years=whole_number(file_sec.get("max_age_years"), source, "file.max_age_years",
@@ -399,6 +411,8 @@ def claims(text: str, rules: CurrencyRules, term_year: int,
     breaks: tuple[list[int], list[int]] | None = None
     for w in rules.words.finditer(text):
         ws, we = w.span()
+        if rules.record_nouns is not None and rules.record_nouns.match(text, we):
+            continue  # Latest commit 2f97358 on 28 May 2019: a record of when, not a claim
         if breaks is None:
             breaks = _breaks(text, rules.clause_break)
         c_lo, c_hi = _clause(text, ws, breaks)
