@@ -67,13 +67,23 @@ def rules():
     return parse_rule_text(SHIPPED.read_text(encoding="utf-8"), str(SHIPPED)).rules
 
 
-def test_numbered_outcomes_are_not_topics(rules):
-    courses = yaml.safe_load(CASES.read_text(encoding="utf-8"))["courses"]
+ACTIVITIES = ROOT / "tests" / "data" / "syllabus_activities_labelled" / "cases.yaml"
+
+
+@pytest.mark.parametrize("cases", [
+    CASES,
+    pytest.param(ACTIVITIES, marks=pytest.mark.xfail(
+        strict=True, reason="first run, before activity rows: recall 16/16, non-topics taken 12/12")),
+], ids=["outcomes", "activities"])
+def test_numbered_outcomes_are_not_topics(rules, cases):
+    courses = yaml.safe_load(cases.read_text(encoding="utf-8"))["courses"]
     got = score(rules, courses)
     assert got["recall"] == 1.0
     assert got["non_topic_taken"] == 0 and got["extra"] == 0
 
 
 if __name__ == "__main__":
-    score(parse_rule_text(SHIPPED.read_text(encoding="utf-8"), str(SHIPPED)).rules,
-          yaml.safe_load(CASES.read_text(encoding="utf-8"))["courses"])
+    for path in (CASES, ACTIVITIES):
+        print(path.parent.name)
+        score(parse_rule_text(SHIPPED.read_text(encoding="utf-8"), str(SHIPPED)).rules,
+              yaml.safe_load(path.read_text(encoding="utf-8"))["courses"])
