@@ -45,7 +45,7 @@ class Finding:
     """One thing a check flagged, with where it is and the text around it."""
 
     id: str
-    check: str  # ingest | lexicon | pii | outdated | coverage | completeness
+    check: str  # ingest | lexicon | pii | outdated | coverage | completeness | platform
     rule: str
     category: str
     severity: str  # error | warning | info
@@ -219,3 +219,8 @@ class CheckContext:
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     coverage: CoverageReport | None = None
+    #: What a check established besides findings, by name, JSON-ready: evidence a
+    #: checklist item shows with ``{fact: NAME}`` (the ``platform`` check's whitelist
+    #: match, whether or not it is a problem).  Each value carries ``met`` (bool or
+    #: None) and a bilingual ``message``.
+    facts: dict[str, Any] = field(default_factory=dict)

@@ -22,6 +22,7 @@ CHECK_MODULES = [
     "reviewer.checks.outdated",
     "reviewer.checks.completeness",
     "reviewer.checks.coverage",
+    "reviewer.checks.platform",
 ]
 
 _REGISTRY: dict[str, CheckFn] = {}
@@ -67,6 +68,7 @@ def iter_checks(ctx: CheckContext, only: Iterable[str] | None = None
         merged.findings.extend(result.findings)
         if result.coverage is not None:
             merged.coverage = result.coverage
+        merged.facts.update(result.facts)
     yield CheckProgress("", len(names), len(names))
     merged.findings = lower_uncertain(merged.findings, ctx.options)  # uncertain OCR text: one level lower
     merged.findings.sort(key=lambda f: f.sort_key())

@@ -6,6 +6,9 @@ validates the result against ``reviewer/schemas/manifest.schema.json``
 :class:`~reviewer.ingest.model.IngestIssue` objects with rule
 ``manifest-invalid`` (severity error) located by line in ``course.yaml``, and
 ``manifest-unknown-field`` (warning) for keys the schema does not name.
+:func:`parse_manifest_located` also gives the line of each top-level field (ingest
+keeps it in the manifest record's ``meta["key_lines"]``, so a finding about a
+field can point at its line).
 """
 
 from __future__ import annotations
@@ -135,12 +138,30 @@ def parse_manifest(data: bytes, file: str = "course.yaml") -> tuple[dict[str, An
     The dict is returned even when it breaks the schema (checks use what is
     there); it is ``None`` only when the file is not a YAML mapping at all.
     """
+    manifest, issues, _ = parse_manifest_located(data, file)
+    return manifest, issues
+
+
+def parse_manifest_located(data: bytes, file: str = "course.yaml"
+                           ) -> tuple[dict[str, Any] | None, list[IngestIssue], dict[str, int]]:
+    """:func:`parse_manifest` plus the 1-based line of each top-level key (``{"platform": 7}``),
+    so a check can point at the field it is about (empty when the file did not parse)."""
+    manifest, issues, root = _parse(data, file)
+    lines: dict[str, int] = {}
+    if manifest is not None and isinstance(root, yaml.MappingNode):
+        for key, _value in root.value:
+            if isinstance(key, yaml.ScalarNode):
+                lines.setdefault(str(key.value), key.start_mark.line + 1)
+    return manifest, issues, lines
+
+
+def _parse(data: bytes, file: str) -> tuple[dict[str, Any] | None, list[IngestIssue], Any]:
     if len(data) > MAX_MANIFEST_BYTES:
-        return None, [_invalid("清单文件过大（超过 1 MB）", "manifest larger than 1 MB", file, None)]
+        return None, [_invalid("清单文件过大（超过 1 MB）", "manifest larger than 1 MB", file, None)], None
     try:
         text, _ = decode_text(data)
     except DecodeError as exc:
-        return None, [_invalid("清单文件无法解码（应为 UTF-8）", f"manifest: {exc}", file, None)]
+        return None, [_invalid("清单文件无法解码（应为 UTF-8）", f"manifest: {exc}", file, None)], None
     try:
         loader = _Loader(text)
         try:
@@ -149,7 +170,7 @@ def parse_manifest(data: bytes, file: str = "course.yaml") -> tuple[dict[str, An
                 return None, [_invalid(
                     f"清单过于复杂：YAML 别名展开后超过 {MAX_MANIFEST_NODES} 个节点，或引用自身",
                     f"manifest too complex: its YAML aliases expand to more than {MAX_MANIFEST_NODES} "
-                    "nodes or refer to themselves", file, root.start_mark.line + 1)]
+                    "nodes or refer to themselves", file, root.start_mark.line + 1)], None
             loaded = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
@@ -159,15 +180,15 @@ def parse_manifest(data: bytes, file: str = "course.yaml") -> tuple[dict[str, An
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         where = f"{file}:{line}" if line else file
         return None, [_invalid(f"清单 YAML 语法错误（{where}）：{problem}",
-                               f"manifest YAML syntax error at {where}: {problem}", file, line)]
+                               f"manifest YAML syntax error at {where}: {problem}", file, line)], None
     except (ValueError, RecursionError) as exc:
-        return None, [_invalid(f"清单无法解析：{exc}", f"manifest cannot be parsed: {exc}", file, None)]
+        return None, [_invalid(f"清单无法解析：{exc}", f"manifest cannot be parsed: {exc}", file, None)], None
     if not isinstance(loaded, dict):
         kind = "empty" if loaded is None else type(loaded).__name__
         return None, [_invalid(f"清单内容应为键值映射，实际为 {kind}",
-                               f"manifest must be a mapping of fields, got {kind}", file, 1)]
+                               f"manifest must be a mapping of fields, got {kind}", file, 1)], None
     manifest = _isoify(loaded)
-    return manifest, validate_manifest(manifest, file, root)
+    return manifest, validate_manifest(manifest, file, root), root
 
 
 #: ``(get, put)`` of a cache of schema errors by key (installed by the service; ingest

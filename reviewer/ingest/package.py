@@ -25,7 +25,7 @@ from typing import Any
 from reviewer.ingest.digest import file_sha256, normalize_relpath, package_digest, stream_sha256
 from reviewer.ingest.formats.base import Extracted, ExtractError, issue
 from reviewer.ingest.formats.detect import LEGACY_EXT, bundle_of, detect_format, extension, infer_role
-from reviewer.ingest.manifest import MANIFEST_NAMES, parse_manifest
+from reviewer.ingest.manifest import MANIFEST_NAMES, parse_manifest_located
 from reviewer.ingest.model import FileRecord, IngestIssue, Package, Segment
 from reviewer.ingest.ocr import OcrOptions, available, run_jobs
 from reviewer.ingest.sources import Entry, PackageError, open_source
@@ -262,9 +262,11 @@ def _ingest(source, path: str, limits: Limits, cached: CachedFn | None,
         manifest_record = FileRecord(path=manifest_entry.path, size=size, sha256=sha, role="manifest",
                                      format="yaml")
         if data is not None:
-            manifest, manifest_issues = parse_manifest(data, manifest_entry.path)
+            manifest, manifest_issues, key_lines = parse_manifest_located(data, manifest_entry.path)
             issues.extend(manifest_issues)
             manifest_record.units = len(data.splitlines())
+            if key_lines:  # where each field is, for findings about a field (platform …)
+                manifest_record.meta["key_lines"] = key_lines
             if manifest is None:
                 manifest_record.status = "error"
                 manifest_record.error = manifest_issues[0].message["en"] if manifest_issues else "invalid manifest"
