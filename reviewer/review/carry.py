@@ -29,8 +29,9 @@ from reviewer.review.model import AnswerState, DispositionState, FindingRef
 class Fact:
     """A non-finding piece of evidence shown with an item.
 
-    ``kind`` is ``manifest`` (``label`` = the field), ``coverage`` or ``files``
-    (``label`` = the roles).  ``met`` is whether the item's ``expect`` holds
+    ``kind`` is ``manifest`` (``label`` = the field), ``coverage``, ``files``
+    (``label`` = the roles) or ``fact`` (``label`` = the fact's name, ``value``
+    what the check recorded).  ``met`` is whether the item's ``expect`` holds
     (None when the item expects nothing in particular) — a hint for the
     reviewer, never an answer.
     """
@@ -140,10 +141,35 @@ def _files_fact(ev: Evidence, files: Iterable[Mapping[str, Any]]) -> Fact:
         "zh": f"{len(chosen)} 个文件（{label}）", "en": f"{len(chosen)} file(s) ({label})"})
 
 
+def _check_fact(ev: Evidence, facts: Mapping[str, Any] | None) -> Fact:
+    value = (facts or {}).get(ev.field or "")
+    if not isinstance(value, Mapping):
+        from reviewer.i18n import t
+
+        return Fact("fact", ev.field or "", None, None,
+                    {"zh": t("review.fact_missing", "zh"), "en": t("review.fact_missing", "en")})
+    met = value.get("met")
+    message = value.get("message")
+    if not isinstance(message, Mapping):
+        message = {"zh": _show(value.get("status")), "en": _show(value.get("status"))}
+    return Fact("fact", ev.field or "", dict(value), met if isinstance(met, bool) else None,
+                dict(message))
+
+
+def _fact_print(value: Any) -> Any:
+    """What an answer rests on in a fact: all of it but its wording."""
+    if not isinstance(value, Mapping):
+        return None
+    return {k: v for k, v in value.items() if k != "message"}
+
+
 def item_facts(item: Item, manifest: Mapping[str, Any] | None,
                coverage: Mapping[str, Any] | None,
-               files: Iterable[Mapping[str, Any]]) -> list[Fact]:
-    """The manifest, coverage and file facts an item points at (findings aside)."""
+               files: Iterable[Mapping[str, Any]],
+               facts: Mapping[str, Any] | None = None) -> list[Fact]:
+    """The manifest, coverage, file and check facts an item points at (findings aside).
+
+    ``facts`` are the scan's (``CheckResult.facts``; None for a scan that recorded none)."""
     files = list(files)
     out = []
     for ev in item.evidence:
@@ -153,6 +179,8 @@ def item_facts(item: Item, manifest: Mapping[str, Any] | None,
             out.append(_coverage_fact(ev, coverage))
         elif ev.kind == "role":
             out.append(_files_fact(ev, files))
+        elif ev.kind == "fact":
+            out.append(_check_fact(ev, facts))
     return out
 
 
@@ -183,7 +211,8 @@ def item_finding_ids(item: Item, findings: Iterable[FindingRef] | FindingIndex) 
 
 def fingerprint(item: Item, finding_ids: Iterable[str], manifest: Mapping[str, Any] | None,
                 coverage: Mapping[str, Any] | None,
-                files: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+                files: Iterable[Mapping[str, Any]],
+                facts: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything an answer to ``item`` rests on, as JSON-ready data."""
     files = list(files)
     out: dict[str, Any] = {"item": item.digest, "findings": sorted(set(finding_ids))}
@@ -204,6 +233,10 @@ def fingerprint(item: Item, finding_ids: Iterable[str], manifest: Mapping[str, A
                 role_part[str(f.get("path"))] = str(f.get("sha256"))
     if any(ev.kind == "role" for ev in item.evidence):
         out["files"] = dict(sorted(role_part.items()))
+    fact_part = {ev.field: _fact_print((facts or {}).get(ev.field or ""))
+                 for ev in item.evidence if ev.kind == "fact"}
+    if fact_part:
+        out["facts"] = fact_part
     return out
 
 
@@ -231,6 +264,12 @@ def diff_fingerprints(old: Mapping[str, Any] | None, new: Mapping[str, Any]
     if of != nf:
         changed = sorted(p for p in set(of) | set(nf) if of.get(p) != nf.get(p))
         changes.append({"kind": "files", "changed": changed})
+    ofa, nfa = old.get("facts", {}), new.get("facts", {})
+    for name in sorted(set(ofa) | set(nfa)):
+        if ofa.get(name) != nfa.get(name):
+            before, after = ofa.get(name) or {}, nfa.get(name) or {}
+            changes.append({"kind": "fact", "fact": name, "old": before.get("status"),
+                            "new": after.get("status")})
     return changes
 
 
@@ -251,6 +290,13 @@ def describe_change(change: Mapping[str, Any]) -> Msg:
     if kind == "files":
         n = len(change.get("changed", []))
         return {"zh": f"{n} 个相关文件已变化", "en": f"{n} related file(s) changed"}
+    if kind == "fact":
+        name, old, new = change.get("fact"), _show(change.get("old")), _show(change.get("new"))
+        if old == new:  # the same verdict on other grounds (another list, another spelling)
+            return {"zh": f"检查结果 {name} 的依据已变化（仍为 {new}）",
+                    "en": f"the grounds of check result {name} changed (still {new})"}
+        return {"zh": f"检查结果 {name} 已变化：{old} → {new}",
+                "en": f"check result {name} changed: {old} → {new}"}
     return {"zh": "无法确定此前的依据，请重新确认", "en": "earlier evidence unknown; confirm again"}
 
 

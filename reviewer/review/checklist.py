@@ -50,7 +50,8 @@ class Evidence:
     nested ones, with an optional ``expect``), ``coverage`` (the syllabus
     coverage report, optional ``min`` ratio) or ``role`` (the files of some
     roles; ``"*"`` means every file: their digests are evidence that the
-    material changed).
+    material changed) or ``fact`` (``field`` names what a check established
+    besides findings, e.g. ``platform``: the platform's whitelist match).
     """
 
     kind: str
@@ -90,6 +91,8 @@ class Evidence:
             return out
         if self.kind == "coverage":
             return {"coverage": True, **({"min": self.min} if self.min is not None else {})}
+        if self.kind == "fact":
+            return {"fact": self.field}
         return {"role": list(self.roles)}
 
 
@@ -272,6 +275,8 @@ def _evidence(raw: dict[str, Any]) -> Evidence:
         return Evidence("manifest", field=raw["manifest"], expect=raw.get("expect"))
     if "coverage" in raw:
         return Evidence("coverage", min=raw.get("min"))
+    if "fact" in raw:
+        return Evidence("fact", field=raw["fact"])
     return Evidence("role", roles=_names(raw["role"]))
 
 

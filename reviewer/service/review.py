@@ -433,9 +433,10 @@ def _latest(db: sqlite_utils.Database, path: str | Path) -> tuple[dict, dict]:
 
 
 def _prints(cls: ChecklistSet, refs: list[FindingRef], manifest: Any, coverage: Any,
-            files: list[dict]) -> dict[str, dict[str, Any]]:
+            files: list[dict], facts: Any = None) -> dict[str, dict[str, Any]]:
     index = FindingIndex(refs)
-    return {item.id: fingerprint(item, item_finding_ids(item, index), manifest, coverage, files)
+    return {item.id: fingerprint(item, item_finding_ids(item, index), manifest, coverage, files,
+                                 facts)
             for item in cls.items()}
 
 
@@ -472,7 +473,8 @@ def open_review(db: sqlite_utils.Database, path: str | Path, *,
         refs = rstore.finding_refs(db, scan["id"])
         current = {r.id: r for r in refs}
         new_prints = _prints(cls, refs, _json_or_none(pkg["manifest"]),
-                             _json_or_none(scan["coverage"]), pstore.file_rows(db, pkg["id"]))
+                             _json_or_none(scan["coverage"]), pstore.file_rows(db, pkg["id"]),
+                             pstore.scan_facts(scan))
         if review is None:
             state = _create_review(db, pkg, scan, cls, who, current, new_prints)
         else:
@@ -569,6 +571,7 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
     new = rstore.new_findings(db, state.review_id)
     manifest = _json_or_none(pkg["manifest"])
     coverage = _json_or_none(scan_row["coverage"]) if scan_row else None
+    scan_facts = pstore.scan_facts(scan_row)
     files = pstore.file_rows(db, state.package_id)
     review = rstore.review_row(db, state.review_id)
 
@@ -582,7 +585,7 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
             answer=a.answer if a else None, comment=a.comment if a else None,
             needs_recheck=bool(a and a.needs_recheck),
             evidence=item_finding_ids(item, index),
-            facts=item_facts(item, manifest, coverage, files),
+            facts=item_facts(item, manifest, coverage, files, scan_facts),
             comment_required=sorted(item.comment_required), regulation=item.regulation,
             updated_at=a.updated_at if a else None, actor=a.actor if a else None,
             carried=bool(a and a.carried_from), changes=list(a.changes) if a else [],
@@ -885,7 +888,7 @@ def item_evidence(db: sqlite_utils.Database, path: str | Path, item_id: str, *,
         findings.sort(key=lambda f: f.sort_key())
     facts = item_facts(item, _json_or_none(pkg["manifest"]),
                        _json_or_none(scan["coverage"]) if scan else None,
-                       pstore.file_rows(db, state.package_id))
+                       pstore.file_rows(db, state.package_id), pstore.scan_facts(scan))
     return ItemEvidence(item, findings, facts)
 
 

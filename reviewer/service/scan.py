@@ -60,6 +60,7 @@ class ScanOutcome:
     rule_errors: list[str] = field(default_factory=list)
     rule_files: list[str] = field(default_factory=list)
     rules_digest: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)  # CheckResult.facts (the platform's whitelist match …)
 
 
 def package_key(path: str | Path) -> str:
@@ -174,6 +175,7 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
         findings.sort(key=lambda f: f.sort_key())
         coverage = (CoverageReport.from_dict(json.loads(previous["coverage"]))
                     if previous.get("coverage") else None)
+        facts = store.scan_facts(previous) or {}
         report(ScanProgress("checks", "", 1, 1))
     else:
         assert rules is not None
@@ -181,15 +183,15 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
         result = _drive(
             iter_checks(build_context(package, rules, options, lang)), stop,
             lambda step: report(ScanProgress("checks", step.check, step.done, step.total)))
-        findings, coverage = result.findings, result.coverage
+        findings, coverage, facts = result.findings, result.coverage, result.facts
 
     package_id = store.save_package(db, key, package, versions)
     scan_id = store.start_scan(db, package_id, package.digest, __version__, scan_options, digest)
     store.finish_scan(db, scan_id, findings, coverage,
-                      reused=counts["reused"], extracted=counts["extracted"])
+                      reused=counts["reused"], extracted=counts["extracted"], facts=facts)
     return ScanOutcome(package_id, scan_id, package, findings, coverage,
                        counts["reused"], counts["extracted"], rule_errors,
-                       rule_files, digest)
+                       rule_files, digest, facts)
 
 
 def _manifest_errors_path(key: str) -> Path:
@@ -249,6 +251,7 @@ def _reusable_scan(db: sqlite_utils.Database, key: str, package: Package, rules_
         return None
     same = (last["digest"] == package.digest and last["rules_digest"] == rules_digest
             and last["tool_version"] == __version__
+            and last.get("facts") is not None  # a scan from before facts were recorded lacks them
             and json.loads(last["options"] or "{}") == json.loads(json.dumps(options))
             and store.files_unchanged(db, row["id"], package, extractors))
     return last if same else None

@@ -117,6 +117,13 @@ def _segment_origin(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE segments ADD COLUMN origin TEXT")
 
 
+@migration("0003-scan-facts")
+def _scan_facts(db: sqlite_utils.Database) -> None:
+    # What the checks established besides findings (CheckResult.facts) as JSON, e.g. the
+    # platform's whitelist match; NULL for scans made before: their review says "scan again".
+    db.execute("ALTER TABLE scans ADD COLUMN facts TEXT")
+
+
 # ---------------------------------------------------------------- packages
 
 def package_row(db: sqlite_utils.Database, path: str) -> dict[str, Any] | None:
@@ -333,7 +340,10 @@ def start_scan(db: sqlite_utils.Database, package_id: int, digest: str, tool_ver
 
 
 def finish_scan(db: sqlite_utils.Database, scan_id: int, findings: list[Finding],
-                coverage: CoverageReport | None, reused: int, extracted: int) -> None:
+                coverage: CoverageReport | None, reused: int, extracted: int,
+                facts: dict[str, Any] | None = None) -> None:
+    """Record a scan's findings and results; ``facts`` (``CheckResult.facts``) are stored as
+    JSON, ``None`` as NULL (not known, as for scans recorded before facts existed)."""
     counts = severity_counts(findings)
     with transaction(db):
         db["findings"].insert_all(
@@ -351,7 +361,14 @@ def finish_scan(db: sqlite_utils.Database, scan_id: int, findings: list[Finding]
             "finished": now(), "files_reused": reused, "files_extracted": extracted,
             "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
             "coverage": json.dumps(coverage.to_dict(), ensure_ascii=False) if coverage else None,
+            "facts": json.dumps(facts, ensure_ascii=False, default=str) if facts is not None else None,
         })
+
+
+def scan_facts(scan: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The facts of a scan row (None: the scan recorded none, made before facts existed)."""
+    text = (scan or {}).get("facts")
+    return json.loads(text) if text else None
 
 
 def latest_scan(db: sqlite_utils.Database, package_id: int) -> dict[str, Any] | None:
