@@ -38,6 +38,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -358,10 +359,8 @@ class ContentIndex:
                 self.bounds.append((max(first, i - radius), min(last, i + radius + 1)))
                 self.role_weight.append(weight)
                 self.file_of.append(file_no)
-        self.lowered = [s.norm.lower() for s in self.segments]
         self.postings: dict[Term, list[int]] = {}
         self.file_terms: dict[int, set[Term]] = defaultdict(set)
-        self._joined_text: tuple[str, list[int]] | None = None
 
     @property
     def size(self) -> int:
@@ -381,31 +380,40 @@ class ContentIndex:
         for term in todo:
             by_key[term.key].append(term)
         automaton = ahocorasick_rs.AhoCorasick(keys)
-        text, starts = self._joined()
         found: dict[Term, set[int]] = defaultdict(set)
         stem = self.rules.stemmer
-        for idx, start, end in ac_matches(automaton, text):
-            seg = bisect_right(starts, start) - 1
-            for term in by_key[keys[idx]]:
-                if term.latin and not latin_hit(text, start, end, term, stem):
-                    continue
-                found[term].add(seg)
+        for base, text, starts in self._chunks():
+            for idx, start, end in ac_matches(automaton, text):
+                seg = base + bisect_right(starts, start) - 1
+                for term in by_key[keys[idx]]:
+                    if term.latin and not latin_hit(text, start, end, term, stem):
+                        continue
+                    found[term].add(seg)
         for term in todo:
             segs = sorted(found.get(term, ()))
             self.postings[term] = segs
             for seg in segs:
                 self.file_terms[self.file_of[seg]].add(term)
 
-    def _joined(self) -> tuple[str, list[int]]:
-        """The lowered segments joined by NUL, and where each starts (built once: the
-        topics' terms and then their compounds' parts are scanned separately)."""
-        if self._joined_text is None:
-            starts, pos = [], 0
-            for part in self.lowered:
+    #: Characters of content scanned at once: the segments are joined by NUL a run at
+    #: a time, so neither the joined text nor the automaton's list of matches holds a
+    #: whole large course (a 22 MB course's matches took ~200 MB at once).
+    CHUNK_CHARS = 1_000_000
+
+    def _chunks(self) -> Iterator[tuple[int, str, list[int]]]:
+        """``(first segment, its run of lowered segments joined by NUL, where each
+        starts)``, runs of about :attr:`CHUNK_CHARS` characters, cut between segments."""
+        segments, n, i = self.segments, len(self.segments), 0
+        while i < n:
+            starts, parts, pos, j = [], [], 0, i
+            while j < n and (j == i or pos + len(segments[j].norm) <= self.CHUNK_CHARS):
+                part = segments[j].norm.lower()  # lowered per run, not kept: half the memory
                 starts.append(pos)
+                parts.append(part)
                 pos += len(part) + 1
-            self._joined_text = ("\x00".join(self.lowered), starts)
-        return self._joined_text
+                j += 1
+            yield i, "\x00".join(parts), starts
+            i = j
 
     def idf(self, term: Term) -> float:
         n = self.size
@@ -413,7 +421,7 @@ class ContentIndex:
 
     def window_text(self, center: int, limit: int = 1500) -> str:
         lo, hi = self.bounds[center]
-        return " ".join(self.lowered[lo:hi])[:limit]
+        return " ".join(s.norm.lower() for s in self.segments[lo:hi])[:limit]
 
 
 # ------------------------------------------------------------------ topics → terms
