@@ -171,6 +171,12 @@ def _print_status(status, lang: str, show_all: bool) -> None:
     sep = "：" if lang == "zh" else ": "
     con.print(_t("progress", lang) + sep + " · ".join(
         f"{p.name.get(lang) or p.name['zh']} {p.answered}/{p.total}" for p in status.progress))
+    if status.continues:
+        from reviewer.service.continuity import continued_text
+
+        # one line however long the path: it is there to be copied
+        con.print(continued_text(status.continues, lang), style="magenta", markup=False,
+                  soft_wrap=True)
     if status.carried_from:
         con.print(_t("carried", lang, n=sum(1 for i in status.items if i.needs_recheck),
                      new=sum(1 for f in status.findings if f.new)), style="magenta")

@@ -78,6 +78,8 @@ def _scan_one(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tup
         fail(error_text(exc, lang))
     for err in outcome.rule_errors:
         click.echo(f"reviewer: rule file skipped: {err}", err=True)
+    if outcome.continued is not None and outcome.continued.linked_now:
+        click.echo(f"reviewer: {outcome.continued.text(lang)}", err=True)
     text = _render(outcome, fmt, lang, db)
     if out:
         write_output(out, text)

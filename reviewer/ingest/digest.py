@@ -60,3 +60,13 @@ def package_digest(entries: Iterable[tuple[str, str]]) -> str:
     for line in digest_lines(entries):
         h.update(line.encode("utf-8"))
     return "sha256:" + h.hexdigest()
+
+
+def content_digest(file_sha256s: Iterable[str]) -> str | None:
+    """``"sha256:<hex>"`` over the sorted SHA-256s of a package's files, their paths left
+    out: the same files at another place, in a renamed zip or under other names have the
+    same content digest (the review's carry-over by content).  ``None`` when no file has one."""
+    shas = sorted(s.lower() for s in file_sha256s if s)
+    if not shas:
+        return None
+    return "sha256:" + hashlib.sha256("".join(f"{s}\n" for s in shas).encode("ascii")).hexdigest()

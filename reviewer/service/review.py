@@ -146,6 +146,8 @@ class ReviewState:
     created: bool  # a new review was created by this call
     carried_from: int | None
     synced: SyncPlan | None  # what the sync/carry-over of this call changed (None: nothing to do)
+    #: The review history started at another path that this package continues (None: its own).
+    continued: Any = None  # reviewer.service.continuity.Continuation
 
 
 @dataclass(slots=True)
@@ -302,6 +304,8 @@ class ReviewStatus:
     notes: list[dict[str, Any]]
     carried_from: int | None
     checklists_digest: str
+    #: ``{"path", "by"}`` when the package continues a review started at another path.
+    continues: dict[str, Any] | None = None
 
     @property
     def can_recommend(self) -> bool:
@@ -345,6 +349,7 @@ class ReviewStatus:
                         "digest": self.digest, "scan_id": self.scan_id},
             "review_id": self.review_id,
             "carried_from": self.carried_from,
+            "continues": self.continues,
             "checklists_digest": self.checklists_digest,
             "items": [i.to_dict() for i in self.items],
             "findings": [f.to_dict() for f in self.findings],
@@ -454,10 +459,22 @@ def open_review(db: sqlite_utils.Database, path: str | Path, *,
       changed are marked ``needs_recheck``, and findings that are new are marked new.
     * A review exists but a newer scan of the same version (e.g. other rules)
       or changed checklists: the same marking happens in place.
+    * A package at a path never reviewed continues the history of the same course
+      (manifest id) or the same files found at another path
+      (:mod:`reviewer.service.continuity`; ``ReviewState.continued`` says where).
     Raises :class:`ReviewError` ``not-scanned`` (usage) when the package was never scanned.
     """
+    from reviewer.service.continuity import continue_review
+
     cls = checklists or load_checklists()
     pkg, scan = _latest(db, path)
+    link = continue_review(db, pkg, actor_name(actor))
+    state = _open_review(db, pkg, scan, cls, actor)
+    state.continued = link
+    return state
+
+
+def _open_review(db, pkg, scan, cls: ChecklistSet, actor: str | None) -> ReviewState:
     review = rstore.find_review(db, pkg["id"], scan["digest"])
     if review and review.get("scan_id") == scan["id"] \
             and review["checklists_digest"] == cls.digest:
@@ -621,6 +638,7 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
         blockers=blockers, progress=progress, notes=rstore.notes(db, state.review_id),
         carried_from=review["carried_from"] if review else None,
         checklists_digest=cls.digest,
+        continues=state.continued.to_dict() if state.continued else None,
     )
 
 

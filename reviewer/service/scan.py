@@ -61,6 +61,9 @@ class ScanOutcome:
     rule_files: list[str] = field(default_factory=list)
     rules_digest: str = ""
     facts: dict[str, Any] = field(default_factory=dict)  # CheckResult.facts (the platform's whitelist match …)
+    #: The review history started at another path this package continues
+    #: (:class:`reviewer.service.continuity.Continuation`; ``linked_now`` on the first scan here).
+    continued: Any = None
 
 
 def package_key(path: str | Path) -> str:
@@ -189,9 +192,13 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     scan_id = store.start_scan(db, package_id, package.digest, __version__, scan_options, digest)
     store.finish_scan(db, scan_id, findings, coverage,
                       reused=counts["reused"], extracted=counts["extracted"], facts=facts)
+    from reviewer.service.continuity import continue_review
+    from reviewer.service.review import actor_name
+
+    continued = continue_review(db, store.package_row(db, key), actor_name())
     return ScanOutcome(package_id, scan_id, package, findings, coverage,
                        counts["reused"], counts["extracted"], rule_errors,
-                       rule_files, digest, facts)
+                       rule_files, digest, facts, continued)
 
 
 def _manifest_errors_path(key: str) -> Path:

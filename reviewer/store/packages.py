@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from reviewer.checks.model import CoverageReport, Finding, severity_counts
+from reviewer.ingest.digest import content_digest
 from reviewer.ingest.model import FileRecord, IngestIssue, Locator, Package, Segment
 from reviewer.store.db import migration, now, transaction
 
@@ -122,6 +123,19 @@ def _scan_facts(db: sqlite_utils.Database) -> None:
     # What the checks established besides findings (CheckResult.facts) as JSON, e.g. the
     # platform's whitelist match; NULL for scans made before: their review says "scan again".
     db.execute("ALTER TABLE scans ADD COLUMN facts TEXT")
+
+
+@migration("0004-package-content")
+def _package_content(db: sqlite_utils.Database) -> None:
+    # The digest of the package's file contents, paths left out (ingest.digest.content_digest):
+    # a package found again at another path or in a renamed zip continues its review.
+    db.execute("ALTER TABLE packages ADD COLUMN content_key TEXT")
+    db.execute("CREATE INDEX packages_content_key ON packages(content_key)")
+    for (package_id,) in db.execute("SELECT id FROM packages").fetchall():
+        shas = [row[0] for row in db.execute("SELECT sha256 FROM files WHERE package_id = ?",
+                                             [package_id])]
+        db.execute("UPDATE packages SET content_key = ? WHERE id = ?",
+                   [content_digest(shas), package_id])
 
 
 # ---------------------------------------------------------------- packages
@@ -246,6 +260,7 @@ def save_package(db: sqlite_utils.Database, path: str, package: Package,
         values = {
             "path": path, "kind": package.kind, "course_id": package.id, "title": package.title,
             "digest": package.digest,
+            "content_key": content_digest(r.sha256 for r in package.files),
             "manifest": json.dumps(package.manifest, ensure_ascii=False, default=str)
             if package.manifest is not None else None,
             "issues": _issues_json(package.issues), "last_scanned": now(),

@@ -12,6 +12,12 @@ Tables (readable names, foreign keys):
 ``decisions``        recommend | revise | reject, with comment (history: latest wins)
 ``audit``            append-only: who changed what, when, old and new value (JSON);
                      triggers refuse UPDATE and DELETE on it
+``review_homes``     a package found at a new path that continues the review history of
+                     another (same course id or same file contents): its *home*
+
+Reviews belong to a package's home: :func:`find_review`, :func:`previous_review`
+and :func:`create_review` look through :func:`review_home`, so every path of
+one course shares one history (a package without a link is its own home).
 
 Every function writes through the caller's connection, which runs in
 autocommit mode: the service wraps each reviewer action (the change and its
@@ -124,6 +130,19 @@ def _create(db: sqlite_utils.Database) -> None:
         SELECT RAISE(ABORT, 'the audit trail is append-only'); END""")
 
 
+@migration("0101-review-homes")
+def _homes(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE review_homes (
+            package_id INTEGER PRIMARY KEY REFERENCES packages(id) ON DELETE CASCADE,
+            home_id INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+            reason TEXT NOT NULL CHECK (reason IN ('course-id', 'content')),
+            linked_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX review_homes_home ON review_homes(home_id)")
+
+
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
@@ -134,9 +153,65 @@ def _load(text: str | None) -> Any:
 
 # ---------------------------------------------------------------- reviews
 
+_HOME = "coalesce((SELECT home_id FROM review_homes WHERE package_id = ?), ?)"
+
+
+def review_home(db: sqlite_utils.Database, package_id: int) -> int:
+    """The package whose review history ``package_id`` continues (itself when it continues none)."""
+    row = db.execute(f"SELECT {_HOME}", [package_id, package_id]).fetchone()
+    return int(row[0])
+
+
+def home_link(db: sqlite_utils.Database, package_id: int) -> dict[str, Any] | None:
+    """``{home_id, path (the home's), reason, linked_at, actor}`` when the package continues
+    another's history, else None."""
+    rows = list(db.query(
+        "SELECT h.home_id, p.path, h.reason, h.linked_at, h.actor FROM review_homes h "
+        "JOIN packages p ON p.id = h.home_id WHERE h.package_id = ?", [package_id]))
+    return rows[0] if rows else None
+
+
+def has_reviews(db: sqlite_utils.Database, package_id: int) -> bool:
+    """Whether reviews are kept under this very package id (it is a home with a history)."""
+    return db.execute("SELECT 1 FROM reviews WHERE package_id = ? LIMIT 1",
+                      [package_id]).fetchone() is not None
+
+
+def home_candidates(db: sqlite_utils.Database, package_id: int, course_id: str | None,
+                    content_key: str | None) -> list[dict[str, Any]]:
+    """Other packages with the manifest course id ``course_id`` (reason ``course-id``) or
+    the content digest ``content_key`` (``content``), with their home (``home_id``,
+    ``home_path``) and that home's latest review (``last_review``: the highest scan it was
+    synced to, null when it has no review).  Course id matches first, then the home
+    reviewed last, then the oldest."""
+    if not course_id and not content_key:
+        return []
+    same_id = "(? IS NOT NULL AND json_valid(p.manifest) AND CAST(json_extract(p.manifest, '$.id') AS TEXT) = ?)"
+    return list(db.query(f"""
+        SELECT c.id, c.path, c.reason, c.home_id, hp.path AS home_path,
+               (SELECT max(coalesce(r.scan_id, 0)) FROM reviews r WHERE r.package_id = c.home_id)
+                   AS last_review
+        FROM (SELECT p.id, p.path,
+                     coalesce((SELECT home_id FROM review_homes WHERE package_id = p.id), p.id) AS home_id,
+                     CASE WHEN {same_id} THEN 'course-id' ELSE 'content' END AS reason
+              FROM packages p
+              WHERE p.id != ? AND ({same_id} OR (? IS NOT NULL AND p.content_key = ?))) c
+        JOIN packages hp ON hp.id = c.home_id
+        ORDER BY c.reason = 'content', last_review IS NULL, last_review DESC, c.home_id""",
+        [course_id, course_id, package_id, course_id, course_id, content_key, content_key]))
+
+
+def set_review_home(db: sqlite_utils.Database, package_id: int, home_id: int, reason: str,
+                    actor: str) -> None:
+    """Record that ``package_id`` continues the review history of ``home_id`` (a home itself)."""
+    db.execute("INSERT INTO review_homes (package_id, home_id, reason, linked_at, actor) "
+               "VALUES (?, ?, ?, ?, ?)", [package_id, home_id, reason, now(), actor])
+
+
 def find_review(db: sqlite_utils.Database, package_id: int, digest: str) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM reviews WHERE package_id = ? AND digest = ?",
-                         [package_id, digest]))
+    """The review of this package version (in the package's home's history)."""
+    rows = list(db.query(f"SELECT * FROM reviews WHERE package_id = {_HOME} AND digest = ?",
+                         [package_id, package_id, digest]))
     return rows[0] if rows else None
 
 
@@ -153,8 +228,8 @@ def previous_review(db: sqlite_utils.Database, package_id: int, digest: str
     is A's, the version looked at last.)
     """
     rows = list(db.query(
-        "SELECT * FROM reviews WHERE package_id = ? AND digest != ? "
-        "ORDER BY coalesce(scan_id, 0) DESC, id DESC LIMIT 1", [package_id, digest]))
+        f"SELECT * FROM reviews WHERE package_id = {_HOME} AND digest != ? "
+        "ORDER BY coalesce(scan_id, 0) DESC, id DESC LIMIT 1", [package_id, package_id, digest]))
     return rows[0] if rows else None
 
 
@@ -162,7 +237,7 @@ def create_review(db: sqlite_utils.Database, package_id: int, digest: str,
                   checklists: dict[str, str], checklists_digest: str, reviewer: str,
                   carried_from: int | None) -> int:
     return db["reviews"].insert({
-        "package_id": package_id, "digest": digest, "scan_id": None,
+        "package_id": review_home(db, package_id), "digest": digest, "scan_id": None,
         "checklists": _json(checklists), "checklists_digest": checklists_digest,
         "created": now(), "reviewer": reviewer, "carried_from": carried_from,
     }).last_pk
@@ -362,10 +437,13 @@ def audit(db: sqlite_utils.Database, review_id: int | None, package_id: int | No
 
 
 def audit_rows(db: sqlite_utils.Database, package_id: int) -> list[dict[str, Any]]:
-    """The package's audit trail, oldest first, with the digest of each row's review."""
+    """The audit trail of the package's review history — every path of it (its home and
+    the packages continuing it) — oldest first, with the digest of each row's review."""
+    home = review_home(db, package_id)
     rows = list(db.query(
         "SELECT a.*, r.digest FROM audit a LEFT JOIN reviews r ON r.id = a.review_id "
-        "WHERE a.package_id = ? ORDER BY a.id", [package_id]))
+        "WHERE a.package_id = ? OR a.package_id IN "
+        "(SELECT package_id FROM review_homes WHERE home_id = ?) ORDER BY a.id", [home, home]))
     for row in rows:
         row["old"] = _load(row["old"])
         row["new"] = _load(row["new"])

@@ -41,8 +41,14 @@ def decision_text(session, lang: str) -> Text:
 
 
 def summary_text(session, lang: str) -> Text:
-    """Progress, findings still to look at, and the blockers: one line each."""
+    """Progress, findings still to look at, and the blockers: one line each (first, when the
+    package continues a review started at another path, where)."""
     out = Text(no_wrap=True, overflow="ellipsis")
+    continues = getattr(session.recent, "continues", None)
+    if continues:
+        from reviewer.service.continuity import continued_text
+
+        out.append(continued_text(continues, lang) + "\n", style="magenta")
     out.append_text(progress_text(session, lang))
     counts = session.model.counts()
     out.append("\n" + t("tui.summary.findings", lang, total=counts["total"],
