@@ -55,7 +55,7 @@ def _at(value: str | None) -> datetime | None:
 
 @click.group()
 def keys() -> None:
-    """Make and inspect signing keys (Ed25519)."""
+    """Make and inspect signing keys (Ed25519, or SM2 with SM3)."""
 
 
 @keys.command("new")
@@ -64,7 +64,11 @@ def keys() -> None:
 @click.option("--role", type=click.Choice(["reviewer", "committee"]), required=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
               help="Folder for NAME.key (encrypted, mode 0600) and NAME.pub.")
-def keys_new(name: str, institution: str, role: str, out_dir: str) -> None:
+@click.option("--algorithm", type=click.Choice(["ed25519", "sm2"]), default="ed25519",
+              show_default=True,
+              help="Signature profile: Ed25519, or SM2 with SM3 (GB/T 32918) for platforms "
+                   "that need national commercial cryptography.")
+def keys_new(name: str, institution: str, role: str, out_dir: str, algorithm: str) -> None:
     """Make a key pair.  The passphrase is asked for (or read from $REVIEWER_PASSPHRASE)."""
     from reviewer.service.signing import InputError, make_keys
 
@@ -73,7 +77,8 @@ def keys_new(name: str, institution: str, role: str, out_dir: str) -> None:
         fail("the passphrase must not be empty")
     try:
         key_path, pub_path, info = make_keys(out_dir, name=name, institution=institution,
-                                             role=role, passphrase=passphrase)
+                                             role=role, passphrase=passphrase,
+                                             algorithm=algorithm)
     except InputError as exc:
         fail(str(exc))
     click.echo(f"{info.keyid}\t{key_path}\t{pub_path}")

@@ -57,11 +57,14 @@ def write_text_atomic(path: Path, text: str) -> None:
 # ---------------------------------------------------------------- keys
 
 def make_keys(out_dir: str | Path, *, name: str, institution: str, role: str,
-              passphrase: str) -> tuple[Path, Path, PublicKeyInfo]:
-    """``reviewer keys new``: NAME.key (encrypted, 0600) and NAME.pub in ``out_dir``."""
+              passphrase: str, algorithm: str = "ed25519") -> tuple[Path, Path, PublicKeyInfo]:
+    """``reviewer keys new``: NAME.key (encrypted, 0600) and NAME.pub in ``out_dir``.
+
+    ``algorithm``: ``ed25519`` (default) or ``sm2`` (SM2 with SM3, docs/signing.md).
+    """
     try:
         return new_key_pair(out_dir, name=name, institution=institution, role=role,
-                            passphrase=passphrase)
+                            passphrase=passphrase, algorithm=algorithm)
     except (ValueError, FileExistsError, OSError) as exc:
         raise InputError(str(exc)) from exc
 

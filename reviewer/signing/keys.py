@@ -1,20 +1,26 @@
-"""Signing keys: Ed25519 key pairs, key ids, key files (signing room).
+"""Signing keys: key pairs, key ids, key files (signing room).
+
+Two signature profiles (:data:`ALGORITHMS`): ``ed25519`` (RFC 8032, the
+default) and ``sm2`` (SM2 with SM3, GB/T 32918, ID ``1234567812345678``;
+:mod:`reviewer.signing.sm2`, whose library is imported only when an SM2 key
+is used).
 
 Files made by ``reviewer keys new``:
 
 ``NAME.key``
     The private key, PKCS#8 PEM encrypted with the owner's passphrase
-    (``BestAvailableEncryption``), created with mode 0600 and written
-    atomically (:func:`reviewer.files.write_atomic`; never overwritten).
+    (PBES2 with PBKDF2-HMAC-SHA256; AES-256-CBC for Ed25519, SM4-CBC for
+    SM2), created with mode 0600 and written atomically
+    (:func:`reviewer.files.write_atomic`; never overwritten).
 ``NAME.pub``
     JSON: ``{"type": "reviewer-public-key/v1", "keyid", "algorithm",
-    "public_key" (base64 of the raw 32-byte key), "name", "institution",
-    "role", "created"}``.
+    "public_key" (base64 of the raw public key: 32 bytes for Ed25519, the
+    65-byte uncompressed point for SM2), "name", "institution", "role",
+    "created"}``.
 
-Key id: ``"ed25519:" + sha256(raw public key bytes).hex()[:32]``.  Signature
-algorithms are looked up by name in :data:`ALGORITHMS`; a verifier takes the
-name from its trust store, never from a recommendation, so an ``sm2`` profile
-can be added here later without changing the file format.
+Key id: ``"<algorithm>:" + sha256(raw public key bytes).hex()[:32]``.  A
+verifier takes the algorithm from its trust store, never from a
+recommendation; the key id's prefix only names it.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from reviewer.signing import sm2
 from reviewer.signing.dsse import b64decode, b64encode
 from reviewer.files import write_atomic
 
@@ -44,14 +51,38 @@ class KeyFileError(ValueError):
     """A key file can't be used (wrong passphrase, malformed, mismatched pair)."""
 
 
+class AlgorithmUnavailable(RuntimeError):
+    """This installation lacks the library of a signature profile (SM2 on a platform
+    ``tongsuopy`` has no wheel for)."""
+
+
 class Algorithm(Protocol):
-    """A signature profile: how to verify with raw public key bytes."""
+    """A signature profile: raw public keys, key ids, verification and the private side."""
 
     name: str
 
     def key_id(self, public_raw: bytes) -> str: ...
 
-    def verify(self, public_raw: bytes, signature: bytes, message: bytes) -> bool: ...
+    def public_key_problem(self, public_raw: bytes) -> str | None:
+        """Why these bytes are not a public key of this profile (``None``: they are)."""
+
+    def signature_problem(self, signature: bytes) -> str | None:
+        """Why these bytes are not even shaped like a signature of this profile."""
+
+    def verify(self, public_raw: bytes, signature: bytes, message: bytes) -> bool:
+        """A malformed key or signature is ``False``, never an error; only a missing
+        library raises (:class:`AlgorithmUnavailable`)."""
+
+    def generate(self) -> Any: ...
+
+    def public_raw(self, private: Any) -> bytes: ...
+
+    def private_pem(self, private: Any, passphrase: bytes) -> bytes: ...
+
+    def load_private(self, data: bytes, passphrase: bytes, source: Path) -> Any:
+        """Decrypt a key file; :class:`KeyFileError` with the reason."""
+
+    def sign(self, private: Any, message: bytes) -> bytes: ...
 
 
 class Ed25519Profile:
@@ -62,6 +93,16 @@ class Ed25519Profile:
     def key_id(self, public_raw: bytes) -> str:
         return key_id(public_raw, self.name)
 
+    def public_key_problem(self, public_raw: bytes) -> str | None:
+        if len(public_raw) != 32:
+            return f"an Ed25519 public key has 32 bytes, not {len(public_raw)}"
+        return None
+
+    def signature_problem(self, signature: bytes) -> str | None:
+        if len(signature) != 64:
+            return f"an Ed25519 signature has 64 bytes, not {len(signature)}"
+        return None
+
     def verify(self, public_raw: bytes, signature: bytes, message: bytes) -> bool:
         if len(public_raw) != 32 or len(signature) != 64:
             return False
@@ -71,9 +112,115 @@ class Ed25519Profile:
             return False
         return True
 
+    def generate(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.generate()
+
+    def public_raw(self, private: Ed25519PrivateKey) -> bytes:
+        return private.public_key().public_bytes(serialization.Encoding.Raw,
+                                                 serialization.PublicFormat.Raw)
+
+    def private_pem(self, private: Ed25519PrivateKey, passphrase: bytes) -> bytes:
+        return private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase))
+
+    def load_private(self, data: bytes, passphrase: bytes, source: Path) -> Ed25519PrivateKey:
+        try:
+            private = serialization.load_pem_private_key(data, password=passphrase)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+            msg = str(exc)
+            if _SM4_CBC_OID in _pem_body(data):
+                # Our SM2 key files are encrypted with SM4, which this library can't read.
+                raise KeyFileError(f"{source}: an SM2 key file (SM4-encrypted), but its .pub "
+                                   "names an Ed25519 key: the two do not belong together") from exc
+            # A wrong passphrase usually fails the decryption's padding check, but about one
+            # time in 256 the padding happens to look right and the garbage then fails to
+            # parse as a key: for an encrypted key file both mean the passphrase is wrong.
+            encrypted = b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data
+            if encrypted or "password" in msg.lower() or "decrypt" in msg.lower():
+                raise KeyFileError(f"{source}: wrong passphrase (or a damaged key file)") from exc
+            raise KeyFileError(f"{source}: not a usable private key ({msg})") from exc
+        if not isinstance(private, Ed25519PrivateKey):
+            raise KeyFileError(f"{source}: not an Ed25519 key")
+        return private
+
+    def sign(self, private: Ed25519PrivateKey, message: bytes) -> bytes:
+        return private.sign(message)
+
+
+class SM2Profile:
+    """SM2 with SM3 (GB/T 32918, ID 1234567812345678); public keys as the 65-byte
+    uncompressed point.  The library is imported on first use (:mod:`reviewer.signing.sm2`)."""
+
+    name = "sm2"
+
+    def key_id(self, public_raw: bytes) -> str:
+        return key_id(public_raw, self.name)
+
+    def public_key_problem(self, public_raw: bytes) -> str | None:
+        return sm2.public_key_problem(public_raw)
+
+    def signature_problem(self, signature: bytes) -> str | None:
+        return sm2.signature_problem(signature)
+
+    def verify(self, public_raw: bytes, signature: bytes, message: bytes) -> bool:
+        """``False`` for a bad signature; :class:`AlgorithmUnavailable` without the library."""
+        try:
+            return sm2.verify(public_raw, signature, message)
+        except sm2.SM2Unavailable as exc:
+            raise AlgorithmUnavailable(str(exc)) from exc
+
+    def generate(self) -> Any:
+        try:
+            return sm2.generate()
+        except sm2.SM2Unavailable as exc:
+            raise ValueError(str(exc)) from exc
+
+    def public_raw(self, private: Any) -> bytes:
+        return sm2.public_raw(private)
+
+    def private_pem(self, private: Any, passphrase: bytes) -> bytes:
+        return sm2.private_pem(private, passphrase)
+
+    def load_private(self, data: bytes, passphrase: bytes, source: Path) -> Any:
+        try:
+            return sm2.load_private(data, passphrase)
+        except sm2.SM2Unavailable as exc:
+            raise KeyFileError(f"{source}: {exc}") from exc
+        except sm2.WrongPassphrase as exc:
+            raise KeyFileError(f"{source}: wrong passphrase (or a damaged key file)") from exc
+        except sm2.NotSM2 as exc:
+            raise KeyFileError(f"{source}: not an SM2 key, but its .pub names one: "
+                               "the two do not belong together") from exc
+        except ValueError as exc:
+            raise KeyFileError(f"{source}: not a usable private key ({exc})") from exc
+
+    def sign(self, private: Any, message: bytes) -> bytes:
+        return sm2.sign(private, message)
+
 
 #: Signature profiles by the name a trust store uses.
-ALGORITHMS: dict[str, Algorithm] = {"ed25519": Ed25519Profile()}
+ALGORITHMS: dict[str, Algorithm] = {"ed25519": Ed25519Profile(), "sm2": SM2Profile()}
+DEFAULT_ALGORITHM = "ed25519"
+
+#: DER of the SM4-CBC OID (1.2.156.10197.1.104.2), the cipher of an encrypted SM2 key file.
+_SM4_CBC_OID = bytes.fromhex("06082a811ccf55016802")
+
+
+def _pem_body(data: bytes) -> bytes:
+    import base64
+    import binascii
+
+    lines = [ln for ln in data.splitlines() if ln and not ln.startswith(b"-----")]
+    try:
+        return base64.b64decode(b"".join(lines))
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def algorithm_of(keyid: str) -> str:
+    """The algorithm a key id's prefix names (``""`` when there is no prefix)."""
+    return keyid.split(":", 1)[0] if ":" in keyid else ""
 
 
 def key_id(public_raw: bytes, algorithm: str = "ed25519") -> str:
@@ -121,8 +268,9 @@ class PublicKeyInfo:
             raw = b64decode(data["public_key"])
         except ValueError as exc:
             raise KeyFileError(f"{source}: public_key is not base64 ({exc})") from exc
-        if data["algorithm"] == "ed25519" and len(raw) != 32:
-            raise KeyFileError(f"{source}: an Ed25519 public key has 32 bytes, not {len(raw)}")
+        problem = ALGORITHMS[data["algorithm"]].public_key_problem(raw)
+        if problem:
+            raise KeyFileError(f"{source}: {problem}")
         expected = ALGORITHMS[data["algorithm"]].key_id(raw)
         if data["keyid"] != expected:
             raise KeyFileError(f"{source}: keyid {data['keyid']} does not match the key ({expected})")
@@ -146,12 +294,15 @@ def load_public(path: str | Path) -> PublicKeyInfo:
 
 
 def new_key_pair(out_dir: str | Path, *, name: str, institution: str, role: str,
-                 passphrase: str, created: datetime | None = None) -> tuple[Path, Path, PublicKeyInfo]:
+                 passphrase: str, created: datetime | None = None,
+                 algorithm: str = DEFAULT_ALGORITHM) -> tuple[Path, Path, PublicKeyInfo]:
     """Make ``out_dir/NAME.key`` (encrypted, 0600) and ``out_dir/NAME.pub``.
 
-    Raises ``ValueError`` for a bad name/role/empty passphrase and
+    Raises ``ValueError`` for a bad name/role/algorithm/empty passphrase and
     ``FileExistsError`` when either file exists.
     """
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}")
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not name or "/" in name or "\\" in name or name.startswith("."):
@@ -166,13 +317,11 @@ def new_key_pair(out_dir: str | Path, *, name: str, institution: str, role: str,
     for p in (key_path, pub_path):
         if p.exists():
             raise FileExistsError(f"{p} already exists (not overwritten)")
-    private = Ed25519PrivateKey.generate()
-    raw = private.public_key().public_bytes(serialization.Encoding.Raw,
-                                            serialization.PublicFormat.Raw)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")))
-    info = PublicKeyInfo(keyid=key_id(raw), algorithm="ed25519", public_key=raw, name=name,
+    profile = ALGORITHMS[algorithm]
+    private = profile.generate()
+    raw = profile.public_raw(private)
+    pem = profile.private_pem(private, passphrase.encode("utf-8"))
+    info = PublicKeyInfo(keyid=profile.key_id(raw), algorithm=algorithm, public_key=raw, name=name,
                          institution=institution.strip(), role=role,
                          created=(created or now_utc()).isoformat())
     write_atomic(key_path, pem, mode=0o600, overwrite=False)
@@ -183,20 +332,25 @@ def new_key_pair(out_dir: str | Path, *, name: str, institution: str, role: str,
 
 @dataclass(slots=True)
 class Signer:
-    """A loaded private key with the identity of its ``.pub`` file."""
+    """A loaded private key with the identity of its ``.pub`` file.
 
-    private: Ed25519PrivateKey
+    ``private`` is the library's key object of the profile ``info.algorithm`` names.
+    """
+
+    private: Any
     info: PublicKeyInfo
 
     def sign(self, message: bytes) -> bytes:
-        return self.private.sign(message)
+        return ALGORITHMS[self.info.algorithm].sign(self.private, message)
 
 
 def load_signer(key_path: str | Path, passphrase: str, pub_path: str | Path | None = None) -> Signer:
     """Decrypt ``NAME.key`` and pair it with ``NAME.pub`` (beside it by default).
 
-    Raises :class:`KeyFileError` for a wrong passphrase, an unreadable file, a
-    key that is not Ed25519, or a ``.pub`` that belongs to another key.
+    The ``.pub`` names the algorithm (Ed25519 when it can't be read: then its
+    error comes once the key itself has been read).  Raises
+    :class:`KeyFileError` for a wrong passphrase, an unreadable file, a key of
+    another algorithm, or a ``.pub`` that belongs to another key.
     """
     key_path = Path(key_path)
     pub_path = Path(pub_path) if pub_path else key_path.with_suffix(".pub")
@@ -204,22 +358,17 @@ def load_signer(key_path: str | Path, passphrase: str, pub_path: str | Path | No
         data = key_path.read_bytes()
     except OSError as exc:
         raise KeyFileError(f"cannot read {key_path}: {exc}") from exc
+    info: PublicKeyInfo | None = None
+    pub_error: KeyFileError | None = None
     try:
-        private = serialization.load_pem_private_key(data, password=passphrase.encode("utf-8"))
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        msg = str(exc)
-        # A wrong passphrase usually fails the decryption's padding check, but about one
-        # time in 256 the padding happens to look right and the garbage then fails to
-        # parse as a key: for an encrypted key file both mean the passphrase is wrong.
-        encrypted = b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data
-        if encrypted or "password" in msg.lower() or "decrypt" in msg.lower():
-            raise KeyFileError(f"{key_path}: wrong passphrase (or a damaged key file)") from exc
-        raise KeyFileError(f"{key_path}: not a usable private key ({msg})") from exc
-    if not isinstance(private, Ed25519PrivateKey):
-        raise KeyFileError(f"{key_path}: not an Ed25519 key")
-    info = load_public(pub_path)
-    raw = private.public_key().public_bytes(serialization.Encoding.Raw,
-                                            serialization.PublicFormat.Raw)
-    if raw != info.public_key:
+        info = load_public(pub_path)
+    except KeyFileError as exc:
+        pub_error = exc
+    profile = ALGORITHMS[info.algorithm if info else DEFAULT_ALGORITHM]
+    private = profile.load_private(data, passphrase.encode("utf-8"), key_path)
+    if info is None:
+        assert pub_error is not None
+        raise pub_error
+    if profile.public_raw(private) != info.public_key:
         raise KeyFileError(f"{pub_path} does not belong to {key_path}")
     return Signer(private=private, info=info)

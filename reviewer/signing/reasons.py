@@ -24,9 +24,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "signature {index} ({keyid}) is not valid base64"),
     "signature.invalid": ("第 {index} 个签名（{keyid}）与内容不符（内容被改动或签名被替换）",
                           "signature {index} ({keyid}) does not match the content (altered content or swapped signature)"),
+    "signature.wrong_algorithm": ("第 {index} 个签名标注的算法为 {label}，但信任库中该密钥（{trusted_keyid}）的算法是 {algorithm}",
+                                  "signature {index} is labelled {label}, but the trust store holds this key ({trusted_keyid}) as {algorithm}"),
     "signature.none_valid": ("没有任何可信密钥的有效签名，未读取推荐内容",
                              "no valid signature by a trusted key; the content was not read"),
     "key.unknown": ("密钥 {keyid} 不在信任库中", "key {keyid} is not in the trust store"),
+    "key.algorithm_unavailable": ("无法核验第 {index} 个签名：本机未安装 {algorithm} 算法所需的库（{detail}）",
+                                  "signature {index} cannot be checked: this installation lacks the {algorithm} library ({detail})"),
     "key.wrong_role": ("密钥 {keyid} 在信任库中的角色为 {role}，此处需要 {expected}",
                        "key {keyid} has role {role} in the trust store, {expected} is needed here"),
     "key.wrong_institution": ("密钥 {keyid} 属于 {institution}，课程属于 {course_institution}",
@@ -76,7 +80,11 @@ class Reason:
         zh, en = MESSAGES.get(self.code, (self.code, self.code))
         template = zh if lang == "zh" else en
         values = _Defaults({k: ("" if v is None else v) for k, v in self.details.items()})
-        return template.format_map(values)
+        text = template.format_map(values)
+        problem = self.details.get("problem")
+        if problem and "{problem}" not in template:  # what is wrong with the bytes themselves
+            text += f"：{problem}" if lang == "zh" else f": {problem}"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": {"zh": self.message("zh"), "en": self.message("en")},

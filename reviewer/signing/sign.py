@@ -16,7 +16,7 @@ from typing import Any
 
 from reviewer.ingest.model import Msg
 from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, Signature, b64decode, b64encode
-from reviewer.signing.keys import ALGORITHMS, Signer, key_id
+from reviewer.signing.keys import ALGORITHMS, AlgorithmUnavailable, Signer, algorithm_of, key_id
 from reviewer.signing.statement import PREDICATE_TYPE, STATEMENT_TYPE, statement_bytes
 from reviewer.signing.verify import parse_payload
 
@@ -65,19 +65,31 @@ def self_check(env: Envelope) -> dict[str, Any]:
         raw = b64decode(reviewer.get("public_key"))
     except ValueError:
         raise SigningError([_m("推荐中没有审核人公钥", "the predicate carries no reviewer public key")]) from None
-    if key_id(raw) != reviewer.get("keyid"):
+    # The algorithm is the one the reviewer's key id names: this is the file's own
+    # account of itself, not trust (a verifier takes the algorithm from its trust store).
+    keyid = reviewer.get("keyid")
+    algorithm = algorithm_of(keyid) if isinstance(keyid, str) else ""
+    profile = ALGORITHMS.get(algorithm)
+    if profile is None:
+        raise SigningError([_m(f"审核人的密钥 {keyid} 的算法未知（应为 {'、'.join(ALGORITHMS)}）",
+                               f"the reviewer's key {keyid} names an unknown algorithm "
+                               f"(known: {', '.join(ALGORITHMS)})")])
+    if key_id(raw, algorithm) != keyid:
         problems.append(_m("审核人的密钥指纹与内嵌公钥不符",
                            "the reviewer's key id does not match the embedded public key"))
     message = env.pae()
     found = False
     for i, sig in enumerate(env.signatures, start=1):
-        if sig.keyid != reviewer.get("keyid"):
+        if sig.keyid != keyid:
             continue
         found = True
         try:
-            ok = ALGORITHMS["ed25519"].verify(raw, b64decode(sig.sig), message)
+            ok = profile.verify(raw, b64decode(sig.sig), message)
         except ValueError:
             ok = False
+        except AlgorithmUnavailable as exc:
+            raise SigningError([_m(f"无法核验审核人的签名：{exc}",
+                                   f"cannot check the reviewer's signature: {exc}")]) from exc
         if not ok:
             problems.append(_m(f"第 {i} 个签名（审核人的）与内容不符",
                                f"signature {i} (the reviewer's) does not match the content"))

@@ -7,9 +7,9 @@ A YAML file maintained by the platform (``reviewer trust add/revoke``)::
     institutions:
       北京大学:
         keys:
-          - keyid: "ed25519:…"
-            algorithm: ed25519                # the verifier's choice, never the file's
-            public_key: "<base64 raw key>"
+          - keyid: "ed25519:…"                # or "sm2:…"
+            algorithm: ed25519                # or sm2; the verifier's choice, never the file's
+            public_key: "<base64 raw key>"    # Ed25519: 32 bytes; SM2: 65-byte point 04‖x‖y
             name: 张老师
             role: reviewer                    # reviewer | committee
             not_before: "2026-01-01T00:00:00+00:00"
@@ -119,6 +119,22 @@ class TrustStore:
     def key(self, keyid: str) -> TrustedKey | None:
         return self.keys.get(keyid)
 
+    def relabelled(self, keyid: str) -> TrustedKey | None:
+        """The trusted key ``keyid`` names under another algorithm's label, if any.
+
+        A key id is ``<algorithm>:<fingerprint>``; the same fingerprint under
+        another prefix is this store's key with its algorithm label changed
+        (two algorithms' keys never share a fingerprint: it hashes different bytes).
+        """
+        label, sep, fingerprint = keyid.partition(":")
+        if not sep or not fingerprint:
+            return None
+        for key in self.keys.values():
+            algorithm, _, fp = key.keyid.partition(":")
+            if fp == fingerprint and algorithm != label:
+                return key
+        return None
+
     def revocation(self, keyid: str, at: datetime) -> Revocation | None:
         """The earliest revocation of ``keyid`` in force at ``at`` (revoked at or before)."""
         hits = [r for r in self.revoked if r.keyid == keyid and r.at <= at]
@@ -178,7 +194,7 @@ def _key_from(entry: Any, institution: str, where: str, problems: list[str]) -> 
         problems.append(f"{where}: missing or non-text field(s) {', '.join(bad)}")
         return None
     algorithm = entry.get("algorithm", "ed25519")
-    if algorithm not in ALGORITHMS:
+    if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
         problems.append(f"{where}: unknown algorithm {algorithm!r} (known: {', '.join(ALGORITHMS)})")
         return None
     if entry["role"] not in ROLES:
@@ -192,6 +208,10 @@ def _key_from(entry: Any, institution: str, where: str, problems: list[str]) -> 
     expected = ALGORITHMS[algorithm].key_id(raw)
     if entry["keyid"] != expected:
         problems.append(f"{where}: keyid {entry['keyid']} does not match its public key ({expected})")
+        return None
+    bad_key = ALGORITHMS[algorithm].public_key_problem(raw)
+    if bad_key:
+        problems.append(f"{where}: {bad_key}")
         return None
     times = {}
     for name in ("not_before", "not_after"):

@@ -3,9 +3,11 @@
 The algorithm (``docs/signing.md`` § Verification) in order:
 
 1. Decode the DSSE envelope; the payload type must be in-toto's.
-2. For every signature: its ``keyid`` must name a key in the trust store; the
-   signature must verify over ``PAE(payloadType, payload)`` with the
-   algorithm *the trust store* names for that key.
+2. For every signature: its ``keyid`` must name a key in the trust store (a
+   key id naming a trusted key under another algorithm's label is
+   ``signature.wrong_algorithm``); the signature must verify over
+   ``PAE(payloadType, payload)`` with the algorithm *the trust store* names
+   for that key (Ed25519, or SM2 with SM3).
 3. Only if at least one signature verified under a trusted key is the payload
    parsed at all (nothing unauthenticated is read).
 4. Statement type, predicate type and the predicate's schema.
@@ -36,7 +38,7 @@ from typing import Any
 from reviewer.ingest.digest import package_digest as ingest_digest
 from reviewer.signing.digests import FileDigest
 from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, EnvelopeError, b64decode, envelope_from_dict
-from reviewer.signing.keys import ALGORITHMS
+from reviewer.signing.keys import ALGORITHMS, AlgorithmUnavailable, algorithm_of
 from reviewer.signing.reasons import Reason, reason
 from reviewer.signing.statement import PREDICATE_TYPE, STATEMENT_TYPE
 from reviewer.signing.trust import TrustedKey, TrustStore, parse_time
@@ -47,7 +49,8 @@ MAX_SCHEMA_ERRORS = 10
 
 
 #: Reasons that say the bytes are not what was signed (see :attr:`Verification.tampered`).
-TAMPERED_CODES = frozenset({"signature.invalid", "signature.bad_base64"})
+TAMPERED_CODES = frozenset({"signature.invalid", "signature.bad_base64",
+                            "signature.wrong_algorithm"})
 TAMPERED_PREFIXES = ("envelope.", "payload.", "statement.", "predicate.", "package.file_")
 
 
@@ -181,11 +184,32 @@ def _check_signatures(env: Envelope, trust: TrustStore, result: Verification) ->
             continue
         key = trust.key(sig.keyid)
         if key is None:
+            relabelled = trust.relabelled(sig.keyid)
+            if relabelled is not None:
+                # The entry names a trusted key under another algorithm than the one the
+                # trust store holds it for: never verified with the label's algorithm.
+                check.key = relabelled
+                result.reasons.append(reason(
+                    "signature.wrong_algorithm", index=i, keyid=sig.keyid,
+                    label=algorithm_of(sig.keyid), algorithm=relabelled.algorithm,
+                    trusted_keyid=relabelled.keyid))
+                continue
             result.reasons.append(reason("key.unknown", index=i, keyid=sig.keyid))
             continue
         check.key = key
-        if not ALGORITHMS[key.algorithm].verify(key.public_key, raw, message):
-            result.reasons.append(reason("signature.invalid", index=i, keyid=sig.keyid))
+        profile = ALGORITHMS[key.algorithm]
+        malformed = profile.signature_problem(raw)
+        try:
+            ok = not malformed and profile.verify(key.public_key, raw, message)
+        except AlgorithmUnavailable as exc:  # not checked here, so neither valid nor a forgery
+            check.key = None
+            result.reasons.append(reason("key.algorithm_unavailable", index=i, keyid=sig.keyid,
+                                         algorithm=key.algorithm, detail=str(exc)))
+            continue
+        if not ok:
+            details = {"problem": malformed} if malformed else {}
+            result.reasons.append(reason("signature.invalid", index=i, keyid=sig.keyid,
+                                         algorithm=key.algorithm, **details))
             continue
         check.valid = True
 
