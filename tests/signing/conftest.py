@@ -1,3 +1,3 @@
 """Fixtures of the signing tests (defined in signing_helpers.py, shared with the test modules)."""
 
-from tests.signing.signing_helpers import env, keys, package, trust  # noqa: F401
+from tests.signing.signing_helpers import env, keys, package, sm2keys, trust  # noqa: F401

@@ -36,9 +36,10 @@ class Key:
     pub_path: Path
 
 
-def _make(dir_: Path, name: str, inst: str, role: str) -> Key:
+def _make(dir_: Path, name: str, inst: str, role: str, algorithm: str = "ed25519") -> Key:
     key_path, pub_path, info = new_key_pair(dir_, name=name, institution=inst, role=role,
-                                            passphrase=PASS, created=T0 - timedelta(days=30))
+                                            passphrase=PASS, created=T0 - timedelta(days=30),
+                                            algorithm=algorithm)
     return Key(load_signer(key_path, PASS), info, key_path, pub_path)
 
 
@@ -52,6 +53,21 @@ def keys(tmp_path_factory) -> dict[str, Key]:
         "other_reviewer": _make(d, "chen", OTHER, "reviewer"),
         "other_committee": _make(d, "sun", OTHER, "committee"),
     }
+
+
+@pytest.fixture(scope="session")
+def sm2keys(keys, tmp_path_factory) -> dict[str, Key]:
+    """SM2 keys under the same names as :func:`keys`, plus the Ed25519 ones as ``ed_<name>``
+    (so ``make_envelope(..., committee=("ed_committee",))`` mixes the two profiles)."""
+    d = tmp_path_factory.mktemp("sm2keys")
+    out = {
+        "reviewer": _make(d, "wang", UNI, "reviewer", "sm2"),
+        "committee": _make(d, "li", UNI, "committee", "sm2"),
+        "committee2": _make(d, "zhao", UNI, "committee", "sm2"),
+        "other_reviewer": _make(d, "chen", OTHER, "reviewer", "sm2"),
+    }
+    out.update({f"ed_{name}": key for name, key in keys.items()})
+    return out
 
 
 @pytest.fixture()
