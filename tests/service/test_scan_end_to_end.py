@@ -259,3 +259,32 @@ def test_an_unchanged_rescan_takes_the_findings_over_and_a_rule_change_reruns_th
     assert third.rule_errors == []
     assert calls == [1]
     assert any(f.rule == "extra" for f in third.findings)
+
+
+def test_a_large_package_gives_freed_memory_back_before_each_check(tmp_path, monkeypatch):
+    """Between checks a large package's scan returns the C heap's free memory to the OS
+    (issue 10: peak memory); a small one does not pay for it.  Findings are the same."""
+    import reviewer.service.scan as scan_service
+    from reviewer.checks.registry import all_checks
+
+    calls = []
+    monkeypatch.setattr(scan_service, "trim_heap", lambda: calls.append(1) or True)
+    course = ROOT / "sample_courses" / "zh-data-structures"
+    small = scan(open_db(tmp_path / "a.db"), course)
+    assert calls == []
+    monkeypatch.setattr(scan_service, "TRIM_SEGMENTS", 1)
+    large = scan(open_db(tmp_path / "b.db"), course)
+    assert len(calls) == len(all_checks()) + 1  # before each check, and after the last
+    assert [f.id for f in large.findings] == [f.id for f in small.findings]
+
+
+def test_without_glibc_trim_heap_does_nothing(monkeypatch):
+    import ctypes
+
+    from reviewer.service.scan import trim_heap
+
+    def no_libc(name, *args, **kwargs):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    assert trim_heap() is False
