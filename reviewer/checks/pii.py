@@ -997,11 +997,24 @@ def published_segments(segments: list[Segment], rules: PiiRules) -> set[int]:
     if not marked:
         return set()
     units = {_unit(seg) for seg in marked} - {None}
-    lines = [seg.ordinal for seg in marked if _unit(seg) is None]
+    lines = sorted(seg.ordinal for seg in marked if _unit(seg) is None)
     window = rules.email_publication_window
-    return {seg.ordinal for seg in segments
-            if (_unit(seg) in units)
-            or (_unit(seg) is None and any(abs(seg.ordinal - o) <= window for o in lines))}
+    out = set()
+    for seg in segments:
+        unit = _unit(seg)
+        if unit is not None:
+            if unit in units:
+                out.add(seg.ordinal)
+        elif lines:  # the nearest marker line within the window?
+            k = bisect_right(lines, seg.ordinal + window) - 1
+            if k >= 0 and lines[k] >= seg.ordinal - window:
+                out.add(seg.ordinal)
+    return out
+
+
+#: Every e-mail pattern needs one of these (an @, a # or an [at]): a segment without
+#: one holds no address, and its file's publication markers need not be looked for.
+_EMAIL_HINT = re.compile(r"[@#＠＃]|[\[({]\s*at\s*[\])}]", re.IGNORECASE)
 
 
 def gated_segments(segments: list[Segment], rules: PiiRules) -> list[Segment]:
@@ -1038,11 +1051,15 @@ def check_pii(ctx: CheckContext) -> CheckResult:
         staff = staff.with_named(ctx.package.files, rules)
     for record in ctx.package.files:
         for rules in rulesets:
-            gated = gated_segments(record.segments, rules)
-            published = published_segments(record.segments, rules) if gated else set()
-            for segment in gated:
+            published: set[int] | None = None  # worked out at the file's first address
+            for segment in gated_segments(record.segments, rules):
+                on_paper = False
+                if rules.email_publication is not None and _EMAIL_HINT.search(segment.norm):
+                    if published is None:
+                        published = published_segments(record.segments, rules)
+                    on_paper = segment.ordinal in published
                 for finding in findings_for(segment, record.role, rules, staff,
-                                            published=segment.ordinal in published):
+                                            published=on_paper):
                     if finding.id not in seen:
                         seen.add(finding.id)
                         findings.append(finding)

@@ -139,3 +139,15 @@ def test_a_marker_speaks_for_its_own_picture_and_page_only():
     assert severity[(4, None)][0] == "error"              # the next page
     assert severity[(3, "image2")][0] == "info"           # the paper's own picture
     assert severity[(3, "image2")][1].get("published") == "1"
+
+
+def test_in_a_file_without_pages_a_marker_reaches_window_lines():
+    rules, _ = _load()
+    window = rules.email_publication_window
+    lines = ["Abstract"] + [f"line {i}" for i in range(1, 40)]
+    lines[window] = "near.author@gmail.com"
+    lines[window + 1] = "far.student@gmail.com"
+    pkg = package({"role": "reading", "page": lines, "expect": []})
+    found = {f.match: f.severity
+             for f in check_pii(CheckContext(package=pkg, rules={"pii": [rules]})).findings}
+    assert found == {"near.author@gmail.com": "info", "far.student@gmail.com": "error"}
