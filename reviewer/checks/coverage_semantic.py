@@ -82,7 +82,7 @@ _loader: Callable[[], Any] = _build_model
 _CACHE: dict[bytes, Any] = {}  # sha1 of the text → unit vector (float32, 512)
 _CACHE_MAX = 200_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
-STATS = {"load_s": 0.0, "embedded": 0, "cached": 0, "embed_s": 0.0}
+STATS = {"load_s": 0.0, "embedded": 0, "cached": 0, "stored": 0, "embed_s": 0.0}
 
 
 def _model():
@@ -106,6 +106,30 @@ def install(loader: Callable[[], Any]) -> None:
     _loader = loader
 
 
+_vectors_factory: Callable[[], Any] | None = None
+_vectors: Any = None  # the store, once made: get(keys) → {key: bytes}; put({key: bytes})
+
+
+def install_vectors(factory: Callable[[], Any] | None) -> None:
+    """Keep vectors in the store ``factory()`` makes (made on first use; the service's
+    cache on disk), so another process embeds only what no scan has embedded before."""
+    global _vectors_factory, _vectors
+    with _LOCK:
+        if factory is not _vectors_factory:  # installing the same again keeps the open store
+            _vectors_factory, _vectors = factory, None
+
+
+def _vector_store() -> Any:
+    global _vectors
+    with _LOCK:
+        if _vectors is None and _vectors_factory is not None:
+            try:
+                _vectors = _vectors_factory()
+            except Exception:  # noqa: BLE001 - a cache that can't be made only costs embedding
+                _vectors = False
+        return _vectors or None
+
+
 def embed(texts: list[str]) -> "np.ndarray":
     """Unit vectors of ``texts`` (one row each), from the cache where already embedded."""
     import time
@@ -117,6 +141,12 @@ def embed(texts: list[str]) -> "np.ndarray":
     texts = [_SURROGATE.sub("\ufffd", t) for t in texts]
     keys = [hashlib.sha1(t.encode("utf-8")).digest() for t in texts]
     todo = list(dict.fromkeys(k for k in keys if k not in _CACHE))
+    store = _vector_store() if todo else None
+    if store is not None:
+        for key, raw in store.get(todo).items():
+            _CACHE[key] = np.frombuffer(raw, dtype=np.float32).copy()
+        STATS["stored"] += sum(1 for k in todo if k in _CACHE)
+        todo = [k for k in todo if k not in _CACHE]
     if todo:
         by_key = dict(zip(keys, texts))
         started = time.perf_counter()
@@ -128,6 +158,8 @@ def embed(texts: list[str]) -> "np.ndarray":
         for key, vec in zip(todo, vectors):
             norm = float(np.linalg.norm(vec)) or 1.0
             _CACHE[key] = (vec / norm).astype(np.float32)
+        if store is not None:
+            store.put({key: _CACHE[key].tobytes() for key in todo})
     STATS["cached"] += len(keys) - len(todo)
     if not keys:
         return np.zeros((0, 512), dtype=np.float32)

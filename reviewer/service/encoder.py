@@ -114,3 +114,12 @@ def cached_encoder() -> Any:
     except Exception:  # noqa: BLE001 - an unwritable cache only costs the build next time
         pass
     return model
+
+
+def vector_cache() -> Any:
+    """The cache of sentence vectors on disk for this encoder build
+    (``cache/vectors/<build>.sqlite``): vectors of another build never mix in."""
+    from reviewer.store.vectors import VectorCache
+
+    folder = _folder()
+    return VectorCache(folder.parent.parent / "vectors" / f"{folder.name}.sqlite")

@@ -90,11 +90,12 @@ def load_rules(lexicons: Sequence[str | Path] = (), only_lexicons: Sequence[str 
     Returns ``(rules by kind, errors as strings, paths used, rules digest)``.
     """
     from reviewer.checks import coverage_semantic
-    from reviewer.service.encoder import cached_encoder
+    from reviewer.service.encoder import cached_encoder, vector_cache
     from reviewer.service.lexicons import load_rule_files, rules_by_kind, rules_digest
 
     all_checks()  # importing the check modules registers the rule-file kinds
     coverage_semantic.install(cached_encoder)  # the sentence encoder from the cache folder
+    coverage_semantic.install_vectors(vector_cache)  # and the vectors it made
     if only_lexicons:
         paths, shipped = [Path(p) for p in only_lexicons], False
     else:
