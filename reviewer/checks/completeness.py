@@ -37,6 +37,7 @@ from typing import Any
 from reviewer.checks.model import CheckContext, CheckResult, Finding, file_finding
 from reviewer.checks.registry import register
 from reviewer.ingest.digest import normalize_relpath
+from reviewer.ingest.formats.table import spec_of
 from reviewer.ingest.model import FileRecord, Locator, Package, format_ms
 
 CHECK = "completeness"
@@ -168,7 +169,7 @@ def transcript_problems(record: FileRecord, gap_ms: int) -> list[Finding]:
     if not cues:
         if any(s.text.strip() for s in record.segments):
             return []  # a plain-text transcript: no timing to check
-        timed = record.format in ("srt", "vtt")
+        timed = spec_of(record.format).timed
         return [_finding(
             "transcript-empty", "warning",
             "字幕文件中没有任何字幕条目。" if timed else "文字稿中没有任何文字。",
@@ -208,9 +209,9 @@ def transcript_problems(record: FileRecord, gap_ms: int) -> list[Finding]:
 
 def empty_units(record: FileRecord) -> list[int]:
     """Slide or page numbers of a PPTX/PDF that carry no text (speaker notes don't count)."""
-    if record.status != "ok" or record.format not in ("pptx", "ppt", "pdf") or record.units <= 0:
+    kind = spec_of(record.format).unit
+    if record.status != "ok" or kind not in ("slide", "page") or record.units <= 0:
         return []
-    kind = "slide" if record.format in ("pptx", "ppt") else "page"
     with_text = {getattr(s.locator, kind) for s in record.segments
                  if not s.locator.notes and s.text.strip()}
     return [n for n in range(1, record.units + 1) if n not in with_text]
@@ -224,7 +225,7 @@ def empty_slides(record: FileRecord) -> list[Finding]:
     if not empty:
         return []
     shown = ", ".join(map(str, empty[:15])) + (" …" if len(empty) > 15 else "")
-    if record.format in ("pptx", "ppt"):
+    if spec_of(record.format).unit == "slide":
         zh, en = f"{len(empty)} 张幻灯片没有文字：第 {shown} 张", f"{len(empty)} slides have no text: {shown}"
     else:
         zh, en = f"{len(empty)} 页没有文字：第 {shown} 页", f"{len(empty)} pages have no text: {shown}"

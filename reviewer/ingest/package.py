@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from reviewer.ingest.digest import file_sha256, normalize_relpath, package_digest, stream_sha256
-from reviewer.ingest.formats.base import Extracted, ExtractError, issue
+from reviewer.ingest.formats.base import ExtractError, issue
 from reviewer.ingest.formats.detect import LEGACY_EXT, bundle_of, detect_format, extension, infer_role
+from reviewer.ingest.formats.table import TABLE, FormatSpec, spec_of
 from reviewer.ingest.manifest import MANIFEST_NAMES, parse_manifest_located
 from reviewer.ingest.model import FileRecord, IngestIssue, Package, Segment
 from reviewer.ingest.ocr import OcrOptions, available, run_jobs
@@ -40,7 +41,7 @@ def _legacy_tag() -> str:
     """Legacy Office files: read only when LibreOffice is installed (then a new record)."""
     from reviewer.ingest.formats.legacy import soffice
 
-    return "1" + _picture_tag() + ("+lo" if soffice() else "-nolo")
+    return "+lo" if soffice() else "-nolo"
 
 
 def _picture_tag() -> str:
@@ -49,16 +50,24 @@ def _picture_tag() -> str:
     return ("+ocr" if ocr_ok else "") + ("+qr" if qr_ok else "")
 
 
-#: Bump a format's version when its extraction changes: stores key cached
-#: records by ``(sha256, format, EXTRACTOR_VERSIONS[format])``.  Formats whose
-#: pictures are read carry which picture readers were installed.
-EXTRACTOR_VERSIONS: dict[str, str] = {
-    "pdf": "2" + _picture_tag(), "pptx": "2" + _picture_tag(), "docx": "2" + _picture_tag(),
-    "image": "1" + _picture_tag(), "doc": _legacy_tag(), "ppt": _legacy_tag(), "xls": _legacy_tag(), "xlsx": "1", "srt": "1", "vtt": "1", "txt": "1", "md": "1",
-    "yaml": "1", "media": "2" + ("+ffprobe" if shutil.which("ffprobe") else ""), "unknown": "1",
-}
+def _version(spec: FormatSpec) -> str:
+    """A format's extractor version as installed here: its table version, plus which
+    picture readers (and LibreOffice, or the probing tool) this machine has."""
+    version = spec.version
+    if spec.pictures or spec.legacy:
+        version += _picture_tag()
+    if spec.legacy:
+        version += _legacy_tag()
+    if spec.probe:
+        version += f"+{spec.probe}" if shutil.which(spec.probe) else ""
+    return version
+
+
+#: The store keys cached records by ``(sha256, format, EXTRACTOR_VERSIONS[format])``;
+#: the versions are in :data:`reviewer.ingest.formats.table.TABLE`.
+EXTRACTOR_VERSIONS: dict[str, str] = {spec.name: _version(spec) for spec in TABLE}
 #: Formats whose readers take the OCR options (they have pictures).
-_PICTURE_FORMATS = frozenset({"pdf", "pptx", "docx", "doc", "ppt", "image"})
+_PICTURE_FORMATS = frozenset(spec.name for spec in TABLE if spec.pictures)
 
 
 def extractor_versions(ocr: OcrOptions | None = None) -> dict[str, str]:
@@ -109,20 +118,6 @@ class IngestProgress:
 CachedFn = Callable[[str, str, str], "FileRecord | None"]
 
 
-def _readers() -> dict[str, Callable[..., Extracted]]:
-    from reviewer.ingest.formats.image import read_image
-    from reviewer.ingest.formats.legacy import read_legacy
-    from reviewer.ingest.formats.sheet import read_xlsx
-    from reviewer.ingest.formats.office import read_docx, read_pptx
-    from reviewer.ingest.formats.pdf import read_pdf
-    from reviewer.ingest.formats.subtitles import read_srt, read_vtt
-    from reviewer.ingest.formats.text import read_text
-
-    return {"pdf": read_pdf, "pptx": read_pptx, "docx": read_docx, "srt": read_srt, "vtt": read_vtt,
-            "txt": read_text, "md": read_text, "yaml": read_text, "image": read_image,
-            "doc": read_legacy, "ppt": read_legacy, "xls": read_legacy, "xlsx": read_xlsx}
-
-
 def _error_record(record: FileRecord, reason: str, rule: str, zh: str) -> FileRecord:
     record.status = "error"
     record.error = reason
@@ -171,7 +166,7 @@ def iter_read_file(data: bytes, path: str, fmt: str | None = None, role: str | N
         shown = ext or "no extension"
         return _error_record(record, f"unknown format ({shown}); not read", "unknown-format",
                              f"无法识别的文件格式（{shown}），未读取")
-    reader = _readers().get(fmt)
+    reader = spec_of(fmt).load_reader()
     if reader is None:  # pragma: no cover - every listed format has a reader
         return record
     try:

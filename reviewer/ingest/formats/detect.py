@@ -10,23 +10,17 @@ from __future__ import annotations
 
 import re
 
-FORMATS = ("pdf", "pptx", "docx", "doc", "ppt", "xlsx", "xls", "srt", "vtt", "txt", "md", "yaml", "image", "media", "unknown")
+from reviewer.ingest.formats.table import BY_EXTENSION, BY_NAME, IMAGE_EXTENSIONS, MEDIA_EXTENSIONS, TABLE
 
-_EXT = {
-    ".pdf": "pdf", ".pptx": "pptx", ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".srt": "srt", ".vtt": "vtt",
-    ".txt": "txt", ".text": "txt", ".tex": "txt", ".rst": "txt", ".csv": "txt", ".log": "txt",
-    ".md": "md", ".markdown": "md", ".mdown": "md", ".md.txt": "md",
-    ".yaml": "yaml", ".yml": "yaml",
-}
+#: Every format name, in the order of :data:`reviewer.ingest.formats.table.TABLE`.
+FORMATS = tuple(spec.name for spec in TABLE)
+
 #: Pictures read by OCR (see reviewer.ingest.ocr.IMAGE_EXT); other media are listed, not read.
-IMAGE_EXT = frozenset(".png .jpg .jpeg .jpe .bmp .gif .webp .tif .tiff".split())
-MEDIA_EXT = frozenset(
-    ".svg .ico .emf .wmf .heic "
-    ".mp4 .m4v .mov .avi .mkv .webm .wmv .flv .mpg .mpeg .mp3 .wav .m4a .aac .flac .ogg .opus".split()
-)
+IMAGE_EXT = frozenset(IMAGE_EXTENSIONS)
+MEDIA_EXT = frozenset(MEDIA_EXTENSIONS)
 #: Legacy Office documents and decks, read through LibreOffice (reviewer.ingest.formats.legacy).
-LEGACY_READ = {".doc": "doc", ".wps": "doc", ".rtf": "doc", ".ppt": "ppt", ".pps": "ppt", ".dps": "ppt",
-               ".xls": "xls", ".et": "xls"}
+LEGACY_READ = {ext: name for ext, name in BY_EXTENSION.items() if BY_NAME[name].legacy}
+
 #: Formats the tool cannot read, with the reason shown for them.
 LEGACY_EXT = frozenset(".pages .key .numbers".split())
 BUNDLE_EXT = (".pages", ".key", ".numbers")
@@ -55,14 +49,8 @@ def detect_format(path: str, head: bytes = b"") -> str:
     ext = extension(path)
     if bundle_of(path):
         return "unknown"  # the inside of a .pages/.key/.numbers bundle
-    if ext in _EXT:
-        return _EXT[ext]
-    if ext in IMAGE_EXT:
-        return "image"
-    if ext in MEDIA_EXT:
-        return "media"
-    if ext in LEGACY_READ:
-        return LEGACY_READ[ext]
+    if ext in BY_EXTENSION:
+        return BY_EXTENSION[ext]
     if ext in LEGACY_EXT:
         return "unknown"
     if head.startswith(b"%PDF-"):
