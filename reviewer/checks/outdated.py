@@ -39,7 +39,7 @@ from reviewer.checks.model import (
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    ac_matches, fail, message, regex, severity, strings, whole_number,
+    WordGate, ac_matches, fail, message, regex, severity, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -195,9 +195,7 @@ def parse_currency(data: dict[str, Any], source: str) -> CurrencyRules:
                                          strings(data.get("newness_words"), source,
                                                  "newness_words"))
         gate |= rules.versions.words_list
-    import ahocorasick_rs
-
-    rules.gate_words = ahocorasick_rs.AhoCorasick(sorted({w.lower() for w in gate}))
+    rules.gate_words = WordGate(sorted({w.lower() for w in gate}))
     _run_embedded_tests(rules)
     return rules
 

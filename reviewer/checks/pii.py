@@ -45,7 +45,7 @@ from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    ac_matches, fail, flag, message, regex, strings, whole_number,
+    WordGate, ac_matches, fail, flag, message, regex, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -432,12 +432,10 @@ def _prefilter(value: Any, source: str) -> re.Pattern[str] | None:
     return regex(value, source, "prefilter")
 
 
-def _word_automaton(words: Iterable[str]):
+def _word_automaton(words: Iterable[str]) -> WordGate | None:
     """Aho-Corasick over lower-cased ``words`` (a fast gate; boundaries are checked later)."""
-    import ahocorasick_rs
-
     keys = sorted({w.lower() for w in words if w})
-    return ahocorasick_rs.AhoCorasick(keys) if keys else None
+    return WordGate(keys) if keys else None
 
 
 def _markers_re(value: Any, source: str, where: str) -> re.Pattern[str] | None:

@@ -16,6 +16,32 @@ from reviewer.ingest.model import Msg
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class WordGate:
+    """An Aho-Corasick automaton over a fixed list of lower-case words that pickles (as
+    its words; the automaton is rebuilt on first use, well under a millisecond for a
+    rule file's few hundred words), so a rule file holding one is cached compiled like
+    any other.  Used wherever :func:`ac_matches` takes an automaton."""
+
+    __slots__ = ("keys", "_automaton")
+
+    def __init__(self, keys: Any):
+        self.keys = tuple(keys)
+        self._automaton: Any = None
+
+    def __reduce__(self):
+        return (WordGate, (self.keys,))
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
+
+    def find_matches_as_indexes(self, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
+        if self._automaton is None:
+            import ahocorasick_rs
+
+            self._automaton = ahocorasick_rs.AhoCorasick(list(self.keys))
+        return self._automaton.find_matches_as_indexes(text, overlapping=overlapping)
+
+
 def ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
     """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
     one for one, so offsets stay right (the automaton only takes valid UTF-8)."""

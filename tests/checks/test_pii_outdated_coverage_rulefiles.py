@@ -45,3 +45,25 @@ def test_every_key_with_every_wrong_type_is_refused_cleanly(name):
                 assert f"x/{name}" in str(exc)
             tried += 1
     assert tried > 100
+
+
+def test_every_shipped_rule_file_is_cached_compiled(tmp_path, monkeypatch):
+    """pii and currency hold word gates (Aho-Corasick), which pickle as their words: every
+    shipped file is kept compiled, and the cached form finds what the fresh one finds."""
+    import pickle
+    from pathlib import Path
+
+    from reviewer.checks.pii import detect
+    from reviewer.checks.registry import all_checks
+    from reviewer.checks.rulefile import parse_rule_text
+
+    all_checks()
+    root = Path(__file__).resolve().parents[2] / "lexicons"
+    for path in sorted(root.glob("*.yaml")):
+        parsed = parse_rule_text(path.read_text(encoding="utf-8"), str(path))
+        again = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again.id == parsed.id, path.name
+    pii = parse_rule_text((root / "pii.yaml").read_text(encoding="utf-8"), "pii.yaml").rules
+    cached = pickle.loads(pickle.dumps(pii))
+    text = "有问题加我QQ：123456789，或发邮件到 zhang.san@pku.edu.cn"
+    assert [h.text for h in detect(text, cached)] == [h.text for h in detect(text, pii)] != []
