@@ -36,6 +36,11 @@ def default_db() -> Path:
     return data_dir() / "reviewer.db"
 
 
+def profile_file() -> Path:
+    """The reviewer's own profile (name, institution, key): who records answers."""
+    return data_dir() / "profile.yaml"
+
+
 def cache_dir() -> Path:
     """Derived, disposable data (compiled lexicons)."""
     path = data_dir() / "cache"

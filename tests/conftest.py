@@ -46,4 +46,8 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("REVIEWER_HOME", str(home))
     monkeypatch.delenv("REVIEWER_DB", raising=False)
     monkeypatch.delenv("REVIEWER_LANG", raising=False)
+    # Tests act as a named reviewer, as scripts do: review records never fall back
+    # to the OS user (tests/review/test_identity.py covers having no identity).
+    if not os.environ.get("REVIEWER_NAME"):
+        monkeypatch.setenv("REVIEWER_NAME", "测试审查人")
     yield home

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("reviewer.cli.ui:open_", "Open one package in the terminal UI."),
     "lexicon": ("reviewer.cli.lexicon:lexicon", "Import, test and check lexicon rule files."),
     "review": ("reviewer.cli.review:review", "Checklist answers, dispositions and decisions."),
+    "profile": ("reviewer.cli.profile:profile", "Your reviewer profile: name and institution."),
     "keys": ("reviewer.cli.signing:keys", "Make signing keys."),
     "sign": ("reviewer.cli.signing:sign", "Write the signed recommendation for a package."),
     "countersign": ("reviewer.cli.signing:countersign", "Add the committee's signature."),

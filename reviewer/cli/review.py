@@ -76,6 +76,17 @@ TEXT: dict[str, dict[str, str]] = {
     "action": {"zh": "操作", "en": "Action"},
     "target": {"zh": "对象", "en": "Target"},
     "change": {"zh": "变化", "en": "Change"},
+    "team": {"zh": "审核组", "en": "Review team"},
+    "member": {"zh": "成员", "en": "Member"},
+    "agreement": {"zh": "组内", "en": "Team"},
+    "member_added": {"zh": "已加入审核组：{name}（{role}）", "en": "Added to the review team: {name} ({role})"},
+    "member_removed": {"zh": "已移出审核组：{name}", "en": "Removed from the review team: {name}"},
+    "no_team": {"zh": "没有审核组：由一名审核人审查。", "en": "No review team: one reviewer reviews."},
+    "resolved": {"zh": "{item}：组长裁定为{answer}", "en": "{item}: resolved by the chair as {answer}"},
+    "no_disagreements": {"zh": "审核组成员之间没有分歧。", "en": "The team members agree on every item answered."},
+    "disputed_n": {"zh": "有分歧的检查项 {n} 个，其中组长已裁定 {resolved} 个",
+                   "en": "{n} disputed item(s), {resolved} resolved by the chair"},
+    "consolidated": {"zh": "裁定", "en": "Resolution"},
     "checklists_ok": {"zh": "{lists} 个检查表、{items} 个检查项，全部有效（{digest}）",
                       "en": "{lists} checklists, {items} items, all valid ({digest})"},
 }
@@ -134,17 +145,28 @@ def _guard(lang: str):
 @click.group()
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of text output (default zh, or $REVIEWER_LANG).")
+@click.option("--actor", default=None,
+              help="Who is acting (for scripts; default $REVIEWER_NAME, else your profile).")
 @click.pass_context
-def review(ctx: click.Context, lang: str | None) -> None:
+def review(ctx: click.Context, lang: str | None, actor: str | None) -> None:
     """Checklist answers, finding dispositions and the decision for a scanned package.
 
     Every change is saved at once (no save step) and written to the audit trail
-    with the actor ($REVIEWER_NAME or the OS user).
+    with the actor (--actor, $REVIEWER_NAME, else your profile: `reviewer profile set`).
     """
     root = ctx.find_root()
     root.ensure_object(dict)
     if lang:
         root.obj["lang"] = lang
+    if actor:
+        root.obj["actor"] = actor
+
+
+def _actor() -> str | None:
+    """The ``--actor`` given to ``reviewer review`` (None: the service decides)."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx else None
+    return obj.get("actor") if isinstance(obj, dict) else None
 
 
 # ---------------------------------------------------------------- status
@@ -171,6 +193,13 @@ def _print_status(status, lang: str, show_all: bool) -> None:
     sep = "：" if lang == "zh" else ": "
     con.print(_t("progress", lang) + sep + " · ".join(
         f"{p.name.get(lang) or p.name['zh']} {p.answered}/{p.total}" for p in status.progress))
+    if status.team:
+        from reviewer.i18n import t
+
+        con.print(_t("team", lang) + sep + "、".join(
+            f"{m.name}（{t(f'team.role.{m.role}', lang)}）" if lang == "zh"
+            else f"{m.name} ({t(f'team.role.{m.role}', lang)})" for m in status.team),
+            markup=False)
     if status.continues:
         from reviewer.service.continuity import continued_text
 
@@ -187,6 +216,8 @@ def _print_status(status, lang: str, show_all: bool) -> None:
         table.add_column("ID", no_wrap=True)
         table.add_column(_t("blocking", lang), no_wrap=True)
         table.add_column(_t("answer", lang), no_wrap=True)
+        if status.team:
+            table.add_column(_t("agreement", lang), no_wrap=True)
         table.add_column(_t("evidence", lang), justify="right", no_wrap=True)
         table.add_column(_t("question", lang), overflow="fold")
         for item in status.items:
@@ -199,8 +230,11 @@ def _print_status(status, lang: str, show_all: bool) -> None:
             question = item.question.get(lang) or item.question["zh"]
             if item.comment:
                 question += f"\n  ↳ {item.comment}"
-            table.add_row(item.id, "●" if item.blocking else "", answer, str(len(item.evidence)),
-                          Text(question))
+            row = [item.id, "●" if item.blocking else "", answer, str(len(item.evidence)),
+                   Text(question)]
+            if status.team:
+                row.insert(3, _agreement(item, lang))
+            table.add_row(*row)
         con.print(table)
 
     counts = Counter(f.severity for f in status.findings)
@@ -238,6 +272,21 @@ def _print_status(status, lang: str, show_all: bool) -> None:
                 con.print(f"    - [{b.id}] {b.message.get(lang) or b.message['zh']}", markup=False)
     else:
         con.print(Text(_t("no_blockers", lang), style="green"))
+
+
+def _agreement(item, lang: str):
+    """An item's agreement in a team, with each member's answer: ``有分歧 王明✓ 李华✗``."""
+    from rich.text import Text
+
+    from reviewer.i18n import t
+
+    style = {"agreed": "green", "disputed": "bold red", "resolved": "cyan"}.get(
+        item.agreement or "", "dim")
+    text = Text(t(f"team.agreement.{item.agreement}", lang), style=style)
+    marks = {"pass": "✓", "fail": "✗", "na": "–", None: "·"}
+    for m in item.members:
+        text.append(f" {m.member}{marks.get(m.answer, '?')}")
+    return text
 
 
 def _group_files(group, lang: str) -> str:
@@ -282,7 +331,7 @@ def status(path: str, fmt: str, show_all: bool, db_path: str | None) -> None:
     lang = resolve_lang()
     db = open_store(db_path)
     with _guard(lang):
-        state = _service().review_status(db, path)
+        state = _service().review_status(db, path, actor=_actor())
     if fmt == "json":
         click.echo(json.dumps(state.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -302,7 +351,7 @@ def answer(path: str, item: str, answer: str, comment: str | None, db_path: str 
     lang = resolve_lang()
     db = open_store(db_path)
     with _guard(lang):
-        state = _service().answer_item(db, path, item, answer, comment)
+        state = _service().answer_item(db, path, item, answer, comment, actor=_actor())
     click.echo(_t("answered", lang, item=state.item_id, answer=_label(ANSWER, state.answer, lang)))
 
 
@@ -329,9 +378,9 @@ def dispose(path: str, finding: str, disposition: str, reason: str | None, whole
     db = open_store(db_path)
     with _guard(lang):
         if whole_group:
-            result = _service().dispose_group(db, path, finding, disposition, reason)
+            result = _service().dispose_group(db, path, finding, disposition, reason, actor=_actor())
         else:
-            state = _service().dispose_finding(db, path, finding, disposition, reason)
+            state = _service().dispose_finding(db, path, finding, disposition, reason, actor=_actor())
     if whole_group:
         click.echo(_t("disposed_group", lang, group=result.group, n=len(result.members),
                       changed=result.changed,
@@ -352,8 +401,146 @@ def decide(path: str, decision: str, comment: str | None, db_path: str | None) -
     lang = resolve_lang()
     db = open_store(db_path)
     with _guard(lang):
-        result = _service().decide(db, path, decision, comment)
+        result = _service().decide(db, path, decision, comment, actor=_actor())
     click.echo(_t("decided", lang, decision=_label(DECISION, result.decision, lang)))
+
+
+# ---------------------------------------------------------------- the review team
+
+@review.group("team")
+def team_() -> None:
+    """The review team: several reviewers answer independently, the chair resolves.
+
+    Without a team one reviewer reviews, as always.  Once the team has a chair,
+    only the chair changes it.
+    """
+
+
+@team_.command("add")
+@click.argument("path", type=click.Path())
+@click.option("--name", required=True, help="The member's name (as their --actor, profile or key).")
+@click.option("--chair", is_flag=True, help="The member chairs the team (resolves, decides).")
+@click.option("--institution", default=None, help="The member's institution.")
+@click.option("--key", "pub", type=click.Path(dir_okay=False), default=None,
+              help="The member's .pub: institution and key id are read from it.")
+@db_option
+def team_add(path: str, name: str, chair: bool, institution: str | None, pub: str | None,
+             db_path: str | None) -> None:
+    """Add a member to the review team of PATH."""
+    from reviewer.i18n import t
+    from reviewer.service import team as team_service
+
+    lang = resolve_lang()
+    db = open_store(db_path)
+    keyid = None
+    with _guard(lang):
+        if pub:
+            from reviewer.service.profile import profile_from_key
+
+            key = profile_from_key(pub)
+            institution, keyid = institution or key.institution, key.keyid
+        member = team_service.add_member(db, path, name, chair=chair, institution=institution,
+                                         keyid=keyid, actor=_actor())
+    click.echo(_t("member_added", lang, name=member.name, role=t(f"team.role.{member.role}", lang)))
+
+
+@team_.command("remove")
+@click.argument("path", type=click.Path())
+@click.argument("name")
+@db_option
+def team_remove(path: str, name: str, db_path: str | None) -> None:
+    """Remove NAME (and their own answers) from the review team."""
+    from reviewer.service import team as team_service
+
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        team_service.remove_member(db, path, name, actor=_actor())
+    click.echo(_t("member_removed", lang, name=name))
+
+
+@team_.command("list")
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@db_option
+def team_list(path: str, fmt: str, db_path: str | None) -> None:
+    """List the review team of PATH."""
+    from reviewer.i18n import t
+    from reviewer.service import team as team_service
+
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        members = team_service.team(db, path, actor=_actor())
+    if fmt == "json":
+        click.echo(json.dumps([m.to_dict() for m in members], ensure_ascii=False, indent=2))
+        return
+    if not members:
+        click.echo(_t("no_team", lang))
+        return
+    for m in members:
+        click.echo(f"{m.name}\t{t(f'team.role.{m.role}', lang)}\t{m.institution or '—'}\t"
+                   f"{m.keyid or '—'}")
+
+
+@review.command()
+@click.argument("path", type=click.Path())
+@click.argument("item")
+@click.option("--answer", "answer_", required=True,
+              type=click.Choice(["pass", "fail", "na"], case_sensitive=False),
+              help="The consolidated answer.")
+@click.option("--comment", "-m", default=None, help="Comment (required for fail and na).")
+@db_option
+def resolve(path: str, item: str, answer_: str, comment: str | None, db_path: str | None) -> None:
+    """The chair records the team's consolidated answer to ITEM (e.g. a disputed one)."""
+    from reviewer.service import team as team_service
+
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        state = team_service.resolve(db, path, item, answer_, comment, actor=_actor())
+    click.echo(_t("resolved", lang, item=state.item_id, answer=_label(ANSWER, state.answer, lang)))
+
+
+@review.command()
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@db_option
+def disagreements(path: str, fmt: str, db_path: str | None) -> None:
+    """Items the team members answered differently: each one's answer and comment."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from reviewer.service import team as team_service
+
+    lang = resolve_lang()
+    db = open_store(db_path)
+    with _guard(lang):
+        rows = team_service.disagreements(db, path, actor=_actor())
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(_t("no_disagreements", lang))
+        return
+    table = Table(expand=False)
+    table.add_column("ID", no_wrap=True)
+    table.add_column(_t("member", lang), no_wrap=True)
+    table.add_column(_t("answer", lang), no_wrap=True)
+    table.add_column(_t("comment", lang), overflow="fold")
+    table.add_column(_t("consolidated", lang), overflow="fold")
+    for r in rows:
+        resolved = (f"{_label(ANSWER, r.resolved.answer, lang)} — {r.resolved.comment or ''}"
+                    f" ({r.resolved.actor})" if r.resolved else "—")
+        for n, a in enumerate(r.answers):  # one row per member, the item on the first
+            table.add_row(r.item + (" ●" if r.blocking else "") if n == 0 else "",
+                          Text(a.member), _label(ANSWER, a.answer, lang), Text(a.comment or "—"),
+                          Text(resolved) if n == 0 else "")
+        table.add_section()
+    _console().print(table)
+    click.echo(_t("disputed_n", lang, n=len(rows), resolved=sum(1 for r in rows if r.resolved)))
 
 
 @review.command()
@@ -366,7 +553,7 @@ def note(path: str, text: str, target: str | None, db_path: str | None) -> None:
     lang = resolve_lang()
     db = open_store(db_path)
     with _guard(lang):
-        note_id = _service().add_note(db, path, text, target)
+        note_id = _service().add_note(db, path, text, target, actor=_actor())
     click.echo(f"note {note_id}")
 
 
@@ -383,7 +570,7 @@ def export_(path: str, file: str, db_path: str | None) -> None:
     lang = resolve_lang()
     db = open_store(db_path)
     with _guard(lang):
-        data = _service().export_answers(db, path)
+        data = _service().export_answers(db, path, actor=_actor())
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     if file == "-":
         click.echo(text, nl=False)
@@ -416,7 +603,7 @@ def import_(path: str, file: str, db_path: str | None) -> None:
         fail(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}")
     db = open_store(db_path)
     with _guard(lang):
-        report = _service().import_answers(db, path, data)
+        report = _service().import_answers(db, path, data, actor=_actor())
     for warning in report.warnings:
         click.echo(f"reviewer: {warning.get(lang) or warning['zh']}", err=True)
     for error in report.errors:

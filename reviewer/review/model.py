@@ -60,6 +60,28 @@ class AnswerState:
     needs_recheck: bool = False
     carried_from: int | None = None  # the review it was carried over from
     changes: list[dict[str, Any]] = field(default_factory=list)  # why a recheck is needed
+    #: How a review team's consolidated answer came about: ``agreement`` (every member
+    #: answered alike) or ``chair`` (resolved by the chair); None: a reviewer's own answer.
+    source: str | None = None
+
+
+@dataclass(slots=True)
+class Member:
+    """A member of a review team: answers under their own name; the chair consolidates."""
+
+    name: str
+    role: str  # reviewer | chair
+    institution: str = ""
+    keyid: str | None = None
+    added_at: str = ""
+
+    @property
+    def chair(self) -> bool:
+        return self.role == "chair"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "institution": self.institution or None,
+                "keyid": self.keyid}
 
 
 @dataclass(slots=True)

@@ -14,12 +14,12 @@ the previous one over (see :mod:`reviewer.review.carry`).
 
 Optional keyword arguments on every call: ``checklists`` (a
 :class:`ChecklistSet`, default :func:`load_checklists`) and ``actor`` (default
-``$REVIEWER_NAME`` or the OS user).
+``$REVIEWER_NAME`` or the reviewer's profile, :mod:`reviewer.service.profile`;
+never the OS user).
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -39,7 +39,7 @@ from reviewer.review.carry import (
 from reviewer.review.checklist import ChecklistSet, Item, combine, parse_checklist
 from reviewer.review.errors import ChecklistError, ChecklistProblem, ReviewError
 from reviewer.review.model import (
-    AnswerState, Blocker, Decision, DispositionState, FindingRef, check_answer,
+    AnswerState, Blocker, Decision, DispositionState, FindingRef, Member, check_answer,
     check_decision, check_disposition, compute_blockers, group_blockers,
 )
 from reviewer.store import packages as pstore
@@ -120,16 +120,22 @@ def load_checklists(dirs: list[Path] | None = None) -> ChecklistSet:
 
 
 def actor_name(actor: str | None = None) -> str:
-    """Who is acting: ``actor``, ``$REVIEWER_NAME`` or the OS user name."""
-    if actor and actor.strip():
-        return actor.strip()
-    env = os.environ.get("REVIEWER_NAME", "").strip()
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name available (some containers)
-        return "unknown"
+    """Who is acting: ``actor``, ``$REVIEWER_NAME`` or the reviewer's profile.
+
+    Never the OS user: with none of them, ``no-identity`` is raised, saying how
+    to set the profile (:mod:`reviewer.service.profile`).
+    """
+    from reviewer.service.profile import require_identity
+
+    return require_identity(actor)
+
+
+def opener_name(actor: str | None = None) -> str:
+    """Who opened or synced a review as a side effect of looking at it (a status, a
+    scan): the actor when known, else ``—`` — looking records no answer."""
+    from reviewer.service.profile import identity
+
+    return identity(actor) or "—"
 
 
 # ---------------------------------------------------------------- results
@@ -168,6 +174,12 @@ class ItemStatus:
     actor: str | None = None
     carried: bool = False  # the answer was carried over from an earlier version
     changes: list[dict[str, Any]] = field(default_factory=list)
+    #: With a review team: each member's own answer (``answer`` above is the consolidated
+    #: one), the agreement (agreed | disputed | pending | resolved) and how the consolidated
+    #: answer came about (agreement | chair).
+    members: list[Any] = field(default_factory=list)  # reviewer.service.team.MemberAnswer
+    agreement: str | None = None
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -178,6 +190,8 @@ class ItemStatus:
             "comment_required": self.comment_required, "regulation": self.regulation,
             "updated_at": self.updated_at, "actor": self.actor, "carried": self.carried,
             "changes": [dict(c, message=describe_change(c)) for c in self.changes],
+            "members": [m.to_dict() for m in self.members], "agreement": self.agreement,
+            "source": self.source,
         }
 
 
@@ -306,6 +320,8 @@ class ReviewStatus:
     checklists_digest: str
     #: ``{"path", "by"}`` when the package continues a review started at another path.
     continues: dict[str, Any] | None = None
+    #: The review team (empty: one reviewer, whose answers are the consolidated ones).
+    team: list[Member] = field(default_factory=list)
 
     @property
     def can_recommend(self) -> bool:
@@ -350,6 +366,7 @@ class ReviewStatus:
             "review_id": self.review_id,
             "carried_from": self.carried_from,
             "continues": self.continues,
+            "team": [m.to_dict() for m in self.team] or None,
             "checklists_digest": self.checklists_digest,
             "items": [i.to_dict() for i in self.items],
             "findings": [f.to_dict() for f in self.findings],
@@ -468,7 +485,7 @@ def open_review(db: sqlite_utils.Database, path: str | Path, *,
 
     cls = checklists or load_checklists()
     pkg, scan = _latest(db, path)
-    link = continue_review(db, pkg, actor_name(actor))
+    link = continue_review(db, pkg, opener_name(actor))
     state = _open_review(db, pkg, scan, cls, actor)
     state.continued = link
     return state
@@ -480,7 +497,7 @@ def _open_review(db, pkg, scan, cls: ChecklistSet, actor: str | None) -> ReviewS
             and review["checklists_digest"] == cls.digest:
         return ReviewState(review["id"], pkg["id"], pkg["path"], scan["digest"], scan["id"],
                            False, review["carried_from"], None)
-    who = actor_name(actor)
+    who = opener_name(actor)
     with transaction(db):
         review = rstore.find_review(db, pkg["id"], scan["digest"])  # again, under the lock
         if review and review.get("scan_id") == scan["id"] \
@@ -518,14 +535,25 @@ def _create_review(db, pkg, scan, cls: ChecklistSet, who: str, current: dict[str
     old_answers = rstore.answers(db, prev["id"])
     old_disps = rstore.dispositions(db, prev["id"])
     known = rstore.known_findings(db, prev["id"])
-    plan = plan_sync(old_answers, rstore.item_prints(db, prev["id"]), new_prints, old_disps,
-                     known, current)
+    plan = plan_sync(_answered(db, prev["id"], old_answers), rstore.item_prints(db, prev["id"]),
+                     new_prints, old_disps, known, current)
     for item_id, old in old_answers.items():
         changes = plan.recheck_items.get(item_id)
         rstore.put_answer(db, review_id, AnswerState(
             item_id, old.answer, old.comment, old.updated_at, old.actor,
             needs_recheck=old.needs_recheck or bool(changes), carried_from=prev["id"],
-            changes=(changes or []) + (old.changes if old.needs_recheck else [])))
+            changes=(changes or []) + (old.changes if old.needs_recheck else []),
+            source=old.source))
+    # the review team and each member's own answers go along, marked alike
+    for member in rstore.members(db, prev["id"]):
+        rstore.put_member(db, review_id, member, who)
+    for item_id, by_member in rstore.member_answers(db, prev["id"]).items():
+        changes = plan.recheck_items.get(item_id)
+        for old in by_member.values():
+            rstore.put_member_answer(db, review_id, AnswerState(
+                item_id, old.answer, old.comment, old.updated_at, old.actor,
+                needs_recheck=old.needs_recheck or bool(changes), carried_from=prev["id"],
+                changes=(changes or []) + (old.changes if old.needs_recheck else [])))
     recheck = set(plan.recheck_findings)
     for fid in plan.carried:
         old = old_disps[fid]
@@ -546,6 +574,16 @@ def _create_review(db, pkg, scan, cls: ChecklistSet, who: str, current: dict[str
                        prev["id"], plan)
 
 
+def _answered(db, review_id: int, answers: dict[str, AnswerState]) -> dict[str, AnswerState]:
+    """The items answered in a review: consolidated answers, and items only team members
+    answered so far (their evidence is watched for a recheck too)."""
+    out = dict(answers)
+    for item_id, by_member in rstore.member_answers(db, review_id).items():
+        if by_member:
+            out.setdefault(item_id, next(iter(by_member.values())))
+    return out
+
+
 def _resync_review(db, review, pkg, scan, who: str, current: dict[str, FindingRef],
                    new_prints: dict) -> ReviewState:
     review_id = review["id"]
@@ -553,12 +591,15 @@ def _resync_review(db, review, pkg, scan, who: str, current: dict[str, FindingRe
     disps = rstore.dispositions(db, review_id)
     known = rstore.known_findings(db, review_id)
     still_new = rstore.new_findings(db, review_id)
-    plan = plan_sync(answers, rstore.item_prints(db, review_id), new_prints, disps, known,
-                     current)
+    plan = plan_sync(_answered(db, review_id, answers), rstore.item_prints(db, review_id),
+                     new_prints, disps, known, current)
     for item_id, changes in plan.recheck_items.items():
-        old = answers[item_id]
-        rstore.flag_answer(db, review_id, item_id,
-                           changes + (old.changes if old.needs_recheck else []))
+        old = answers.get(item_id)
+        if old is not None:  # else only team members answered it (flagged below)
+            rstore.flag_answer(db, review_id, item_id,
+                               changes + (old.changes if old.needs_recheck else []))
+    for item_id, changes in plan.recheck_items.items():
+        rstore.flag_member_answers(db, review_id, item_id, changes)
     for fid in plan.recheck_findings:
         rstore.flag_disposition(db, review_id, fid)
     new = set(plan.new_findings) | still_new
@@ -591,11 +632,18 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
     scan_facts = pstore.scan_facts(scan_row)
     files = pstore.file_rows(db, state.package_id)
     review = rstore.review_row(db, state.review_id)
+    members = rstore.members(db, state.review_id)
+    mine = rstore.member_answers(db, state.review_id) if members else {}
 
     index = FindingIndex(refs)
     items: list[ItemStatus] = []
     for item in cls.items():
         a = answers.get(item.id)
+        view = None
+        if members:
+            from reviewer.service.team import member_view
+
+            view = member_view(members, mine.get(item.id, {}), a)
         items.append(ItemStatus(
             id=item.id, checklist=item.checklist, question=item.question,
             guidance=item.guidance, blocking=item.blocking,
@@ -606,6 +654,8 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
             comment_required=sorted(item.comment_required), regulation=item.regulation,
             updated_at=a.updated_at if a else None, actor=a.actor if a else None,
             carried=bool(a and a.carried_from), changes=list(a.changes) if a else [],
+            members=view.answers if view else [], agreement=view.agreement if view else None,
+            source=a.source if a else None,
         ))
     findings = []
     for r in refs:
@@ -639,6 +689,7 @@ def review_status(db: sqlite_utils.Database, path: str | Path, *,
         carried_from=review["carried_from"] if review else None,
         checklists_digest=cls.digest,
         continues=state.continued.to_dict() if state.continued else None,
+        team=members,
     )
 
 
@@ -661,6 +712,11 @@ def _answer(db, path, item_id, answer, comment, cls, actor, via: str | None = No
     item = _item(cls, item_id)
     value, text = check_answer(item, answer, comment)
     who = actor_name(actor)
+    members = rstore.members(db, state.review_id)
+    if members:  # a review team: the member's own answer, then the consolidated one
+        from reviewer.service.team import record_member_answer
+
+        return record_member_answer(db, state, members, item, value, text, who, via)
     with transaction(db):
         old = rstore.get_answer(db, state.review_id, item.id)
         if old and old.answer == value and old.comment == text and not old.needs_recheck:
@@ -696,6 +752,11 @@ def clear_answer(db: sqlite_utils.Database, path: str | Path, item_id: str, *,
     state = open_review(db, path, checklists=cls, actor=actor)
     item = _item(cls, item_id)
     who = actor_name(actor)
+    members = rstore.members(db, state.review_id)
+    if members:
+        from reviewer.service.team import clear_member_answer
+
+        return clear_member_answer(db, state, members, item.id, who)
     with transaction(db):
         old = rstore.get_answer(db, state.review_id, item.id)
         if old is None:
@@ -861,6 +922,10 @@ def decide(db: sqlite_utils.Database, path: str | Path, decision: str,
     open_review(db, path, checklists=cls, actor=actor)
     with transaction(db):
         status = review_status(db, path, checklists=cls, actor=actor)
+        if status.team:  # a review team's decision is the chair's
+            from reviewer.service.team import require_chair
+
+            require_chair(db, status.review_id, who)
         value, text = check_decision(decision, comment, status.blockers)
         old = status.decision
         result = rstore.add_decision(db, status.review_id, value, text, who)
@@ -949,7 +1014,7 @@ def export_answers(db: sqlite_utils.Database, path: str | Path, *,
                     "digest": status.digest},
         "checklists_digest": status.checklists_digest,
         "exported_at": rstore.now(),
-        "exported_by": actor_name(actor),
+        "exported_by": opener_name(actor),
         "answers": answers,
         "dispositions": disps,
         "notes": [{"text": n["text"], **({"target": n["target"]} if n["target"] else {})}

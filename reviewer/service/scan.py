@@ -199,9 +199,9 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     store.finish_scan(db, scan_id, findings, coverage,
                       reused=counts["reused"], extracted=counts["extracted"], facts=facts)
     from reviewer.service.continuity import continue_review
-    from reviewer.service.review import actor_name
+    from reviewer.service.review import opener_name
 
-    continued = continue_review(db, store.package_row(db, key), actor_name())
+    continued = continue_review(db, store.package_row(db, key), opener_name())
     return ScanOutcome(package_id, scan_id, package, findings, coverage,
                        counts["reused"], counts["extracted"], rule_errors,
                        rule_files, digest, facts, continued)

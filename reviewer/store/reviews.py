@@ -14,6 +14,11 @@ Tables (readable names, foreign keys):
                      triggers refuse UPDATE and DELETE on it
 ``review_homes``     a package found at a new path that continues the review history of
                      another (same course id or same file contents): its *home*
+``review_members``   a review team (opt-in): each member's name and role (reviewer | chair)
+``member_answers``   each team member's own answer to an item; ``answers`` then holds the
+                     consolidated answer (``source``: agreement | chair).  A review without
+                     members is a team of one whose answers are the consolidated ones, so
+                     databases from before teams need no data moved.
 
 Reviews belong to a package's home: :func:`find_review`, :func:`previous_review`
 and :func:`create_review` look through :func:`review_home`, so every path of
@@ -31,7 +36,7 @@ from typing import Any
 
 import sqlite_utils
 
-from reviewer.review.model import AnswerState, Decision, DispositionState, FindingRef
+from reviewer.review.model import AnswerState, Decision, DispositionState, FindingRef, Member
 from reviewer.store.db import migration, now
 
 
@@ -141,6 +146,37 @@ def _homes(db: sqlite_utils.Database) -> None:
             actor TEXT NOT NULL
         )""")
     db.execute("CREATE INDEX review_homes_home ON review_homes(home_id)")
+
+
+@migration("0102-review-team")
+def _team(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE review_members (
+            review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'chair')),
+            institution TEXT,
+            keyid TEXT,
+            added_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            PRIMARY KEY (review_id, name)
+        )""")
+    db.execute("""
+        CREATE TABLE member_answers (
+            review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL,
+            member TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('pass', 'fail', 'na')),
+            comment TEXT,
+            updated_at TEXT NOT NULL,
+            needs_recheck INTEGER NOT NULL DEFAULT 0,
+            carried_from INTEGER,
+            changes TEXT,
+            PRIMARY KEY (review_id, item_id, member)
+        )""")
+    # NULL: a reviewer's own answer (every answer before teams existed)
+    db.execute("ALTER TABLE answers ADD COLUMN source TEXT "
+               "CHECK (source IS NULL OR source IN ('agreement', 'chair'))")
 
 
 def _json(value: Any) -> str | None:
@@ -256,7 +292,7 @@ def _answer(row: dict[str, Any]) -> AnswerState:
         item_id=row["item_id"], answer=row["answer"], comment=row["comment"],
         updated_at=row["updated_at"], actor=row["actor"],
         needs_recheck=bool(row["needs_recheck"]), carried_from=row["carried_from"],
-        changes=_load(row["changes"]) or [],
+        changes=_load(row["changes"]) or [], source=row.get("source"),
     )
 
 
@@ -268,15 +304,16 @@ def answers(db: sqlite_utils.Database, review_id: int) -> dict[str, AnswerState]
 def put_answer(db: sqlite_utils.Database, review_id: int, state: AnswerState) -> None:
     db.execute("""
         INSERT INTO answers (review_id, item_id, answer, comment, updated_at, actor,
-                             needs_recheck, carried_from, changes)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             needs_recheck, carried_from, changes, source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (review_id, item_id) DO UPDATE SET
             answer = excluded.answer, comment = excluded.comment,
             updated_at = excluded.updated_at, actor = excluded.actor,
             needs_recheck = excluded.needs_recheck, carried_from = excluded.carried_from,
-            changes = excluded.changes""",
+            changes = excluded.changes, source = excluded.source""",
         [review_id, state.item_id, state.answer, state.comment, state.updated_at, state.actor,
-         int(state.needs_recheck), state.carried_from, _json(state.changes or None)])
+         int(state.needs_recheck), state.carried_from, _json(state.changes or None),
+         state.source])
 
 
 def delete_answer(db: sqlite_utils.Database, review_id: int, item_id: str) -> None:
@@ -287,6 +324,79 @@ def flag_answer(db: sqlite_utils.Database, review_id: int, item_id: str,
                 changes: list[dict[str, Any]]) -> None:
     db.execute("UPDATE answers SET needs_recheck = 1, changes = ? WHERE review_id = ? AND item_id = ?",
                [_json(changes), review_id, item_id])
+
+
+# ---------------------------------------------------------------- the review team
+
+def _member(row: dict[str, Any]) -> Member:
+    return Member(name=row["name"], role=row["role"], institution=row["institution"] or "",
+                  keyid=row["keyid"], added_at=row["added_at"])
+
+
+def members(db: sqlite_utils.Database, review_id: int) -> list[Member]:
+    """The review's team in the order members joined (empty: a single reviewer)."""
+    return [_member(r) for r in db.query(
+        "SELECT * FROM review_members WHERE review_id = ? ORDER BY added_at, rowid", [review_id])]
+
+
+def put_member(db: sqlite_utils.Database, review_id: int, member: Member, actor: str) -> None:
+    db.execute("""
+        INSERT INTO review_members (review_id, name, role, institution, keyid, added_at, actor)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (review_id, name) DO UPDATE SET
+            role = excluded.role, institution = excluded.institution, keyid = excluded.keyid""",
+        [review_id, member.name, member.role, member.institution or None, member.keyid,
+         member.added_at or now(), actor])
+
+
+def delete_member(db: sqlite_utils.Database, review_id: int, name: str) -> None:
+    db.execute("DELETE FROM review_members WHERE review_id = ? AND name = ?", [review_id, name])
+    db.execute("DELETE FROM member_answers WHERE review_id = ? AND member = ?", [review_id, name])
+
+
+def _member_answer(row: dict[str, Any]) -> AnswerState:
+    return AnswerState(
+        item_id=row["item_id"], answer=row["answer"], comment=row["comment"],
+        updated_at=row["updated_at"], actor=row["member"],
+        needs_recheck=bool(row["needs_recheck"]), carried_from=row["carried_from"],
+        changes=_load(row["changes"]) or [])
+
+
+def member_answers(db: sqlite_utils.Database, review_id: int
+                   ) -> dict[str, dict[str, AnswerState]]:
+    """Item id → member name → that member's own answer (``actor`` is the member)."""
+    out: dict[str, dict[str, AnswerState]] = {}
+    for r in db.query("SELECT * FROM member_answers WHERE review_id = ? ORDER BY rowid",
+                      [review_id]):
+        out.setdefault(r["item_id"], {})[r["member"]] = _member_answer(r)
+    return out
+
+
+def put_member_answer(db: sqlite_utils.Database, review_id: int, state: AnswerState) -> None:
+    """Store ``state`` as the answer of the member ``state.actor``."""
+    db.execute("""
+        INSERT INTO member_answers (review_id, item_id, member, answer, comment, updated_at,
+                                    needs_recheck, carried_from, changes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (review_id, item_id, member) DO UPDATE SET
+            answer = excluded.answer, comment = excluded.comment,
+            updated_at = excluded.updated_at, needs_recheck = excluded.needs_recheck,
+            carried_from = excluded.carried_from, changes = excluded.changes""",
+        [review_id, state.item_id, state.actor, state.answer, state.comment, state.updated_at,
+         int(state.needs_recheck), state.carried_from, _json(state.changes or None)])
+
+
+def delete_member_answer(db: sqlite_utils.Database, review_id: int, item_id: str,
+                         member: str) -> None:
+    db.execute("DELETE FROM member_answers WHERE review_id = ? AND item_id = ? AND member = ?",
+               [review_id, item_id, member])
+
+
+def flag_member_answers(db: sqlite_utils.Database, review_id: int, item_id: str,
+                        changes: list[dict[str, Any]]) -> None:
+    """Mark every member's answer to ``item_id`` for recheck (its evidence changed)."""
+    db.execute("UPDATE member_answers SET needs_recheck = 1, changes = ? "
+               "WHERE review_id = ? AND item_id = ?", [_json(changes), review_id, item_id])
 
 
 # ---------------------------------------------------------------- dispositions
@@ -459,7 +569,8 @@ def changed_since_decision(db: sqlite_utils.Database, review_id: int) -> bool:
         return False
     rows = list(db.query(
         "SELECT count(*) AS n FROM audit WHERE review_id = ? AND id > ? AND action IN "
-        "('answer', 'clear-answer', 'dispose', 'clear-disposition', 'sync')", [review_id, last]))
+        "('answer', 'clear-answer', 'dispose', 'clear-disposition', 'sync', 'resolve', "
+        "'consolidate')", [review_id, last]))
     return bool(rows[0]["n"])
 
 

@@ -59,13 +59,17 @@ def test_a_failed_audit_write_rolls_the_change_back(db, course, monkeypatch):
     assert not db.conn.in_transaction
 
 
-def test_actor_defaults_to_the_os_user(db, course, monkeypatch):
+def test_actor_is_never_the_os_user(db, course, monkeypatch):
+    # Issue 11: the OS user ("root") is not a reviewer; with no name and no profile
+    # the answer is refused (tests/review/test_identity.py has the rest).
     course.version()
     monkeypatch.delenv("REVIEWER_NAME")
     monkeypatch.setattr("getpass.getuser", lambda: "os-user")
-    R.answer_item(db, course.path, "P1", "pass")
-    assert R.audit_log(db, course.path)[-1].actor == "os-user"
-    assert R.review_status(db, course.path).item("P1").actor == "os-user"
+    with pytest.raises(R.ReviewError) as err:
+        R.answer_item(db, course.path, "P1", "pass")
+    assert err.value.code == "no-identity"
+    assert all(e.actor != "os-user" for e in R.audit_log(db, course.path))
+    assert R.review_status(db, course.path).item("P1").answer is None
 
 
 def test_review_writes_are_synced_to_disk(db, course):
