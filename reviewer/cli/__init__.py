@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "profile": ("reviewer.cli.profile:profile", "Your reviewer profile: name and institution."),
     "keys": ("reviewer.cli.signing:keys", "Make signing keys."),
     "sign": ("reviewer.cli.signing:sign", "Write the signed recommendation for a package."),
+    "cosign": ("reviewer.cli.signing:cosign", "Add a review team member's signature."),
     "countersign": ("reviewer.cli.signing:countersign", "Add the committee's signature."),
     "report": ("reviewer.cli.signing:report", "Render a recommendation as a printable report."),
     "verify": ("reviewer.cli.signing:verify", "Verify a recommendation offline."),

@@ -149,19 +149,46 @@ def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int
 @LANG_OPTION
 def countersign(rec: str, key_path: str, out: str | None, lang: str | None) -> None:
     """Add the teaching committee's signature over the same statement."""
-    from reviewer.service.signing import InputError, SignRefused, countersign_file
+    from reviewer.service.signing import countersign_file
+
+    _add_signature(countersign_file, rec, key_path, out, lang,
+                   "会签被拒绝 / countersigning refused:")
+
+
+def _add_signature(how, rec: str, key_path: str, out: str | None, lang: str | None,
+                   refused: str) -> None:
+    """Run ``how`` (countersign_file or cosign_file) and report as both commands do."""
+    from reviewer.service.signing import InputError, SignRefused
 
     lang = resolve_lang(lang)
     try:
-        target, added = countersign_file(rec, key_path=key_path,
-                                         passphrase=lambda: _passphrase(confirm=False), out=out)
+        target, added = how(rec, key_path=key_path,
+                            passphrase=lambda: _passphrase(confirm=False), out=out)
     except InputError as exc:
         fail(str(exc))
     except SignRefused as exc:
-        _refused("会签被拒绝 / countersigning refused:", exc.reasons, lang)
+        _refused(refused, exc.reasons, lang)
     if not added:
         click.echo("reviewer: this key has already signed; nothing added", err=True)
     click.echo(str(target))
+
+
+@click.command()
+@click.argument("rec", type=click.Path(dir_okay=False))
+@click.option("--key", "key_path", type=click.Path(dir_okay=False), required=True,
+              help="The team member's NAME.key (NAME.pub beside it).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write here instead of updating REC in place.")
+@LANG_OPTION
+def cosign(rec: str, key_path: str, out: str | None, lang: str | None) -> None:
+    """Add a review team member's signature over the same statement.
+
+    The recommendation must name a review team (`reviewer review team`) with the
+    key's holder in it; the committee then countersigns as usual.
+    """
+    from reviewer.service.signing import cosign_file
+
+    _add_signature(cosign_file, rec, key_path, out, lang, "签名被拒绝 / co-signing refused:")
 
 
 # ---------------------------------------------------------------- report

@@ -23,7 +23,7 @@ from reviewer.files import write_text
 from reviewer.signing.keys import KeyFileError, PublicKeyInfo, load_public, load_signer, new_key_pair
 from reviewer.signing.platform import Held, ImportDecision, course_key, decide
 from reviewer.signing.policy import ReviewSnapshot, sign_refusals
-from reviewer.signing.sign import SigningError, countersign, sign_statement
+from reviewer.signing.sign import SigningError, cosign, countersign, sign_statement, team_refusals
 from reviewer.signing.statement import DEFAULT_VALID_DAYS, RecommendationInput, build_statement
 from reviewer.signing.trust import TrustStore, TrustStoreError, load_trust, parse_time
 from reviewer.signing.verify import Verification, verify_envelope
@@ -172,6 +172,14 @@ def snapshot_from_status(status: Any, path: str, *, rules_digest: str | None = N
     d = status.decision
     decision = ({"value": d.decision, "comment": d.comment, "decided_at": d.decided_at or None,
                  "decided_by": d.actor or None} if d else None)
+    team = None
+    if getattr(status, "team", None):  # each member's own answers beside the consolidated ones
+        team = [{"name": m.name, "role": m.role, "institution": m.institution or None,
+                 "keyid": m.keyid,
+                 "answers": {it.id: {"answer": a.answer, "comment": a.comment}
+                             for it in status.items for a in it.members
+                             if a.member == m.name and a.answer is not None}}
+                for m in status.team]
     return ReviewSnapshot(
         package_path=path, reviewed_digest=status.digest, blockers=blockers,
         decision=decision, decision_outdated=bool(status.decision_outdated),
@@ -179,6 +187,7 @@ def snapshot_from_status(status: Any, path: str, *, rules_digest: str | None = N
         checklist={"id": ",".join(sorted({it.checklist for it in status.items})) or None,
                    "version": None, "digest": status.checklists_digest},
         lexicons_digest=rules_digest, checklists_digest=status.checklists_digest,
+        team=team,
     )
 
 
@@ -225,6 +234,7 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
     unreadable = [f.path for f in package.files if not f.sha256]
     for p in unreadable:
         refusals.append({"zh": f"文件 {p} 无法读取，不能计算摘要", "en": f"file {p} cannot be read, so it has no digest"})
+    refusals.extend(team_refusals(snap.team, pub))
     if refusals:
         raise SignRefused(refusals)
     digests = package_files(path, [f.path for f in package.files])
@@ -251,7 +261,7 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
         reviewer={"name": info.name, "institution": info.institution, "keyid": info.keyid,
                   "role": info.role, "public_key": b64encode(info.public_key)},
         sequence=seq, supersedes=supersedes, audience=audience or None,
-        issued_at=now, valid_days=valid_days)
+        issued_at=now, valid_days=valid_days, team=snap.team)
     statement = build_statement(inp)
     env = sign_statement(statement, signer)
     out = Path(out)
@@ -304,19 +314,30 @@ def read_envelope(path: str | Path) -> Envelope:
         raise InputError(f"{path}: {exc}") from exc
 
 
-def countersign_file(rec_path: str | Path, *, key_path: str | Path, passphrase: Passphrase,
-                     out: str | Path | None = None) -> tuple[Path, bool]:
-    """``reviewer countersign``: add the committee signature (in place unless ``out``)."""
+def _add_signature(rec_path, key_path, passphrase: Passphrase, out, how) -> tuple[Path, bool]:
+    """Add the signature ``how(envelope, signer)`` makes; write in place unless ``out``."""
     env = read_envelope(rec_path)
     signer = _signer(key_path, passphrase)
     try:
-        new, added = countersign(env, signer)
+        new, added = how(env, signer)
     except SigningError as exc:
         raise SignRefused(exc.reasons) from exc
     target = Path(out) if out else Path(rec_path)
     if added or out:
         write_text_atomic(target, new.to_json())
     return target, added
+
+
+def countersign_file(rec_path: str | Path, *, key_path: str | Path, passphrase: Passphrase,
+                     out: str | Path | None = None) -> tuple[Path, bool]:
+    """``reviewer countersign``: add the committee signature (in place unless ``out``)."""
+    return _add_signature(rec_path, key_path, passphrase, out, countersign)
+
+
+def cosign_file(rec_path: str | Path, *, key_path: str | Path, passphrase: Passphrase,
+                out: str | Path | None = None) -> tuple[Path, bool]:
+    """``reviewer cosign``: a review team member adds their signature (in place unless ``out``)."""
+    return _add_signature(rec_path, key_path, passphrase, out, cosign)
 
 
 # ---------------------------------------------------------------- verify

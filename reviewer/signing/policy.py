@@ -32,6 +32,7 @@ class ReviewSnapshot:
     checklist: dict[str, Any] = field(default_factory=dict)  # {id, version, digest}
     lexicons_digest: str | None = None
     checklists_digest: str | None = None
+    team: list[dict[str, Any]] | None = None  # {name, role, institution, keyid, answers}
 
 
 def sign_refusals(snap: ReviewSnapshot, *, current_digest: str | None, signer_role: str,

@@ -49,6 +49,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "the reviewer named in the recommendation ({keyid}) has no valid signature"),
     "roles.missing": ("缺少角色 {role} 的签名（需要 {needed} 个不同的持有人，现有 {have} 个）",
                       "role {role} has not signed (needs {needed} distinct key holders, has {have})"),
+    "reviewers.too_few": ("需要 {needed} 名审核人签名，只有 {have} 名",
+                          "{needed} reviewers' signatures are required, only {have} signed"),
     "recommendation.expired": ("推荐已于 {valid_until} 过期", "the recommendation expired at {valid_until}"),
     "recommendation.not_yet_valid": ("推荐的签发时间 {issued_at} 晚于核验时间",
                                      "the recommendation was issued at {issued_at}, after the verification time"),

@@ -127,3 +127,56 @@ def countersign(env: Envelope, signer: Signer) -> tuple[Envelope, bool]:
         return env, False
     sig = Signature(keyid=signer.info.keyid, sig=b64encode(signer.sign(env.pae())))
     return Envelope(env.payload_type, env.payload, [*env.signatures, sig]), True
+
+
+def team_refusals(team: list[dict[str, Any]] | None, info: Any) -> list[Msg]:
+    """Why the key ``info`` may not sign for a review ``team`` (empty: it may, or no team).
+
+    A team's recommendation is signed by its members only: the key's holder must be
+    a member (by name), with that member's key when the team records one.
+    """
+    if not team:
+        return []
+    member = next((m for m in team if m.get("name") == info.name), None)
+    names = "、".join(str(m.get("name")) for m in team)
+    if member is None:
+        return [_m(f"密钥 {info.keyid} 的持有人 {info.name} 不是审核组成员（{names}）",
+                   f"the holder of key {info.keyid}, {info.name}, is not in the review team ({names})")]
+    if member.get("keyid") and member["keyid"] != info.keyid:
+        return [_m(f"审核组记录的 {info.name} 的密钥是 {member['keyid']}，不是 {info.keyid}",
+                   f"the review team records {member['keyid']} as {info.name}'s key, not {info.keyid}")]
+    return []
+
+
+def cosign(env: Envelope, signer: Signer) -> tuple[Envelope, bool]:
+    """A review team member adds their signature over the same payload.
+
+    Returns ``(envelope, added)``; ``added`` is ``False`` when this key had already
+    signed (the envelope is returned unchanged).  Raises :class:`SigningError` when
+    the envelope is not intact, the recommendation names no team, or the key is not a
+    reviewer key of a member of the team at the course's institution.
+    """
+    statement = self_check(env)
+    predicate = statement["predicate"]
+    team = predicate.get("team")
+    info = signer.info
+    if not team:
+        raise SigningError([_m("这份推荐没有审核组：教学委员会请用 reviewer countersign 会签",
+                               "this recommendation has no review team: the committee countersigns "
+                               "with reviewer countersign")])
+    problems = []
+    if info.role != "reviewer":
+        problems.append(_m(f"密钥 {info.keyid} 的角色是 {info.role}，审核组成员签名需要审核人（reviewer）密钥",
+                           f"key {info.keyid} has role {info.role}; a team member signs with a reviewer key"))
+    course = predicate.get("course")
+    institution = course.get("institution") if isinstance(course, dict) else None
+    if info.institution != institution:
+        problems.append(_m(f"密钥 {info.keyid} 属于 {info.institution}，课程属于 {institution}",
+                           f"key {info.keyid} belongs to {info.institution}, the course to {institution}"))
+    problems.extend(team_refusals(team, info))
+    if problems:
+        raise SigningError(problems)
+    if any(s.keyid == info.keyid for s in env.signatures):
+        return env, False
+    sig = Signature(keyid=info.keyid, sig=b64encode(signer.sign(env.pae())))
+    return Envelope(env.payload_type, env.payload, [*env.signatures, sig]), True

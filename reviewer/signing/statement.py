@@ -56,6 +56,9 @@ class RecommendationInput:
     issued_at: datetime | None = None
     valid_days: int = DEFAULT_VALID_DAYS
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    #: A review team: [{name, role, institution, keyid, answers: {item: {answer, comment}}}]
+    #: (None: one reviewer; the predicate then has no ``team``, as before teams existed).
+    team: list[dict[str, Any]] | None = None
 
 
 def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
@@ -130,6 +133,8 @@ def build_statement(inp: RecommendationInput) -> dict[str, Any]:
         "issued_at": iso_utc(issued),
         "valid_until": iso_utc(issued + timedelta(days=inp.valid_days)),
     }
+    if inp.team:
+        predicate["team"] = inp.team
     return {
         "_type": STATEMENT_TYPE,
         "subject": [f.subject() for f in files],

@@ -4,6 +4,8 @@ A YAML file maintained by the platform (``reviewer trust add/revoke``)::
 
     version: 1
     required_roles: [reviewer, committee]     # one distinct key holder per entry
+    require: {reviewers: 3}                   # optional: distinct reviewers who must sign
+                                              # (a review team; default 1)
     institutions:
       北京大学:
         keys:
@@ -115,6 +117,9 @@ class TrustStore:
     keys: dict[str, TrustedKey] = field(default_factory=dict)
     revoked: list[Revocation] = field(default_factory=list)
     required_roles: list[str] = field(default_factory=lambda: list(DEFAULT_REQUIRED_ROLES))
+    #: Distinct reviewers (key holders) whose signatures a recommendation needs
+    #: (``require: {reviewers: N}``); 1 unless a review team is required.
+    reviewers: int = 1
 
     def key(self, keyid: str) -> TrustedKey | None:
         return self.keys.get(keyid)
@@ -169,9 +174,11 @@ class TrustStore:
         for k in sorted(self.keys.values(), key=lambda k: (k.institution, k.role, k.name, k.keyid)):
             entry = k.to_dict()
             institutions.setdefault(k.institution, {"keys": []})["keys"].append(entry)
-        return {"version": 1, "required_roles": list(self.required_roles),
-                "institutions": institutions,
-                "revoked": [r.to_dict() for r in self.revoked]}
+        out: dict[str, Any] = {"version": 1, "required_roles": list(self.required_roles)}
+        if self.reviewers != 1:
+            out["require"] = {"reviewers": self.reviewers}
+        out.update({"institutions": institutions, "revoked": [r.to_dict() for r in self.revoked]})
+        return out
 
     def dump(self) -> str:
         header = ("# reviewer trust store: keys this platform trusts to sign course\n"
@@ -236,7 +243,7 @@ def trust_from_dict(data: Any, source: str = "trust store") -> TrustStore:
         data = {}
     if not isinstance(data, dict):
         raise TrustStoreError(source, ["the top level must be a mapping"])
-    unknown = set(data) - {"version", "required_roles", "institutions", "revoked"}
+    unknown = set(data) - {"version", "required_roles", "require", "institutions", "revoked"}
     if unknown:
         problems.append(f"unknown top-level field(s): {', '.join(sorted(map(str, unknown)))}")
     if data.get("version", 1) != 1:
@@ -246,6 +253,15 @@ def trust_from_dict(data: Any, source: str = "trust store") -> TrustStore:
         problems.append(f"required_roles must be a non-empty list of {', '.join(ROLES)}")
         roles = list(DEFAULT_REQUIRED_ROLES)
     store = TrustStore(required_roles=list(roles))
+    require = data.get("require") or {}
+    if not isinstance(require, dict) or set(require) - {"reviewers"}:
+        problems.append("require must be a mapping with reviewers: N")
+    else:
+        n = require.get("reviewers", 1)
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            problems.append(f"require.reviewers must be a whole number of at least 1, not {n!r}")
+        else:
+            store.reviewers = n
     institutions = data.get("institutions") or {}
     if not isinstance(institutions, dict):
         problems.append("institutions must be a mapping of institution name → {keys: [...]}")

@@ -245,12 +245,14 @@ def _check_keys(result: Verification, predicate: dict[str, Any], trust: TrustSto
                 at: datetime) -> None:
     course_inst = predicate["course"]["institution"]
     reviewer_keyid = predicate["reviewer"]["keyid"]
+    team = predicate.get("team") or []
     for check in result.signatures:
         if not check.valid or check.key is None:
             continue
         key = check.key
         problems: list[Reason] = []
-        expected = "reviewer" if check.keyid == reviewer_keyid else "committee"
+        expected = ("reviewer" if check.keyid == reviewer_keyid or _team_member(key, team)
+                    else "committee")
         check.role = expected
         if key.role != expected:
             problems.append(reason("key.wrong_role", index=check.index, keyid=key.keyid,
@@ -272,6 +274,27 @@ def _check_keys(result: Verification, predicate: dict[str, Any], trust: TrustSto
         check.usable = not problems
     if not any(c.valid and c.keyid == reviewer_keyid for c in result.signatures):
         result.reasons.append(reason("reviewer.not_signed", keyid=reviewer_keyid))
+
+
+def _team_member(key: TrustedKey, team: list[dict[str, Any]]) -> bool:
+    """Whether a trusted reviewer key is a member's of the recommendation's review team
+    (by the trust store's name for it, and the member's key id when the team records one)."""
+    return key.role == "reviewer" and any(
+        m.get("name") == key.name and (not m.get("keyid") or m["keyid"] == key.keyid)
+        for m in team)
+
+
+def _check_reviewers(result: Verification, trust: TrustStore) -> None:
+    """``require: {reviewers: N}``: N distinct reviewers (key holders) signed, usable.
+
+    Asked only beyond what ``required_roles`` asks already (``roles.missing`` says that).
+    """
+    if trust.reviewers <= trust.required().get("reviewer", 0):
+        return
+    have = len({_holder(c.key) for c in result.signatures
+                if c.usable and c.key is not None and c.role == "reviewer"})
+    if have < trust.reviewers:
+        result.reasons.append(reason("reviewers.too_few", needed=trust.reviewers, have=have))
 
 
 def _holder(key: TrustedKey) -> tuple[str, str]:
@@ -392,6 +415,7 @@ def verify_envelope(data: Any, trust: TrustStore, *, at: datetime | None = None,
             result.reasons.append(reason("statement.package_digest"))
     _check_keys(result, predicate, trust, at)
     _check_roles(result, trust)
+    _check_reviewers(result, trust)
     _check_times(result, predicate, at)
     if require_recommend and predicate["decision"]["value"] != "recommend":
         result.reasons.append(reason("decision.not_recommend", decision=predicate["decision"]["value"]))
