@@ -196,7 +196,7 @@ def _print_status(status, lang: str, show_all: bool) -> None:
     if status.team:
         from reviewer.i18n import t
 
-        con.print(_t("team", lang) + sep + "、".join(
+        con.print(_t("team", lang) + sep + ("、" if lang == "zh" else ", ").join(
             f"{m.name}（{t(f'team.role.{m.role}', lang)}）" if lang == "zh"
             else f"{m.name} ({t(f'team.role.{m.role}', lang)})" for m in status.team),
             markup=False)

@@ -46,7 +46,7 @@ class ActionSpec:
 
 #: Scopes in the order the help screen lists them.
 SCOPES = ("app", "library", "scan", "package", "findings", "reader", "coverage",
-          "checklists", "summary")
+          "checklists", "summary", "team")
 
 ACTIONS: tuple[ActionSpec, ...] = (
     # anywhere
@@ -67,6 +67,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("package", "view_coverage", "3", show=False),
     ActionSpec("package", "view_checklists", "4", show=False),
     ActionSpec("package", "view_summary", "5", show=False),
+    ActionSpec("package", "view_team", "6", show=False),
     ActionSpec("package", "rescan", "f5", show=False, key_display="F5"),
     ActionSpec("package", "close", "escape", key_display="Esc"),
     # findings
@@ -101,6 +102,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # lower case as the footer would suggest, upper case as it said before
     ActionSpec("summary", "decide", "d,D"),
     ActionSpec("summary", "note", "n,N", show=False),
+    # the chair's view of a review team
+    ActionSpec("team", "resolve_pass", "p"),
+    ActionSpec("team", "resolve_fail", "f"),
+    ActionSpec("team", "resolve_na", "n"),
+    ActionSpec("team", "close_team", "escape", key_display="Esc"),
 )
 
 

@@ -145,6 +145,23 @@ class PackageSession:
                            checklists=self.checklists())
         self._status = None
 
+    def team(self) -> list:
+        """The review team (empty: one reviewer)."""
+        return list(self.status.team)
+
+    def disagreements(self) -> list:
+        """The items the team's members answered differently (see :mod:`reviewer.service.team`)."""
+        from reviewer.service import team
+
+        return team.disagreements(self.db, self.path, checklists=self.checklists())
+
+    def resolve(self, item_id: str, answer: str, comment: str | None = None) -> None:
+        """The chair's consolidated answer to an item."""
+        from reviewer.service import team
+
+        team.resolve(self.db, self.path, item_id, answer, comment, checklists=self.checklists())
+        self._status = None
+
     def decide(self, decision: str, comment: str | None = None) -> None:
         from reviewer.service import review
 

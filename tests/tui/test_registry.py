@@ -23,10 +23,12 @@ def _scope_classes():
     from reviewer.tui.widgets.findings_view import FindingsView
     from reviewer.tui.widgets.reader_view import ReaderView
     from reviewer.tui.widgets.summary_view import SummaryView
+    from reviewer.tui.screens.team import TeamScreen
 
     return {"app": ReviewerApp, "library": LibraryScreen, "scan": ScanScreen,
             "package": PackageScreen, "findings": FindingsView, "reader": ReaderView,
-            "coverage": CoverageView, "checklists": ChecklistView, "summary": SummaryView}
+            "coverage": CoverageView, "checklists": ChecklistView, "summary": SummaryView,
+            "team": TeamScreen}
 
 
 @pytest.mark.parametrize("spec", ACTIONS, ids=lambda s: f"{s.scope}.{s.name}")

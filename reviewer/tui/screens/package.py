@@ -119,6 +119,18 @@ class PackageScreen(Screen):
     def action_view_summary(self) -> None:
         self.show_view("summary")
 
+    def action_view_team(self) -> None:
+        """The chair's view of the review team (a screen of its own: disputes, resolving)."""
+        from reviewer.tui.screens.team import TeamScreen
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self._review_changed()
+                if self.current in ("checklists", "summary"):  # under it: show the new answers
+                    self.current_view().fill()
+
+        self.app.push_screen(TeamScreen(self.session, self.lang), closed)
+
     def active_scopes(self) -> list[tuple[object, str]]:
         view = self.current_view()
         return [(view, view.ACTION_SCOPE), (self, "package")]
