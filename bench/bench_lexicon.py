@@ -182,6 +182,7 @@ def boundary_study() -> None:
     import yaml
 
     import reviewer.checks.lexicon as lexmod
+    import reviewer.checks.lexicon.segmenter as segmod
     from reviewer.checks.rulefile import load_yaml
     from reviewer.paths import lexicons_dir
 
@@ -199,10 +200,10 @@ def boundary_study() -> None:
         ("plain jieba, junk tokens ignored", {"cjk": "segment", "mode": "none", "min": 20}),
         ("jieba + terms (suggest), junk ignored [default]", {"cjk": "segment", "mode": "suggest", "min": 20}),
     ]
-    saved = lexmod.STRADDLE_MIN_FREQ
+    saved = segmod.STRADDLE_MIN_FREQ
     try:
         for label, cfg in configs:
-            lexmod.STRADDLE_MIN_FREQ = cfg["min"]
+            segmod.STRADDLE_MIN_FREQ = cfg["min"]
             lexicons = []
             for path in sorted(lexicons_dir().glob("*.yaml")):
                 data = load_yaml(path.read_text(encoding="utf-8"), str(path))
@@ -221,7 +222,7 @@ def boundary_study() -> None:
             print(f"  {label:48s} precision {precision:.3f} recall {recall:.3f} "
                   f"(fp {t['fp']}, fn {t['fn']})")
     finally:
-        lexmod.STRADDLE_MIN_FREQ = saved
+        segmod.STRADDLE_MIN_FREQ = saved
 
 
 def main() -> None:

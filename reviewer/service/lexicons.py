@@ -42,8 +42,8 @@ def code_version() -> str:
         path = pkg / name
         if path.is_file():
             h.update(path.read_bytes())
-    for path in sorted((pkg / "checks").glob("*.py")):
-        h.update(path.name.encode())
+    for path in sorted((pkg / "checks").rglob("*.py")):  # the lexicon package's modules too
+        h.update(path.relative_to(pkg).as_posix().encode())
         h.update(path.read_bytes())
     try:
         from importlib.metadata import version

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.checks import lexicon
+from reviewer.checks.lexicon import streams
 from reviewer.checks.coverage import ContentIndex, check_coverage
 from reviewer.checks.model import CheckContext
 from reviewer.ingest.model import Locator, Segment
@@ -41,7 +42,7 @@ def _coverage(pkg, rules):
                        sort_keys=True, default=str))
 
 
-RUNS = [(lexicon, "BATCH_CHARS", 300, _lexicon_findings),
+RUNS = [(streams, "BATCH_CHARS", 300, _lexicon_findings),
         (ContentIndex, "CHUNK_CHARS", 200, _coverage)]
 
 
@@ -64,9 +65,9 @@ def test_an_advert_over_two_cues_is_not_cut_by_a_run_boundary(monkeypatch):
                       "今天我们继续讲二叉树的遍历方法。") for i in range(40)]
     advert = [Segment("lec.srt", 40, Locator(cue=41, start_ms=160000, end_ms=163900), "需要网课代"),
               Segment("lec.srt", 41, Locator(cue=42, start_ms=164000, end_ms=167900), "刷的同学加我")]
-    monkeypatch.setattr(lexicon, "BATCH_CHARS", 50)
+    monkeypatch.setattr(streams, "BATCH_CHARS", 50)
     small = lexicon.find_in_segments(rules, filler + advert)
-    monkeypatch.setattr(lexicon, "BATCH_CHARS", 10**12)
+    monkeypatch.setattr(streams, "BATCH_CHARS", 10**12)
     whole = lexicon.find_in_segments(rules, filler + advert)
     assert [f.id for f in small] == [f.id for f in whole]
     assert any(f.location.get("cue") == 41 and f.extra.get("continues") for f in whole)
