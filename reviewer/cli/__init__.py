@@ -8,6 +8,7 @@ subcommand, ``reviewer`` opens the terminal UI on the package library.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
@@ -62,9 +63,24 @@ class LazyGroup(click.Group):
             message += t("cli.did_you_mean", lang, names=("、" if lang == "zh" else ", ").join(close))
         ctx.fail(message + t("cli.see_help", lang))
 
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Click's own messages (usage errors, help headings) speak the language the
+        command line asks for, decided before Click parses it."""
+        import os
+        import sys
+
+        from reviewer.cli import click_lang
+
+        click_lang.install()
+        argv = list(sys.argv[1:] if args is None else args)
+        click_lang.set_lang(click_lang.lang_from_args(argv, os.environ.get("REVIEWER_LANG")))
+        return super().main(args, *rest, **kwargs)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
-        with formatter.section("Commands"):
+        from reviewer.cli.click_lang import translate
+
+        with formatter.section(translate("Commands")):
             formatter.write_dl(rows)
 
 
