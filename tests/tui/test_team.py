@@ -145,3 +145,29 @@ def test_team_view_snapshot_100x32(snap_compare, team_seeded, lang):
 def test_team_view_snapshot_80x24(snap_compare, team_seeded, lang):
     assert snap_compare(create_app(team_seeded.db, lang), terminal_size=(80, 24),
                         run_before=_snap(team_seeded))
+
+
+@sync
+async def test_the_checklists_show_each_members_answer_and_the_disputes(team_seeded, monkeypatch):
+    monkeypatch.setenv("REVIEWER_NAME", LI)
+    app = create_app(team_seeded.db, "zh")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        await open_package(pilot, team_seeded.pkg)
+        await pilot.press("4")
+        view = app.screen.query_one("#checklists")
+        await wait_for(pilot, lambda: view.items)
+        table = view.query_one("#ck-table", DataTable)
+        a2 = [i["id"] for i in view.items].index("A2")
+        assert "≠" in str(table.get_row_at(a2)[2])
+        assert "≠" not in str(table.get_row_at(a2 - 1)[2])
+        table.move_cursor(row=a2)
+        await pilot.pause(0.1)
+        detail = str(view.query_one("#ck-detail", Static).render())
+        assert "王明：不通过 — 第3讲引用已废止的《合同法》" in detail
+        assert "李华：通过 — 作为法制史讲授，可以接受" in detail
+        await pilot.press("f")  # 李华 changes her own answer: now both say fail
+        await type_into_prompt(pilot, "再看一遍确实过时")
+        await wait_screen(pilot, "PackageScreen")
+        a2_status = fresh_status(team_seeded.db, team_seeded.pkg).item("A2")
+        assert (a2_status.answer, a2_status.agreement) == ("fail", "agreed")

@@ -111,7 +111,7 @@ class TeamScreen(Screen):
                      question=in_lang(row.question, lang)) + "\n", style="bold")
         for a in row.answers:
             label = t(f"tui.answer.{a.answer}" if a.answer else "tui.answer.none", lang)
-            out.append(f"{a.member}：" if lang == "zh" else f"{a.member}: ")
+            out.append(t("tui.team.member_answer", lang, member=a.member, answer=""))
             out.append(label, style=STYLES.get(a.answer or "", "dim"))
             if a.comment:
                 out.append(f" — {a.comment}")

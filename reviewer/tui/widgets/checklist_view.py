@@ -86,6 +86,8 @@ class ChecklistView(Vertical):
                                    answer or "", "yellow"))
             if item.get("needs_recheck"):
                 answer_text.append(" ↻", style="yellow")
+            if item.get("agreement") == "disputed":  # a review team's members differ
+                answer_text.append(" ≠", style="bold red")
             question = in_lang(item.get("question"), lang).replace("\n", " ")
             question = fit(question, width)
             table.add_row(Text(item["id"]), Text(question), answer_text,
@@ -120,6 +122,10 @@ class ChecklistView(Vertical):
             out.append(in_lang(item.get("guidance"), lang) + "\n", style="dim")
         if item.get("comment"):
             out.append(t("tui.checklist.comment", lang) + item["comment"] + "\n", style="green")
+        for m in item.get("members") or []:  # a review team: each member's own answer
+            answer = t(f"tui.answer.{m['answer']}" if m["answer"] else "tui.answer.none", lang)
+            out.append(t("tui.team.member_answer", lang, member=m["member"], answer=answer)
+                       + (f" — {m['comment']}" if m["comment"] else "") + "\n")
         for fact in item.get("facts") or []:
             mark = {True: "✓ ", False: "✗ "}.get(fact.get("met"), "• ")
             out.append(mark + in_lang(fact.get("message"), lang) + "\n",
