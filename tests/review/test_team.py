@@ -220,3 +220,21 @@ def test_cli_team_flow(run, course):
     assert run("team", "remove", course.path, "无名氏", actor=WANG).exit_code == 2
     listed = json.loads(run("team", "list", course.path, "--format", "json").stdout)
     assert [(m["name"], m["role"]) for m in listed] == [(WANG, "chair"), (LI, "reviewer")]
+
+
+def test_changed_evidence_marks_every_members_answer_for_recheck(db, team):
+    from tests.review.review_helpers import MANIFEST
+
+    for who in (WANG, LI):
+        R.answer_item(db, team.path, "Q1", "pass", actor=who)
+    assert R.review_status(db, team.path).item("Q1").agreement == "agreed"
+    team.version(manifest={**MANIFEST, "responsible_teacher": "王五"})  # Q1's evidence changes
+    q1 = R.review_status(db, team.path).item("Q1")
+    assert q1.needs_recheck and q1.agreement == "pending"
+    assert [(m.member, m.needs_recheck) for m in q1.members] == [(WANG, True), (LI, True)]
+    assert "Q1" in {b.id for b in R.review_status(db, team.path).blockers}
+    R.answer_item(db, team.path, "Q1", "pass", actor=WANG)
+    assert R.review_status(db, team.path).item("Q1").needs_recheck  # 李华 has not rechecked
+    R.answer_item(db, team.path, "Q1", "pass", actor=LI)
+    q1 = R.review_status(db, team.path).item("Q1")
+    assert (q1.answer, q1.needs_recheck, q1.agreement) == ("pass", False, "agreed")
