@@ -117,6 +117,33 @@ def _service():
     return service
 
 
+def _echo_refusal(exc, lang: str) -> None:
+    """A refusal on stderr: its message, then its details — the blockers of a refused
+    recommendation in their groups, the open findings of a refused pass with how to
+    confirm it."""
+    from reviewer.i18n import in_lang, t
+    from reviewer.review.model import group_blockers
+
+    click.echo(f"reviewer: {exc.msg(lang)}", err=True)
+    details = [d for d in exc.details if isinstance(d, dict) and "message" in d]
+    if exc.code == "blockers":
+        for key, members in group_blockers(details):
+            click.echo(f"  {t(f'review.blocker_group.{key}', lang, n=len(members))}", err=True)
+            for d in members:
+                click.echo(f"    - [{d.get('kind')} {d.get('id')}] {in_lang(d['message'], lang)}",
+                           err=True)
+    else:
+        for d in details:
+            click.echo(f"  - [{d.get('kind')} {d.get('id')}] {in_lang(d['message'], lang)}", err=True)
+    if exc.code == "open-findings":
+        click.echo(t("review.open_findings.hint", lang), err=True)
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can be asked (not a script or a pipe)."""
+    return sys.stdin.isatty()
+
+
 def _guard(lang: str):
     """Turn the service's refusals into one stderr line and the right exit status."""
     from reviewer.review.errors import ChecklistError, ReviewError
@@ -129,11 +156,7 @@ def _guard(lang: str):
             if exc is None:
                 return False
             if isinstance(exc, ReviewError):
-                click.echo(f"reviewer: {exc.msg(lang)}", err=True)
-                for detail in exc.details:
-                    if isinstance(detail, dict) and "message" in detail:
-                        msg = detail["message"].get(lang) or detail["message"].get("zh")
-                        click.echo(f"  - [{detail.get('kind')} {detail.get('id')}] {msg}", err=True)
+                _echo_refusal(exc, lang)
                 sys.exit(EXIT_USAGE if exc.usage else EXIT_PROBLEMS)
             if isinstance(exc, ChecklistError):
                 fail(f"invalid checklists:\n{exc}", EXIT_USAGE)
@@ -345,14 +368,53 @@ def status(path: str, fmt: str, show_all: bool, db_path: str | None) -> None:
 @click.argument("item")
 @click.argument("answer", type=click.Choice(["pass", "fail", "na"], case_sensitive=False))
 @click.option("--comment", "-m", default=None, help="Comment (required for fail and na).")
+@click.option("--confirm-open-findings", "confirm", is_flag=True,
+              help="Answer pass although error findings in the item's evidence have no "
+                   "disposition (needs --comment). Without it a terminal asks; a script is refused.")
 @db_option
-def answer(path: str, item: str, answer: str, comment: str | None, db_path: str | None) -> None:
-    """Answer checklist ITEM with pass, fail or na (fail and na need --comment)."""
+def answer(path: str, item: str, answer: str, comment: str | None, confirm: bool,
+           db_path: str | None) -> None:
+    """Answer checklist ITEM with pass, fail or na (fail and na need --comment).
+
+    `pass` on an item whose own evidence holds error findings nobody has
+    disposed of is not taken silently: at a terminal you are shown them and
+    asked to confirm and comment; a script passes --confirm-open-findings and
+    --comment, or is refused (exit 1).  The confirmation is audited.
+    """
+    from reviewer.review.errors import ReviewError
+
     lang = resolve_lang()
     db = open_store(db_path)
+    service = _service()
     with _guard(lang):
-        state = _service().answer_item(db, path, item, answer, comment, actor=_actor())
+        try:
+            state = service.answer_item(db, path, item, answer, comment, actor=_actor(),
+                                        confirm_open_findings=confirm)
+        except ReviewError as exc:
+            asked = exc.code == "open-findings" or (exc.code == "comment-required" and confirm
+                                                    and bool(exc.details))
+            if not (asked and _interactive()):
+                raise
+            comment = _confirm_open_findings(exc, item, comment, lang)
+            state = service.answer_item(db, path, item, answer, comment, actor=_actor(),
+                                        confirm_open_findings=True)
     click.echo(_t("answered", lang, item=state.item_id, answer=_label(ANSWER, state.answer, lang)))
+
+
+def _confirm_open_findings(exc, item: str, comment: str | None, lang: str) -> str:
+    """Show the open error findings, ask to confirm the pass and for its comment."""
+    from reviewer.i18n import in_lang, t
+
+    click.echo(f"reviewer: {exc.msg(lang)}", err=True)
+    for d in exc.details:
+        click.echo(f"  - [{d.get('id')}] {in_lang(d.get('message'), lang)}", err=True)
+    item_id = item.strip()
+    if not click.confirm(t("review.open_findings.ask", lang, item=item_id), default=False,
+                         err=True):
+        fail(t("review.open_findings.not_recorded", lang, item=item_id), EXIT_PROBLEMS)
+    while not (comment or "").strip():
+        comment = click.prompt(t("review.open_findings.ask_comment", lang), err=True)
+    return comment
 
 
 @review.command()

@@ -74,6 +74,12 @@ def t(key: str, lang: str | None = None, /, **values) -> str:
     return text.format(**values) if values else text
 
 
+def bilingual(key: str, /, **values) -> dict[str, str]:
+    """``{"zh": …, "en": …}`` for ``key``: a message the core stores or returns in both
+    languages (review refusals, signed records), each shell picking its own."""
+    return {lang: t(key, lang, **values) for lang in LANGS}
+
+
 class CodedError(Exception):
     """An error a shell can say in the user's language: ``code`` names the catalog
     entry ``errors.<code>`` and ``params`` fill it; the message is the English

@@ -202,6 +202,43 @@ def check_answer(item: Item, answer: str, comment: str | None) -> tuple[str, str
     return value, comment
 
 
+def _place(ref: FindingRef, lang: str) -> str:
+    from reviewer.i18n import t
+
+    return ref.file or t("review.open_findings.whole_package", lang)
+
+
+def check_open_errors(item: Item, answer: str, comment: str | None,
+                      open_errors: Sequence[FindingRef], confirmed: bool) -> None:
+    """``pass`` on an item whose own evidence holds error findings nobody has disposed of.
+
+    Not refused outright — the reviewer may have read them and judged them
+    harmless for this item — but never silent: it needs ``confirmed`` (the
+    reviewer said so) and a comment saying why.  Raises ``open-findings``
+    (with the findings in ``details``) or ``comment-required``.
+    ``open_errors`` are the item's evidence findings of severity ``error``
+    without a disposition; ``comment`` is already cleaned (:func:`check_answer`).
+    """
+    if answer != "pass" or not open_errors:
+        return
+    from reviewer.i18n import LANGS, bilingual, t
+
+    details = [{
+        "kind": "finding-undisposed", "id": ref.id, "check": ref.check,
+        "category": ref.category, "rule": ref.rule, "file": ref.file, "match": ref.match,
+        "message": {lang: t("review.open_findings.finding", lang, check=ref.check,
+                            category=ref.category, where=_place(ref, lang),
+                            match=_short(ref.match, 20)) for lang in LANGS},
+    } for ref in open_errors]
+    if not confirmed:
+        raise ReviewError("open-findings", bilingual(
+            "review.open_findings.refused", item=item.id, n=len(open_errors)), details=details)
+    if comment is None:
+        raise ReviewError("comment-required", bilingual(
+            "review.open_findings.comment_required", item=item.id, n=len(open_errors)),
+            details=details)
+
+
 def check_disposition(finding_id: str, disposition: str, reason: str | None
                       ) -> tuple[str, str | None]:
     """Validate a disposition; returns the normalised ``(disposition, reason)``."""

@@ -40,7 +40,7 @@ from reviewer.review.checklist import ChecklistSet, Item, combine, parse_checkli
 from reviewer.review.errors import ChecklistError, ChecklistProblem, ReviewError
 from reviewer.review.model import (
     AnswerState, Blocker, Decision, DispositionState, FindingRef, Member, check_answer,
-    check_decision, check_disposition, compute_blockers, group_blockers,
+    check_decision, check_disposition, check_open_errors, compute_blockers, group_blockers,
 )
 from reviewer.store import packages as pstore
 from reviewer.store import reviews as rstore
@@ -706,24 +706,38 @@ def _item(cls: ChecklistSet, item_id: str) -> Item:
     return item
 
 
-def _answer(db, path, item_id, answer, comment, cls, actor, via: str | None = None
-            ) -> tuple[AnswerState, bool]:
+def _open_errors(db, state: ReviewState, item: Item) -> list[FindingRef]:
+    """The item's evidence findings of severity error that nobody has disposed of."""
+    if not item.finding_selectors():
+        return []
+    prints = rstore.item_print(db, state.review_id, item.id) or {}
+    return rstore.open_errors(db, state.scan_id, state.review_id, prints.get("findings") or [])
+
+
+def _answer(db, path, item_id, answer, comment, cls, actor, via: str | None = None,
+            confirm_open_findings: bool = False) -> tuple[AnswerState, bool]:
     state = open_review(db, path, checklists=cls, actor=actor)
     item = _item(cls, item_id)
     value, text = check_answer(item, answer, comment)
     who = actor_name(actor)
+    open_errors = _open_errors(db, state, item) if value == "pass" else []
+    check_open_errors(item, value, text, open_errors, confirm_open_findings)
+    confirmed = [f.id for f in open_errors]  # passed knowingly: the open errors confirmed past
     members = rstore.members(db, state.review_id)
     if members:  # a review team: the member's own answer, then the consolidated one
         from reviewer.service.team import record_member_answer
 
-        return record_member_answer(db, state, members, item, value, text, who, via)
+        return record_member_answer(db, state, members, item, value, text, who, via,
+                                    confirmed_open_findings=confirmed)
     with transaction(db):
         old = rstore.get_answer(db, state.review_id, item.id)
         if old and old.answer == value and old.comment == text and not old.needs_recheck:
             return old, False
         new = AnswerState(item.id, value, text, rstore.now(), who)
         rstore.put_answer(db, state.review_id, new)
-        record = {"answer": value, "comment": text}
+        record: dict[str, Any] = {"answer": value, "comment": text}
+        if confirmed:
+            record["confirmed_open_findings"] = confirmed
         if via:
             record["via"] = via
         rstore.audit(db, state.review_id, state.package_id, who, "answer", item.id,
@@ -734,15 +748,22 @@ def _answer(db, path, item_id, answer, comment, cls, actor, via: str | None = No
 
 def answer_item(db: sqlite_utils.Database, path: str | Path, item_id: str, answer: str,
                 comment: str | None = None, *, checklists: ChecklistSet | None = None,
-                actor: str | None = None) -> AnswerState:
+                actor: str | None = None, confirm_open_findings: bool = False) -> AnswerState:
     """Answer a checklist item (``pass`` | ``fail`` | ``na``), committed at once.
 
     ``fail`` and ``na`` need a comment (``comment-required``); an unknown item
     raises ``unknown-item`` (usage).  Answering again — even with the same
     answer — clears ``needs_recheck``.
+
+    ``pass`` on an item whose own evidence holds error findings without a
+    disposition raises ``open-findings`` (the findings in ``details``) unless
+    ``confirm_open_findings`` — the reviewer has seen them and says the item
+    passes anyway — and a comment is given (``comment-required`` without one).
+    The audit row of such an answer lists the findings (``confirmed_open_findings``).
     """
     cls = checklists or load_checklists()
-    return _answer(db, path, item_id, answer, comment, cls, actor)[0]
+    return _answer(db, path, item_id, answer, comment, cls, actor,
+                   confirm_open_findings=confirm_open_findings)[0]
 
 
 def clear_answer(db: sqlite_utils.Database, path: str | Path, item_id: str, *,
@@ -1076,9 +1097,11 @@ def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
         report.errors.append({"entry": entry, "code": exc.code, "message": exc.message})
 
     sections = (
-        # (section, key name, label, the pair of fields, how to apply one entry)
-        ("answers", "item", "answer", ("answer", "comment"), _answer),
+        # (section, key name, label, the pair of fields, how to apply one entry).
+        # Dispositions first: an answer rests on its evidence being looked at (a pass
+        # over error findings left open is refused, see answer_item).
         ("dispositions", "finding", "disposition", ("disposition", "reason"), _dispose),
+        ("answers", "item", "answer", ("answer", "comment"), _answer),
     )
     for section, key_name, prefix, (value_key, text_key), apply in sections:
         for key, entry in _entries(data.get(section), key_name):

@@ -243,9 +243,13 @@ def _require_member(team: list[Member], who: str) -> None:
 
 
 def record_member_answer(db, state, team: list[Member], item, value: str, text: str | None,
-                         who: str, via: str | None = None) -> tuple[AnswerState, bool]:
+                         who: str, via: str | None = None,
+                         confirmed_open_findings: list[str] | None = None
+                         ) -> tuple[AnswerState, bool]:
     """A member's own answer (called by :func:`reviewer.service.review.answer_item` when the
-    review has a team), then the consolidated answer brought in line."""
+    review has a team), then the consolidated answer brought in line.
+    ``confirmed_open_findings``: the open error findings a confirmed pass was given over
+    (kept in the audit row)."""
     _require_member(team, who)
     with transaction(db):
         old = rstore.member_answers(db, state.review_id).get(item.id, {}).get(who)
@@ -254,6 +258,8 @@ def record_member_answer(db, state, team: list[Member], item, value: str, text: 
         new = AnswerState(item.id, value, text, rstore.now(), who)
         rstore.put_member_answer(db, state.review_id, new)
         record = {"answer": value, "comment": text, "member": who}
+        if confirmed_open_findings:
+            record["confirmed_open_findings"] = confirmed_open_findings
         if via:
             record["via"] = via
         rstore.audit(db, state.review_id, state.package_id, who, "answer", item.id,

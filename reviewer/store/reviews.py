@@ -471,6 +471,13 @@ def item_prints(db: sqlite_utils.Database, review_id: int) -> dict[str, dict[str
         "SELECT item_id, fingerprint FROM item_evidence WHERE review_id = ?", [review_id])}
 
 
+def item_print(db: sqlite_utils.Database, review_id: int, item_id: str) -> dict[str, Any] | None:
+    """One item's evidence fingerprint (what :func:`item_prints` holds for it)."""
+    row = db.execute("SELECT fingerprint FROM item_evidence WHERE review_id = ? AND item_id = ?",
+                     [review_id, item_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
 def replace_item_prints(db: sqlite_utils.Database, review_id: int,
                         prints: dict[str, dict[str, Any]]) -> None:
     db.execute("DELETE FROM item_evidence WHERE review_id = ?", [review_id])
@@ -597,6 +604,20 @@ def find_finding_ids(db: sqlite_utils.Database, scan_id: int, id_or_prefix: str)
     return [r["id"] for r in db.query(
         "SELECT id FROM findings WHERE scan_id = ? AND id LIKE ? ESCAPE '\\' LIMIT 2",
         [scan_id, escaped + "%"])]
+
+
+def open_errors(db: sqlite_utils.Database, scan_id: int, review_id: int,
+                finding_ids: list[str]) -> list[FindingRef]:
+    """Of ``finding_ids``, the findings of severity ``error`` that have no disposition
+    in the review (ordered by check, file and id)."""
+    if not finding_ids:
+        return []
+    rows = db.execute(
+        f"SELECT {_REF_COLUMNS} FROM findings WHERE scan_id = ? AND severity = 'error' "
+        "AND id IN (SELECT value FROM json_each(?)) AND id NOT IN "
+        "(SELECT finding_id FROM dispositions WHERE review_id = ?) "
+        'ORDER BY "check", file, id', [scan_id, json.dumps(finding_ids), review_id]).fetchall()
+    return [_ref(r) for r in rows]
 
 
 def finding_ref(db: sqlite_utils.Database, scan_id: int, finding_id: str) -> FindingRef | None:

@@ -138,11 +138,15 @@ class PackageSession:
             m.new = False
         self._status = None
 
-    def answer(self, item_id: str, answer: str, comment: str | None = None) -> None:
+    def answer(self, item_id: str, answer: str, comment: str | None = None, *,
+               confirm_open_findings: bool = False) -> None:
+        """Record an answer (raises ``ReviewError``; ``open-findings`` when a pass needs
+        the reviewer's confirmation, see :func:`reviewer.service.review.answer_item`)."""
         from reviewer.service import review
 
         review.answer_item(self.db, self.path, item_id, answer, comment,
-                           checklists=self.checklists())
+                           checklists=self.checklists(),
+                           confirm_open_findings=confirm_open_findings)
         self._status = None
 
     def team(self) -> list:

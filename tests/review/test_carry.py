@@ -20,9 +20,9 @@ def _v1(db, course):
     b = finding("pii", "personal-data", line=2, match="13800138000")
     c = finding("outdated", "outdated-law", "warning", file="slides.pdf", line=3, match="《合同法》")
     course.version(findings=[a, b, c], cov=coverage({"绪论": True, "线性表": True}))
-    _answer_all(db, course.path)
     R.dispose_finding(db, course.path, a.id, "false-alarm", "讲解学术诚信的反面案例")
     R.dispose_finding(db, course.path, b.id, "accepted", "虚构号码")
+    _answer_all(db, course.path)  # after the evidence: a pass over open errors needs confirming
     R.add_note(db, course.path, "第一版审查意见")
     R.decide(db, course.path, "recommend")
     return a, b, c
@@ -63,8 +63,8 @@ def test_changed_package_gets_a_new_review_carrying_answers_and_dispositions(db,
     assert kinds == sorted([("item-recheck", i) for i in recheck] + [("finding-undisposed", d.id)])
 
     # answering again clears the recheck; disposing clears "new"
-    R.answer_item(db, course.path, "P3", "pass")
     R.dispose_finding(db, course.path, d.id, "confirmed", "真实广告")
+    R.answer_item(db, course.path, "P3", "pass")
     v2b = R.review_status(db, course.path)
     assert not v2b.item("P3").needs_recheck and not v2b.finding(d.id).new
     # the first version's review is untouched

@@ -92,10 +92,11 @@ def test_full_review_from_the_command_line(run, course, db):
     course.version(findings=[err])
     from reviewer.service.review import load_checklists
 
+    # the evidence first: a pass over open errors (Q5's) would need confirming
+    assert run("dispose", course.path, err.id[:8], "accepted", "--reason", "虚构号码").exit_code == 0
     for item in load_checklists().items():
         args = ["answer", course.path, item.id, "pass"]
         assert run(*args).exit_code == 0
-    assert run("dispose", course.path, err.id[:8], "accepted", "--reason", "虚构号码").exit_code == 0
     r = run("decide", course.path, "recommend")
     assert r.exit_code == 0, r.stderr
     data = json.loads(run("status", course.path, "--format", "json").stdout)

@@ -107,7 +107,9 @@ def test_recommend_refused_while_blockers_then_allowed(db, course):
     assert {d["kind"] for d in refused.value.details} == {"item-unanswered", "finding-undisposed"}
     assert R.review_status(db, course.path).decision is None
 
-    _answer_all(db, course.path)
+    _answer_all(db, course.path, skip=("P3",))
+    # P3's evidence is the open error: passing it over that needs a confirmation and a comment
+    R.answer_item(db, course.path, "P3", "pass", "该发现另行处置", confirm_open_findings=True)
     status = R.review_status(db, course.path)
     assert [(b.kind, b.id) for b in status.blockers] == [("finding-undisposed", err.id)]
     R.dispose_finding(db, course.path, err.id, "false-alarm", "引用新闻报道，讲解学术诚信")
@@ -137,8 +139,8 @@ def test_blocking_fail_blocks_but_nonblocking_fail_and_na_do_not(db, course):
 def test_confirmed_error_blocks_accepted_does_not(db, course):
     err = finding("pii", "personal-data", match="110101199003074514")
     course.version(findings=[err])
-    _answer_all(db, course.path)
     R.dispose_finding(db, course.path, err.id, "confirmed", "学生身份证号")
+    _answer_all(db, course.path)  # after the disposition: Q5's evidence is looked at
     assert [(b.kind, b.id) for b in R.review_status(db, course.path).blockers] == [
         ("finding-confirmed", err.id)]
     R.dispose_finding(db, course.path, err.id, "accepted", "虚构示例号码，用于讲解校验位")

@@ -137,6 +137,20 @@ def trust_for(keys: dict[str, Key], *names: str, roles: dict[str, str] | None = 
     return store
 
 
+def complete_review(db, pkg: Path, decision: str = "recommend", comment: str | None = "符合要求") -> None:
+    """Review a scanned package to the end: every error and warning a false alarm, every
+    item passed, then ``decision``."""
+    from reviewer.service import review as rv
+
+    status = rv.review_status(db, pkg)
+    for f in status.findings:  # the evidence first: a pass over open errors needs confirming
+        if f.severity in ("error", "warning"):
+            rv.dispose_finding(db, pkg, f.id, "false-alarm", "示例数据，虚构")
+    for item in status.items:
+        rv.answer_item(db, pkg, item.id, "pass")
+    rv.decide(db, pkg, decision, comment)
+
+
 def as_data(env: Envelope) -> dict:
     return json.loads(env.to_json())
 

@@ -23,7 +23,7 @@ from reviewer.signing.digests import list_files
 from reviewer.signing.policy import ReviewSnapshot, sign_refusals
 from reviewer.store import open_db
 
-from tests.signing.signing_helpers import PASS, UNI, trust_for
+from tests.signing.signing_helpers import PASS, UNI, complete_review, trust_for
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_courses" / "zh-data-structures"
 
@@ -36,16 +36,6 @@ def course(tmp_path) -> tuple[object, Path]:
     db = open_db(tmp_path / "state.db")
     scan(db, pkg)
     return db, pkg
-
-
-def complete_review(db, pkg: Path, decision: str = "recommend", comment: str | None = "符合要求") -> None:
-    status = rv.review_status(db, pkg)
-    for item in status.items:
-        rv.answer_item(db, pkg, item.id, "pass")
-    for f in status.findings:
-        if f.severity in ("error", "warning"):
-            rv.dispose_finding(db, pkg, f.id, "false-alarm", "示例数据，虚构")
-    rv.decide(db, pkg, decision, comment)
 
 
 def _sign(db, pkg, key, out, **kw):

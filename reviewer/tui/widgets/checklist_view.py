@@ -3,7 +3,10 @@
 ``p`` pass, ``f`` fail, ``n`` not applicable (a comment modal opens when the
 answer needs one), ``m`` edit the comment, ``j`` open the first linked
 evidence in the reader.  Each answer is recorded by the review service the
-moment it is given; the cursor then moves to the next item.
+moment it is given; the cursor then moves to the next item.  A pass over
+error findings of the item's evidence that nobody has disposed of opens a
+confirmation (:class:`ConfirmPassModal`): the findings, and the comment that
+says why the item passes anyway; Escape records nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from reviewer.i18n import in_lang, t
 from reviewer.tui.actions import bindings_for
 from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
+from reviewer.tui.screens.confirm_pass import ConfirmPassModal
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.cells import fit
 from reviewer.tui.widgets.findings_table import location_label
@@ -194,12 +198,16 @@ class ChecklistView(Vertical):
             required=self.session.needs_comment(item["id"], item["answer"]),
             lang=self.lang), edited)
 
-    def record(self, item_id: str, answer: str, comment: str | None, advance: bool = True) -> None:
+    def record(self, item_id: str, answer: str, comment: str | None, advance: bool = True,
+               confirmed: bool = False) -> None:
         from reviewer.review.errors import ReviewError
 
         try:
-            self.session.answer(item_id, answer, comment or None)
+            self.session.answer(item_id, answer, comment or None, confirm_open_findings=confirmed)
         except ReviewError as exc:
+            if exc.code == "open-findings" and not confirmed:
+                self.confirm_pass(item_id, answer, comment, exc.details, advance)
+                return
             self.notify(exc.msg(self.lang), severity="error", markup=False)
             return
         table = self.query_one("#ck-table", DataTable)
@@ -208,6 +216,19 @@ class ChecklistView(Vertical):
         if advance and row + 1 < len(self.items):
             table.move_cursor(row=row + 1)
         self.post_message(ReviewChanged())
+
+    def confirm_pass(self, item_id: str, answer: str, comment: str | None,
+                     findings: list[dict], advance: bool) -> None:
+        """Ask whether to pass ``item_id`` over its open error findings, and why."""
+        def confirmed(text: str | None) -> None:
+            if text is None:
+                self.notify(t("review.open_findings.not_recorded", self.lang, item=item_id),
+                            severity="warning", markup=False)
+                return
+            self.record(item_id, answer, text, advance, confirmed=True)
+
+        self.app.push_screen(ConfirmPassModal(item_id, findings, initial=comment or "",
+                                              lang=self.lang), confirmed)
 
     def action_evidence_jump(self) -> None:
         item = self.current()
