@@ -33,10 +33,21 @@ def _passphrase(confirm: bool) -> str:
         fail("no passphrase given")
 
 
-def _refused(title: str, reasons: list[dict], lang: str) -> None:
+def _refused(title: str, reasons: list[dict], lang: str, blockers: list[dict] | None = None) -> None:
+    """Every reason on stderr, then the review's ``blockers`` in their groups (to answer ·
+    failed or to recheck · error findings); exit 1."""
+    from reviewer.review.model import group_blockers
+
     click.echo(f"reviewer: {title}", err=True)
     for r in reasons:
         click.echo(f"  - {in_lang(r, lang)}", err=True)
+    if blockers:
+        from reviewer.i18n import t
+
+        for key, members in group_blockers(blockers):
+            click.echo(f"  {t(f'review.blocker_group.{key}', lang, n=len(members))}", err=True)
+            for b in members:
+                click.echo(f"    - [{b['id']}] {in_lang(b['message'], lang)}", err=True)
     sys.exit(EXIT_PROBLEMS)
 
 
@@ -115,11 +126,14 @@ def keys_show(pub: str) -> None:
 @LANG_OPTION
 def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int | None,
          supersedes: str | None, valid_days: int, db_path: str | None, lang: str | None) -> None:
-    """Write the signed recommendation for the reviewed package at PATH.
+    """Write the signed recommendation — or send-back — for the reviewed package at PATH.
 
-    Refused (exit 1, every reason listed) while a blocking checklist item is
-    unanswered or failed, an error finding has no disposition, no decision is
-    recorded, or the package changed since it was reviewed.
+    A `recommend` is refused (exit 1, every reason listed) while a blocking
+    checklist item is unanswered or failed or an error finding has no
+    disposition.  A `revise` or `reject` is signed as a send-back record that
+    carries those open blockers (platforms refuse it); it needs a decision
+    comment.  Any decision is refused when none is recorded, it is outdated, or
+    the package changed since it was reviewed.
     """
     from reviewer.service.signing import InputError, SignRefused, sign_package
 
@@ -133,7 +147,7 @@ def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int
     except InputError as exc:
         fail(str(exc))
     except SignRefused as exc:
-        _refused("签名被拒绝 / signing refused:", exc.reasons, lang)
+        _refused("签名被拒绝 / signing refused:", exc.other_reasons, lang, exc.blockers)
     for w in result.warnings:
         click.echo(f"reviewer: {in_lang(w, lang)}", err=True)
     p = result.statement["predicate"]
@@ -249,17 +263,19 @@ def _verify_text(result, lang: str) -> str:
     zh = lang == "zh"
     lines = []
     pred = result.predicate
+    from reviewer.i18n import t
+
     if pred:
         title = pred["course"]["title"]
         if isinstance(title, dict):
             title = title.get(lang) or title.get("zh") or title.get("en")
         lines.append(f"{'课程' if zh else 'course'}: {title} ({pred['course']['id']}, "
                      f"{pred['course']['institution']})")
-        lines.append(f"{'推荐' if zh else 'recommendation'}: {pred['id']} "
+        record = t("verify.record.send_back" if result.send_back else "verify.record.recommendation",
+                   lang)
+        lines.append(f"{record}: {pred['id']} "
                      f"sequence={pred['sequence']} decision={pred['decision']['value']} "
                      f"valid_until={pred['valid_until']}")
-    from reviewer.i18n import t
-
     for s in result.signatures:
         who = f"{s.key.name} · {s.key.institution} · {s.key.role}" if s.key else "?"
         state = t(f"verify.signature.{s.state}", lang)
@@ -267,8 +283,11 @@ def _verify_text(result, lang: str) -> str:
     if result.ok:
         lines.append(t("verify.verdict.ok", lang))
     else:
-        lines.append(t("verify.verdict.invalid" if result.tampered else "verify.verdict.not_verified",
-                       lang))
+        if result.send_back and result.codes == ["decision.not_recommend"]:
+            lines.append(t("verify.verdict.send_back", lang, decision=pred["decision"]["value"]))
+        else:
+            lines.append(t("verify.verdict.invalid" if result.tampered
+                           else "verify.verdict.not_verified", lang))
         for r in result.reasons:
             lines.append(f"  - [{r.code}] {r.message(lang)}")
     return "\n".join(lines)

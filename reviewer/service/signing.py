@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer import __version__
+from reviewer.i18n import bilingual
 from reviewer.ingest.model import Msg
 from reviewer.signing.digests import FileDigest, digest_files
 from reviewer.signing.dsse import Envelope, EnvelopeError, b64encode, envelope_from_dict, load_json
@@ -24,7 +25,9 @@ from reviewer.signing.keys import KeyFileError, PublicKeyInfo, load_public, load
 from reviewer.signing.platform import Held, ImportDecision, course_key, decide
 from reviewer.signing.policy import ReviewSnapshot, sign_refusals
 from reviewer.signing.sign import SigningError, cosign, countersign, sign_statement, team_refusals
-from reviewer.signing.statement import DEFAULT_VALID_DAYS, RecommendationInput, build_statement
+from reviewer.signing.statement import (
+    DEFAULT_VALID_DAYS, RecommendationInput, build_statement, is_send_back,
+)
 from reviewer.signing.trust import TrustStore, TrustStoreError, load_trust, parse_time
 from reviewer.signing.verify import Verification, verify_envelope
 
@@ -39,11 +42,23 @@ class InputError(ValueError):
 
 
 class SignRefused(RuntimeError):
-    """Signing (or countersigning) is refused; ``reasons`` are bilingual messages."""
+    """Signing (or countersigning) is refused; ``reasons`` are bilingual messages.
 
-    def __init__(self, reasons: list[Msg]):
+    ``blockers`` are the review's blockers among them (``{kind, id, message}``), so
+    that a shell can show them grouped (:func:`reviewer.review.model.group_blockers`)
+    after the other reasons.
+    """
+
+    def __init__(self, reasons: list[Msg], blockers: list[dict[str, Any]] | None = None):
         super().__init__("; ".join(r.get("en", "") for r in reasons))
         self.reasons = reasons
+        self.blockers = list(blockers or [])
+
+    @property
+    def other_reasons(self) -> list[Msg]:
+        """The reasons that are not one of :attr:`blockers`."""
+        listed = [b["message"] for b in self.blockers]
+        return [r for r in self.reasons if r not in listed]
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -235,8 +250,9 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
     for p in unreadable:
         refusals.append({"zh": f"文件 {p} 无法读取，不能计算摘要", "en": f"file {p} cannot be read, so it has no digest"})
     refusals.extend(team_refusals(snap.team, pub))
+    send_back = is_send_back((snap.decision or {}).get("value"))
     if refusals:
-        raise SignRefused(refusals)
+        raise SignRefused(refusals, [] if send_back else snap.blockers)
     digests = package_files(path, [f.path for f in package.files])
     changed = [f.path for f in package.files
                if f.path not in digests or digests[f.path].sha256 != f.sha256]
@@ -261,7 +277,8 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
         reviewer={"name": info.name, "institution": info.institution, "keyid": info.keyid,
                   "role": info.role, "public_key": b64encode(info.public_key)},
         sequence=seq, supersedes=supersedes, audience=audience or None,
-        issued_at=now, valid_days=valid_days, team=snap.team)
+        issued_at=now, valid_days=valid_days, team=snap.team,
+        blockers=snap.blockers if send_back else [])
     statement = build_statement(inp)
     env = sign_statement(statement, signer)
     out = Path(out)
@@ -277,9 +294,9 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
         "valid_until": pred["valid_until"], "out_path": str(out.resolve()),
         "payload_sha256": hashlib.sha256(env.payload).hexdigest()})
     warnings = []
-    if pred["decision"]["value"] != "recommend":
-        warnings.append({"zh": f"结论为“{pred['decision']['value']}”：平台核验时不会接受此文件",
-                         "en": f"the decision is '{pred['decision']['value']}': platforms will not accept this file"})
+    if send_back:
+        warnings.append(bilingual("signing.warning.send_back", decision=pred["decision"]["value"],
+                                  n=sum(len(g["blockers"]) for g in pred["blockers"])))
     return SignResult(envelope=env, statement=statement, out=out, warnings=warnings)
 
 

@@ -2,12 +2,20 @@
 
 :class:`ReviewSnapshot` is what the service gathers from the review state;
 :func:`sign_refusals` lists every reason signing must not happen now, each as
-a bilingual message.  Signing any recorded decision is allowed — a signed
-``revise`` or ``reject`` is a formal record for the university's archive —
-but verification and platform import accept only ``recommend``.  The rules
-are the same for every decision: no unanswered or failed blocking item, no
-error finding without a disposition, a recorded decision, and the package on
-disk still the one that was reviewed.
+a bilingual message.
+
+Every decision can be signed, under its own rules:
+
+* ``recommend`` — nothing may block it: no unanswered or failed blocking item,
+  no error finding without a disposition (the review's blockers, each listed);
+* ``revise`` / ``reject`` — a *send-back*, the formal record of why the course
+  goes back to its team: the open blockers are its reasons, so they do not stop
+  it (the statement carries them), but its decision comment must say why.
+
+Verification and platform import accept only ``recommend``.  For every
+decision: a reviewer key of the course's institution, a recorded decision not
+outdated by later changes, and the package on disk still the one that was
+reviewed.
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.i18n import bilingual
 from reviewer.ingest.model import Msg
+from reviewer.signing.statement import is_send_back
 
 
 @dataclass(slots=True)
@@ -50,8 +60,29 @@ def sign_refusals(snap: ReviewSnapshot, *, current_digest: str | None, signer_ro
         out.append({"zh": f"课程包在审核后已改变（审核时 {snap.reviewed_digest[:19]}…，现在 {current_digest[:19]}…），请重新扫描并审核",
                      "en": f"the package changed after the review (reviewed {snap.reviewed_digest[:19]}…, now "
                            f"{current_digest[:19]}…): scan and review it again"})
-    out.extend(b["message"] for b in snap.blockers)
-    # The review's blockers should already name undisposed errors; never rely on it.
+    decision = (snap.decision or {}).get("value")
+    if is_send_back(decision):
+        # A send-back records why the course goes back: the blockers travel inside it.
+        if not str((snap.decision or {}).get("comment") or "").strip():
+            out.append(bilingual("signing.refusal.send_back_comment", decision=decision))
+    else:
+        out.extend(recommend_refusals(snap))
+    if not decision:
+        out.append({"zh": "尚未记录审核结论", "en": "no decision has been recorded"})
+    elif snap.decision_outdated:
+        out.append({"zh": "结论作出后回答、处置或发现有变化：请重新确认结论",
+                    "en": "answers, dispositions or findings changed after the decision: record it again"})
+    if course_institution and course_institution != signer_institution:
+        out.append({"zh": f"课程属于 {course_institution}，签名密钥属于 {signer_institution}",
+                     "en": f"the course belongs to {course_institution}, the key to {signer_institution}"})
+    return out
+
+
+def recommend_refusals(snap: ReviewSnapshot) -> list[Msg]:
+    """What stands between the review and a recommendation: the review's blockers,
+    and — never relying on them alone — every undisposed error finding and every
+    blocking item unanswered or failed that they do not name."""
+    out: list[Msg] = [b["message"] for b in snap.blockers]
     named = {b.get("id") for b in snap.blockers}
     for f in snap.findings:
         if f.get("severity") == "error" and not f.get("disposition") and f["id"] not in named:
@@ -65,13 +96,4 @@ def sign_refusals(snap: ReviewSnapshot, *, current_digest: str | None, signer_ro
             out.append({"zh": f"必答项 {a['item']} 尚未回答", "en": f"blocking item {a['item']} is unanswered"})
         elif a["answer"] == "fail":
             out.append({"zh": f"必答项 {a['item']} 未通过", "en": f"blocking item {a['item']} failed"})
-    decision = (snap.decision or {}).get("value")
-    if not decision:
-        out.append({"zh": "尚未记录审核结论", "en": "no decision has been recorded"})
-    elif snap.decision_outdated:
-        out.append({"zh": "结论作出后回答、处置或发现有变化：请重新确认结论",
-                    "en": "answers, dispositions or findings changed after the decision: record it again"})
-    if course_institution and course_institution != signer_institution:
-        out.append({"zh": f"课程属于 {course_institution}，签名密钥属于 {signer_institution}",
-                     "en": f"the course belongs to {course_institution}, the key to {signer_institution}"})
     return out

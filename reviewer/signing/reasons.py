@@ -54,7 +54,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recommendation.expired": ("推荐已于 {valid_until} 过期", "the recommendation expired at {valid_until}"),
     "recommendation.not_yet_valid": ("推荐的签发时间 {issued_at} 晚于核验时间",
                                      "the recommendation was issued at {issued_at}, after the verification time"),
-    "decision.not_recommend": ("结论为 {decision}，不是推荐", "the decision is {decision}, not recommend"),
+    "decision.not_recommend": ("结论为“{decision_label}”（{decision}）：这是退回记录，不是推荐，平台不据此接受课程",
+                               "the decision is '{decision_label}' ({decision}): a send-back record, not a "
+                               "recommendation; a platform does not accept the course on it"),
     "package.unreadable": ("无法读取课程包：{detail}", "cannot read the package: {detail}"),
     "package.file_differs": ("文件 {file} 与签名时不同（{what}）", "file {file} differs from what was signed ({what})"),
     "package.file_missing": ("文件 {file} 缺失", "file {file} is missing"),
@@ -82,6 +84,11 @@ class Reason:
         zh, en = MESSAGES.get(self.code, (self.code, self.code))
         template = zh if lang == "zh" else en
         values = _Defaults({k: ("" if v is None else v) for k, v in self.details.items()})
+        if "decision" in values:  # the decision as people call it, beside its value
+            from reviewer.review.model import DECISION_LABELS
+
+            label = DECISION_LABELS.get(str(values["decision"]))
+            values["decision_label"] = label[lang if lang in label else "zh"] if label else values["decision"]
         text = template.format_map(values)
         problem = self.details.get("problem")
         if problem and "{problem}" not in template:  # what is wrong with the bytes themselves

@@ -19,9 +19,10 @@ from typing import Any
 import yaml
 
 from reviewer import __version__
-from reviewer.i18n import in_lang
+from reviewer.i18n import in_lang, t
 from reviewer.signing.dsse import Envelope
 from reviewer.signing.sign import SigningError, self_check
+from reviewer.signing.statement import is_send_back
 from reviewer.signing.verify import Verification, parse_payload, schema_problems
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -108,8 +109,22 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
     L = labels(lang)
     course = dict(p.get("course") or {})
     decision = (p.get("decision") or {}).get("value", "")
+    send_back = is_send_back(decision)
+    if verification is None:
+        verdict = None
+    elif verification.ok:
+        verdict = ("ok", L["verified_ok"])
+    elif send_back and verification.codes == ["decision.not_recommend"]:
+        verdict = ("send-back", L["verified_send_back"])
+    else:
+        verdict = ("bad", L["verified_bad"])
     ctx = {
         "lang": lang, "L": L, "p": p, "course": course,
+        "send_back": send_back, "verdict": verdict,
+        "title": L["title_send_back"] if send_back else L["title"],
+        "record_heading": L["send_back_record"] if send_back else L["recommendation"],
+        "blocker_groups": (p.get("blockers") or []) if send_back else [],
+        "group_label": lambda key, n: t(f"review.blocker_group.{key}", lang, n=n),
         "course_title": in_lang(course.get("title"), lang),
         "decision_label": L.get(f"decision_{decision}", decision),
         "subjects": statement.get("subject") or [],

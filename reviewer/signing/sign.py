@@ -17,7 +17,7 @@ from typing import Any
 from reviewer.ingest.model import Msg
 from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, Signature, b64decode, b64encode
 from reviewer.signing.keys import ALGORITHMS, AlgorithmUnavailable, Signer, algorithm_of, key_id
-from reviewer.signing.statement import PREDICATE_TYPE, STATEMENT_TYPE, statement_bytes
+from reviewer.signing.statement import PREDICATE_TYPES, STATEMENT_TYPE, statement_bytes
 from reviewer.signing.verify import parse_payload
 
 
@@ -54,7 +54,7 @@ def self_check(env: Envelope) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError) as exc:
         raise SigningError([_m(f"载荷不是 JSON：{exc}", f"payload is not JSON: {exc}")]) from exc
     if (not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE
-            or statement.get("predicateType") != PREDICATE_TYPE):
+            or statement.get("predicateType") not in PREDICATE_TYPES):
         raise SigningError([_m("载荷不是课程推荐声明", "the payload is not a course recommendation statement")])
     predicate = statement.get("predicate")
     reviewer = predicate.get("reviewer") if isinstance(predicate, dict) else None

@@ -9,7 +9,9 @@
      "predicateType": "https://reviewer.example/course-recommendation/v1",
      "predicate": {…}}
 
-``subject`` lists every file of the package (sorted by path).  The predicate
+A send-back — a signed ``revise`` or ``reject`` — is the same statement with
+the predicate type :data:`SEND_BACK_PREDICATE_TYPE` and the open blockers in
+``predicate.blockers``.  ``subject`` lists every file of the package (sorted by path).  The predicate
 fields are described in ``docs/signing.md`` and checked by
 ``reviewer/schemas/recommendation-statement.schema.json``.  The payload bytes
 are this JSON with sorted keys and no insignificant whitespace — but a
@@ -29,8 +31,24 @@ from reviewer.signing.digests import FileDigest
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://reviewer.example/course-recommendation/v1"
+#: A signed ``revise`` or ``reject``: the formal record of a send-back.  Its own
+#: predicate type, so that a platform that only looks at the type (as in-toto
+#: consumers do) can never take it for a recommendation.
+SEND_BACK_PREDICATE_TYPE = "https://reviewer.example/course-send-back/v1"
+PREDICATE_TYPES = (PREDICATE_TYPE, SEND_BACK_PREDICATE_TYPE)
 DECISIONS = ("recommend", "revise", "reject")
+SEND_BACK_DECISIONS = ("revise", "reject")
 DEFAULT_VALID_DAYS = 365
+
+
+def is_send_back(decision: Any) -> bool:
+    """Whether a decision value (``revise``, ``reject``) sends the course back."""
+    return decision in SEND_BACK_DECISIONS
+
+
+def predicate_type(decision: Any) -> str:
+    """The predicate type of a statement carrying this decision."""
+    return SEND_BACK_PREDICATE_TYPE if is_send_back(decision) else PREDICATE_TYPE
 
 
 def iso_utc(dt: datetime) -> str:
@@ -59,6 +77,9 @@ class RecommendationInput:
     #: A review team: [{name, role, institution, keyid, answers: {item: {answer, comment}}}]
     #: (None: one reviewer; the predicate then has no ``team``, as before teams existed).
     team: list[dict[str, Any]] | None = None
+    #: The review's open blockers ``{kind, id, message}``: why a send-back sends the
+    #: course back.  Only a send-back carries them; a recommendation has none.
+    blockers: list[dict[str, Any]] = field(default_factory=list)
 
 
 def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
@@ -107,10 +128,30 @@ def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def blocker_groups(blockers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A send-back's ``blockers``: ``[{group, blockers: [{kind, id, message}]}]`` in the
+    order a reviewer works through them (``unanswered``, ``items``, ``findings``;
+    :func:`reviewer.review.model.group_blockers`)."""
+    from reviewer.review.model import group_blockers
+
+    return [{"group": key, "blockers": [{"kind": b["kind"], "id": b["id"],
+                                         "message": dict(b["message"])} for b in members]}
+            for key, members in group_blockers(blockers)]
+
+
 def build_statement(inp: RecommendationInput) -> dict[str, Any]:
-    """The in-toto Statement for ``inp`` (a plain dict, ready to serialise)."""
-    if inp.decision.get("value") not in DECISIONS:
+    """The in-toto Statement for ``inp`` (a plain dict, ready to serialise).
+
+    A ``recommend`` gives a recommendation statement (exactly as before send-backs
+    existed); a ``revise`` or ``reject`` gives a send-back statement
+    (:data:`SEND_BACK_PREDICATE_TYPE`) whose predicate also holds the open
+    blockers, grouped.
+    """
+    decision = inp.decision.get("value")
+    if decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
+    if inp.blockers and not is_send_back(decision):
+        raise ValueError("a recommendation cannot be made while something blocks it")
     if inp.sequence < 1:
         raise ValueError("sequence starts at 1")
     if inp.valid_days < 1:
@@ -135,10 +176,12 @@ def build_statement(inp: RecommendationInput) -> dict[str, Any]:
     }
     if inp.team:
         predicate["team"] = inp.team
+    if is_send_back(decision):
+        predicate["blockers"] = blocker_groups(inp.blockers)
     return {
         "_type": STATEMENT_TYPE,
         "subject": [f.subject() for f in files],
-        "predicateType": PREDICATE_TYPE,
+        "predicateType": predicate_type(decision),
         "predicate": predicate,
     }
 

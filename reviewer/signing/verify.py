@@ -17,7 +17,9 @@ The algorithm (``docs/signing.md`` § Verification) in order:
    countersignature.
 6. The required roles are filled by *distinct key holders* (one person holding
    two keys counts once).
-7. The recommendation's validity window; the decision is ``recommend``.
+7. The recommendation's validity window; the decision is ``recommend`` (a
+   send-back — a signed ``revise`` or ``reject``, of its own predicate type —
+   verifies up to here and is then refused as ``decision.not_recommend``).
 8. With the files of a package: every subject present with the same size,
    SHA-256 and SM3, and no file that is not a subject.
 
@@ -40,7 +42,7 @@ from reviewer.signing.digests import FileDigest
 from reviewer.signing.dsse import PAYLOAD_TYPE, Envelope, EnvelopeError, b64decode, envelope_from_dict
 from reviewer.signing.keys import ALGORITHMS, AlgorithmUnavailable, algorithm_of
 from reviewer.signing.reasons import Reason, reason
-from reviewer.signing.statement import PREDICATE_TYPE, STATEMENT_TYPE
+from reviewer.signing.statement import PREDICATE_TYPES, STATEMENT_TYPE, is_send_back
 from reviewer.signing.trust import TrustedKey, TrustStore, parse_time
 
 #: How far in the future an ``issued_at`` may lie (clocks differ between machines).
@@ -115,12 +117,18 @@ class Verification:
     def predicate(self) -> dict[str, Any] | None:
         return self.statement["predicate"] if self.statement else None
 
+    @property
+    def send_back(self) -> bool:
+        """The authenticated statement is a send-back (a signed ``revise`` or ``reject``)."""
+        return is_send_back(((self.predicate or {}).get("decision") or {}).get("value"))
+
     def to_dict(self) -> dict[str, Any]:
         pred = self.predicate or {}
         course = pred.get("course") or {}
         return {
             "valid": self.ok,
             "tampered": self.tampered,
+            "send_back": self.send_back,
             "verified_at": self.at.isoformat() if self.at else None,
             "recommendation": {
                 "id": pred.get("id"), "sequence": pred.get("sequence"),
@@ -222,7 +230,7 @@ def _check_statement(statement: Any, result: Verification) -> bool:
     if statement.get("_type") != STATEMENT_TYPE:
         result.reasons.append(reason("statement.bad_type", type=statement.get("_type")))
         return False
-    if statement.get("predicateType") != PREDICATE_TYPE:
+    if statement.get("predicateType") not in PREDICATE_TYPES:
         result.reasons.append(reason("statement.bad_predicate_type",
                                      predicate_type=statement.get("predicateType")))
         return False

@@ -64,11 +64,11 @@ def test_unreviewed_package_is_refused_with_every_reason(course, keys, tmp_path)
 
 
 def test_failed_blocking_item_is_refused(course, keys, tmp_path):
+    # A recommendation: a send-back (revise) with a failed item is signed, see test_send_back.py.
     db, pkg = course
-    complete_review(db, pkg, "revise", "需修改")
+    complete_review(db, pkg, "recommend")
     blocking = next(i for i in rv.review_status(db, pkg).items if i.blocking)
     rv.answer_item(db, pkg, blocking.id, "fail", "有问题")
-    rv.decide(db, pkg, "revise", "需修改")
     with pytest.raises(SignRefused) as exc:
         _sign(db, pkg, keys["reviewer"], tmp_path / "rec.json")
     assert blocking.id in _en(exc)
