@@ -30,7 +30,9 @@ from reviewer.signing.statement import statement_bytes
 from reviewer.signing.trust import TrustStoreError, load_trust, trust_from_dict
 from reviewer.signing.verify import verify_envelope
 
-from tests.signing.signing_helpers import PASS, T0, UNI, as_data, make_envelope, trust_for
+from tests.signing.signing_helpers import (
+    PASS, T0, UNI, as_data, complete_review, make_envelope, trust_for,
+)
 from tests.signing.test_verify import ALTERATIONS, _alter
 
 AT = T0 + timedelta(days=1)
@@ -511,7 +513,6 @@ def test_cli_sm2_full_flow(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from reviewer.cli import cli
-    from reviewer.service import review as rv
     from reviewer.service.scan import scan
     from reviewer.store import open_db
 
@@ -536,13 +537,7 @@ def test_cli_sm2_full_flow(tmp_path, monkeypatch):
     dbp = tmp_path / "state.db"
     db = open_db(dbp)
     scan(db, pkg)
-    status = rv.review_status(db, pkg)
-    for item in status.items:
-        rv.answer_item(db, pkg, item.id, "pass")
-    for f in status.findings:
-        if f.severity in ("error", "warning"):
-            rv.dispose_finding(db, pkg, f.id, "false-alarm", "示例")
-    rv.decide(db, pkg, "recommend", "同意推荐")
+    complete_review(db, pkg, "recommend", "同意推荐")  # dispositions, then answers
 
     rec = tmp_path / "rec.json"
     r = invoke("sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp)
