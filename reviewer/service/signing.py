@@ -183,6 +183,9 @@ def snapshot_from_status(status: Any, path: str, *, rules_digest: str | None = N
         "id": f.id, "check": f.check, "rule": f.rule, "severity": f.severity, "file": f.file,
         "location": dict(f.location or {}), "disposition": f.disposition, "reason": f.reason or "",
         "group": getattr(f, "group", "") or f.id,
+        # shown to the committee; findings_summary masks the personal data in them
+        "match": f.match or "", "context": getattr(f, "context", "") or "",
+        "message": dict(f.message) if isinstance(f.message, dict) else (f.message or ""),
     } for f in status.findings]
     d = status.decision
     decision = ({"value": d.decision, "comment": d.comment, "decided_at": d.decided_at or None,
@@ -538,8 +541,13 @@ def platform_courses(db, now: datetime | None = None) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- report
 
 def report_file(rec_path: str | Path, *, fmt: str = "html", lang: str = "zh",
-                trust_path: str | Path | None = None, now: datetime | None = None) -> str:
-    """``reviewer report``: the printable report text."""
+                trust_path: str | Path | None = None, now: datetime | None = None,
+                tz: str = "beijing") -> str:
+    """``reviewer report``: the printable report text (HTML or Markdown).
+
+    With ``trust_path`` the signatures are verified and each signer is named by the
+    trust store; ``tz`` is ``beijing`` (the default) or ``utc``.
+    """
     from reviewer.signing.report import render_report
 
     env = read_envelope(rec_path)
@@ -548,6 +556,26 @@ def report_file(rec_path: str | Path, *, fmt: str = "html", lang: str = "zh",
         verification = verify_envelope(env, read_trust(trust_path), at=now)
     try:
         return render_report(env, fmt, lang, verification=verification,
-                             rec_name=Path(rec_path).name, now=now)
+                             rec_name=Path(rec_path).name, now=now, tz=tz)
     except ValueError as exc:
         raise InputError(f"{rec_path}: {exc}") from exc
+
+
+def report_pdf(rec_path: str | Path, out: str | Path, *, lang: str = "zh",
+               trust_path: str | Path | None = None, now: datetime | None = None,
+               tz: str = "beijing", browser: str | None = None):
+    """``reviewer report --format pdf``: the HTML report printed by a headless Chromium.
+
+    Returns a :class:`reviewer.service.printing.PrintResult`; :class:`InputError`
+    when the recommendation is unusable, there is no browser (saying how to get
+    one) or the browser fails.
+    """
+    from reviewer.service.printing import PrintError, html_to_pdf
+
+    html = report_file(rec_path, fmt="html", lang=lang, trust_path=trust_path, now=now, tz=tz)
+    try:
+        return html_to_pdf(html, out, browser=browser)
+    except PrintError as exc:
+        raise InputError(str(exc)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc}") from exc

@@ -38,7 +38,7 @@ class ReviewSnapshot:
     decision: dict[str, Any] | None = None  # {value, comment, decided_at, decided_by}
     decision_outdated: bool = False  # answers or findings changed after the decision
     answers: list[dict[str, Any]] = field(default_factory=list)  # {item, title, blocking, answer, comment, answered_at, answered_by}
-    findings: list[dict[str, Any]] = field(default_factory=list)  # {id, check, rule, severity, file, location, disposition, reason}
+    findings: list[dict[str, Any]] = field(default_factory=list)  # {id, check, rule, severity, file, location, disposition, reason, group, match, context, message}
     checklist: dict[str, Any] = field(default_factory=dict)  # {id, version, digest}
     lexicons_digest: str | None = None
     checklists_digest: str | None = None

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from reviewer.signing.digests import FileDigest
+from reviewer.signing.mask import Masker, pii_secrets
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://reviewer.example/course-recommendation/v1"
@@ -65,7 +66,8 @@ class RecommendationInput:
     course: dict[str, Any]
     decision: dict[str, Any]  # {value, comment, decided_at, decided_by}
     checklist: dict[str, Any]  # {id, version, digest, answers: [...]}
-    findings: list[dict[str, Any]]  # {id, check, rule, severity, file, location, disposition, reason, group}
+    findings: list[dict[str, Any]]  # {id, check, rule, severity, file, location, disposition, reason, group,
+    #                                   and optionally match, context, message}
     tooling: dict[str, Any]  # {tool, version, lexicons_digest, checklists_digest}
     reviewer: dict[str, Any]  # {name, institution, keyid, role, public_key}
     sequence: int = 1
@@ -82,8 +84,37 @@ class RecommendationInput:
     blockers: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _item(f: dict[str, Any], masker: Masker) -> dict[str, Any]:
+    """One listed finding; its text (match, context, message, reason) with personal data masked.
+    ``match``, ``context`` and ``message`` are carried only when the finding has them (they
+    came after v1 began: a recommendation without them is as valid as before)."""
+    item = {"id": f["id"], "check": f["check"], "rule": f["rule"], "severity": f["severity"],
+            "file": f.get("file"), "location": f.get("location") or {},
+            "disposition": f.get("disposition"),
+            "reason": masker.text(f.get("reason") or ""),
+            "group": f.get("group") or f["id"]}
+    match = f.get("match")
+    if isinstance(match, str) and match:
+        item["match"] = masker.match(match, f["check"])
+    context = f.get("context")
+    if isinstance(context, str) and context:
+        item["context"] = masker.text(context)
+    message = f.get("message")
+    if isinstance(message, dict) and any(isinstance(v, str) and v for v in message.values()):
+        item["message"] = {k: masker.text(v) for k, v in message.items()
+                           if k in ("zh", "en") and isinstance(v, str) and v}
+    elif isinstance(message, str) and message:
+        item["message"] = masker.text(message)
+    return item
+
+
 def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts by check and severity, plus every error and warning with its disposition.
+    """Counts by check and severity, plus every finding with its disposition.
+
+    ``items`` lists the errors and warnings, ``info_items`` (present when there
+    are any) the info findings; each carries, when the finding has them, its
+    matched text, the text around it and its message, with personal data
+    masked (:mod:`reviewer.signing.mask`).
 
     ``groups`` counts the problems beside the findings: findings sharing a
     ``group`` id (one rule and text, see :mod:`reviewer.checks.groups`) are one
@@ -108,16 +139,12 @@ def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
     group_by_check: dict[str, Counter] = {}
     for gid, severity in worst.items():
         group_by_check.setdefault(group_check[gid], Counter())[severity] += 1
-    items = [
-        {"id": f["id"], "check": f["check"], "rule": f["rule"], "severity": f["severity"],
-         "file": f.get("file"), "location": f.get("location") or {},
-         "disposition": f.get("disposition"), "reason": f.get("reason") or "",
-         "group": f.get("group") or f["id"]}
-        for f in sorted(findings, key=lambda f: (sev.index(f["severity"]) if f["severity"] in sev else 9,
-                                                 f["check"], f.get("file") or "", f["id"]))
-        if f["severity"] in ("error", "warning")
-    ]
-    return {
+    masker = Masker(pii_secrets(findings))
+    ordered = sorted(findings, key=lambda f: (sev.index(f["severity"]) if f["severity"] in sev else 9,
+                                              f["check"], f.get("file") or "", f["id"]))
+    items = [_item(f, masker) for f in ordered if f["severity"] in ("error", "warning")]
+    info_items = [_item(f, masker) for f in ordered if f["severity"] == "info"]
+    out = {
         "total": {s: totals.get(s, 0) for s in sev},
         "by_check": {c: {s: n.get(s, 0) for s in sev} for c, n in sorted(by_check.items())},
         "groups": {
@@ -126,6 +153,9 @@ def findings_summary(findings: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "items": items,
     }
+    if info_items:
+        out["info_items"] = info_items
+    return out
 
 
 def blocker_groups(blockers: list[dict[str, Any]]) -> list[dict[str, Any]]:
