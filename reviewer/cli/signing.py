@@ -209,20 +209,41 @@ def cosign(rec: str, key_path: str, out: str | None, lang: str | None) -> None:
 
 @click.command()
 @click.argument("rec", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True,
+              help="pdf: printed by a headless Chromium (A4, page numbers); needs --out.")
 @LANG_OPTION
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write to a file instead of stdout.")
 @click.option("--trust", "trust_path", type=click.Path(dir_okay=False), default=None,
-              help="Verify against this trust store and show the verdict in the report.")
-def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: str | None) -> None:
-    """Render REC as a self-contained printable report (Chinese by default)."""
+              help="Verify against this trust store: names every signer from its key and shows the verdict.")
+@click.option("--time-zone", "tz", type=click.Choice(["beijing", "utc"]), default="beijing", show_default=True,
+              help="Show times in Beijing time (UTC+8) or in UTC.")
+def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: str | None,
+           tz: str) -> None:
+    """Render REC as a self-contained printable report (Chinese by default).
+
+    Give the committee's or platform's trust store with --trust, so that each
+    signature is checked and its signer named; without it the countersignature
+    shows as not checked.
+    """
     from pathlib import Path
 
-    from reviewer.service.signing import InputError, report_file, write_text_atomic
+    from reviewer.service.signing import InputError, report_file, report_pdf, write_text_atomic
 
     lang = resolve_lang(lang)
+    if fmt == "pdf":
+        if not out:
+            fail("--format pdf needs --out FILE.pdf")
+        try:
+            result = report_pdf(rec, out, lang=lang, trust_path=trust_path, tz=tz)
+        except InputError as exc:
+            fail(str(exc))
+        for w in result.warnings:
+            click.echo(f"reviewer: {w}", err=True)
+        pages = f"\t{result.pages} pages" if result.pages else ""
+        click.echo(f"{result.out}{pages}")
+        return
     try:
-        text = report_file(rec, fmt=fmt, lang=lang, trust_path=trust_path)
+        text = report_file(rec, fmt=fmt, lang=lang, trust_path=trust_path, tz=tz)
         if out:
             write_text_atomic(Path(out), text)
     except InputError as exc:

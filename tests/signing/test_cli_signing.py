@@ -233,6 +233,50 @@ def test_platform_import_json_and_report_with_trust(setup):
     assert "jdlg-cs2101-ds-2025a" in r.stdout and "数据结构" in r.stdout
 
 
+def test_committee_report_from_a_real_review(setup, monkeypatch):
+    """The sample course signed and countersigned: the statement carries each finding's
+    text with personal data masked, and the report names the key holders, not the OS
+    account the review recorded; --format pdf prints it when Chromium is there."""
+    import base64
+
+    tmp, kd, pkg, dbp = setup
+    rec, trust = tmp / "rec.json", tmp / "trust.yaml"
+    assert invoke(["sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp]).exit_code == 0
+    assert invoke(["countersign", rec, "--key", kd / "li.key"]).exit_code == 0
+    invoke(["trust", "add", trust, kd / "wang.pub"])
+    invoke(["trust", "add", trust, kd / "li.pub"])
+    statement = json.loads(base64.b64decode(json.loads(rec.read_text(encoding="utf-8"))["payload"]))
+    payload = json.dumps(statement, ensure_ascii=False)
+    for secret in ("13826457193", "110105199903072413", "zhaolin_ta@jdlg-edu.cn"):
+        assert secret not in payload, secret
+    items = statement["predicate"]["findings"]["items"]
+    assert all("match" in i and "message" in i for i in items)
+    assert any(i["check"] == "pii" and i["match"] == "138****7193" for i in items)
+    assert statement["predicate"]["decision"]["decided_by"]  # whatever account the review ran under
+
+    html = invoke(["report", rec, "--trust", trust]).stdout
+    assert "<dt>结论人</dt><dd>wang · 江东理工大学" in html
+    assert "<strong>wang</strong>" in html and "<strong>li</strong>" in html
+    assert "个人信息" in html and "示例" in html and "(北京时间)" in html
+    for secret in ("13826457193", "110105199903072413", "zhaolin_ta@jdlg-edu.cn"):
+        assert secret not in html, secret
+    md = invoke(["report", rec, "--format", "md", "--lang", "en", "--time-zone", "utc"]).stdout
+    assert " UTC" in md and "Beijing" not in md and "not checked: give a trust store with --trust" in md
+
+    r = invoke(["report", rec, "--format", "pdf"])
+    assert r.exit_code == 2 and "--out" in r.stderr
+    monkeypatch.setenv("REVIEWER_CHROMIUM", str(tmp / "no-such-browser"))
+    r = invoke(["report", rec, "--format", "pdf", "--out", tmp / "rec.pdf"])
+    assert r.exit_code == 2 and "REVIEWER_CHROMIUM" in r.stderr and not (tmp / "rec.pdf").exists()
+    monkeypatch.delenv("REVIEWER_CHROMIUM")
+    if not any(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")):
+        pytest.skip("Chromium is not installed: the PDF itself is not printed here")
+    r = invoke(["report", rec, "--trust", trust, "--format", "pdf", "--out", tmp / "out" / "rec.pdf"])
+    assert r.exit_code == 0, r.output
+    assert (tmp / "out" / "rec.pdf").read_bytes().startswith(b"%PDF")
+    assert not [p for p in (tmp / "out").iterdir() if p.name != "rec.pdf"]  # no leftovers
+
+
 def test_verify_tells_an_unknown_key_from_a_forgery(setup):
     """An operator reads 无效 as forgery: a key that is merely not in the trust store is
     'not verified', and only bytes that don't match the signature are 'not valid'."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -52,7 +51,8 @@ def test_html_is_self_contained_and_complete(env, trust):
     assert "@media print" in html and "<style>" in html
     for text in ("数据结构", "ds-2026", "江东理工大学", "推荐", "P1", "虚构号码", "引用示例",
                  env.signatures[0].keyid, env.signatures[1].keyid, "reviewer verify",
-                 "已使用信任库核验：有效", "王建国"):
+                 "已使用信任库核验：有效", "王建国", "wang", "li", "个人信息", "敏感词", "内容陈旧",
+                 "提示级发现", "2026-03-01 16:00 (北京时间)", "Content-Security-Policy"):
         assert text in html, text
 
 
@@ -81,8 +81,11 @@ def test_markdown_report(env):
     assert md.startswith("# Course review recommendation")
     assert "| `P1` political direction | yes | pass |" in md
     assert "| Q3" not in md and "| `Q3` exam supervision | no | not applicable | 本校线下考试 |" in md
-    assert "| error | pii / `mobile` | slides/第1讲.md · line 2 | false alarm | 虚构号码 |" in md
+    assert "| error | personal data / `mobile` | slides/第1讲.md · line 2 |  | false alarm | 虚构号码 |" in md
     assert "| **Total** | 1 | 1 | 1 |" in md
+    # the info finding in its own section, its check named in words
+    info = md.split("### Info findings", 1)[1]
+    assert "| info | outdated content / `law` | whole package |  | no disposition |  |" in info
 
 
 def test_markdown_table_cells_are_escaped(package, keys):
@@ -104,16 +107,11 @@ def test_report_refuses_non_recommendation():
 def test_chromium_prints_the_report_to_pdf(env, trust, tmp_path, lang, heading, title):
     import pypdfium2 as pdfium
 
+    from reviewer.service.printing import html_to_pdf
+
     v = verify_envelope(as_data(env), trust, at=T0 + timedelta(days=1))
-    html_path = tmp_path / "report.html"
-    html_path.write_text(render_report(env, "html", lang, verification=v), encoding="utf-8")
     pdf = tmp_path / "report.pdf"
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-           f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-           f"--print-to-pdf={pdf}", html_path.as_uri()]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert pdf.exists() and pdf.stat().st_size > 1000, proc.stderr[-2000:]
+    html_to_pdf(render_report(env, "html", lang, verification=v), pdf, browser=CHROMIUM)
     doc = pdfium.PdfDocument(str(pdf))
     text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
     assert len(doc) >= 1
