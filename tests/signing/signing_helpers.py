@@ -128,6 +128,30 @@ def make_envelope(package: Path, keys: dict[str, Key], *, reviewer: str = "revie
     return env
 
 
+def seeded_signer(seed: int, name: str, role: str, institution: str = UNI) -> Signer:
+    """An Ed25519 signer from a fixed seed (deterministic signatures, no key file)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from reviewer.signing.keys import key_id
+
+    private = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32)
+    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return Signer(private, PublicKeyInfo(key_id(raw), "ed25519", raw, name, institution, role,
+                                         "2026-01-01T00:00:00+00:00"))
+
+
+def signed_and_countersigned(statement: dict, reviewer: Signer, committee: Signer) -> tuple[Envelope, TrustStore]:
+    """``statement`` signed by ``reviewer``, countersigned by ``committee``, and the trust
+    store that trusts both for their roles."""
+    env = sign_statement(statement, reviewer)
+    env, _ = countersign(env, committee)
+    trust = TrustStore()
+    trust.add(reviewer.info, "reviewer")
+    trust.add(committee.info, "committee")
+    return env, trust
+
+
 def trust_for(keys: dict[str, Key], *names: str, roles: dict[str, str] | None = None,
               **add) -> TrustStore:
     store = TrustStore()

@@ -17,18 +17,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from reviewer.signing.keys import PublicKeyInfo, Signer, key_id
 from reviewer.signing.mask import mask_match, mask_text, mask_value, pii_secrets
 from reviewer.signing.report import check_label, format_time, render_report
-from reviewer.signing.sign import countersign, sign_statement
+from reviewer.signing.sign import sign_statement
 from reviewer.signing.statement import build_statement, findings_summary
-from reviewer.signing.trust import TrustStore, load_trust
+from reviewer.signing.trust import load_trust
 from reviewer.signing.verify import schema_problems, verify_envelope
 
-from tests.signing.signing_helpers import UNI, as_data, make_input
+from tests.signing.signing_helpers import UNI, as_data, make_input, seeded_signer, signed_and_countersigned
 
 GOLDEN = Path(__file__).parent / "golden"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser",
@@ -72,29 +69,18 @@ FINDINGS = [
 REASONS = [f["reason"] for f in FINDINGS]
 
 
-def _seeded(seed: int, name: str, role: str) -> Signer:
-    private = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32)
-    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return Signer(private, PublicKeyInfo(key_id(raw), "ed25519", raw, name, UNI, role,
-                                         "2026-01-01T00:00:00+00:00"))
-
-
 @pytest.fixture()
 def committee_rec(package, keys):
     """A recommendation signed by 王建国 (reviewer) and countersigned by 李晓燕 (committee),
     decided under the OS account ``root``, with the trust store that names both."""
-    reviewer, committee = _seeded(11, "王建国", "reviewer"), _seeded(12, "李晓燕", "committee")
+    reviewer = seeded_signer(11, "王建国", "reviewer")
+    committee = seeded_signer(12, "李晓燕", "committee")
     inp = make_input(
         package, SimpleNamespace(info=reviewer.info), findings=[dict(f) for f in FINDINGS],
         decision={"value": "recommend", "comment": "同意推荐", "decided_at": "2026-12-07T09:30:00Z",
                   "decided_by": "root"},
         issued_at=datetime(2026, 12, 7, 9, 30, tzinfo=timezone.utc))
-    env = sign_statement(build_statement(inp), reviewer)
-    env, _ = countersign(env, committee)
-    trust = TrustStore()
-    trust.add(reviewer.info, "reviewer")
-    trust.add(committee.info, "committee")
-    return env, trust
+    return signed_and_countersigned(build_statement(inp), reviewer, committee)
 
 
 def _verified(env, trust):

@@ -15,29 +15,24 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jsonschema import Draft202012Validator
 
 from reviewer.signing.digests import digest_bytes
 from reviewer.signing.dsse import b64encode
-from reviewer.signing.keys import PublicKeyInfo, Signer, key_id
+from reviewer.signing.keys import Signer
 from reviewer.signing.schemas import load_schema
-from reviewer.signing.sign import countersign, sign_statement
 from reviewer.signing.statement import RecommendationInput, build_statement
-from reviewer.signing.trust import TrustStore
 from reviewer.signing.verify import verify_envelope
 from reviewer.ingest.digest import package_digest
+
+from tests.signing.signing_helpers import seeded_signer, signed_and_countersigned
 
 GOLDEN = Path(__file__).parent / "golden"
 UNI = "江东理工大学"
 
 
 def _signer(seed: int, name: str, role: str) -> Signer:
-    private = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32)
-    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return Signer(private, PublicKeyInfo(key_id(raw), "ed25519", raw, name, UNI, role,
-                                         "2026-01-01T00:00:00+00:00"))
+    return seeded_signer(seed, name, role, UNI)
 
 
 def golden_envelope():
@@ -65,12 +60,7 @@ def golden_envelope():
                   "role": "reviewer", "public_key": b64encode(reviewer.info.public_key)},
         sequence=1, supersedes=None, audience=None,
         issued_at=datetime(2026, 3, 1, 8, 30, tzinfo=timezone.utc), valid_days=365)
-    env = sign_statement(build_statement(inp), reviewer)
-    env, _ = countersign(env, committee)
-    trust = TrustStore()
-    trust.add(reviewer.info, "reviewer")
-    trust.add(committee.info, "committee")
-    return env, trust
+    return signed_and_countersigned(build_statement(inp), reviewer, committee)
 
 
 def test_golden_recommendation():
