@@ -186,7 +186,7 @@ def test_signers_and_the_decider_are_named_from_their_keys(committee_rec):
     html = render_report(env, "html", "zh", verification=_verified(env, trust))
     decision = html.split("<h2>审核结论</h2>", 1)[1].split("<h2>", 1)[0]
     assert re.search(r"<dt>结论人</dt><dd>王建国 · 江东理工大学", decision)
-    assert "root" in decision and "审核记录中的操作账户" in decision  # the account, said to be one
+    assert "root" in decision and "审核记录中的结论人" in decision  # the recorded name, said to be one
     assert not re.search(r"<dt>结论人</dt><dd>root", decision)
     signatures = html.split("<h2>签名</h2>", 1)[1].split("<h2>", 1)[0]
     assert "<strong>王建国</strong>" in signatures and "<strong>李晓燕</strong>" in signatures
@@ -206,7 +206,7 @@ def test_the_decider_is_not_repeated_when_the_account_is_the_name(package, keys)
 
     env = make_envelope(package, keys)  # decided_by "wang", the key's own name
     html = render_report(env, "html", "zh")
-    assert "审核记录中的操作账户" not in html and "<dt>结论人</dt><dd>wang · 江东理工大学" in html
+    assert "审核记录中的结论人" not in html and "<dt>结论人</dt><dd>wang · 江东理工大学" in html
 
 
 # ---------------------------------------------------------------- findings
