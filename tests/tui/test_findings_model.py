@@ -211,3 +211,31 @@ def test_group_row_cells_and_labels_say_count_files_and_state():
     text = detail_text(row, "zh", members).plain
     assert "共 20 处，20 个文件" in text and "handouts/h00.pdf" in text and "另有 15 处" in text
     assert "20 places in 20 files" in detail_text(row, "en", members).plain
+
+
+def test_at_80_columns_a_cue_keeps_its_start_time_and_a_check_its_abbreviation():
+    """At 80 columns 字幕 17 00:01:45.220–… read 字幕 17 00:0… and *sensitive terms*
+    read sensiti…: a cue keeps its number and start, a check its catalog abbreviation."""
+    from rich.cells import cell_len
+
+    from reviewer.tui.findings_model import FindingRow
+    from reviewer.tui.widgets.findings_table import check_label, column_widths, compact_location
+
+    cue = Segment("transcripts/lec07.srt", 16,
+                  Locator(cue=17, start_ms=105_220, end_ms=110_550), "找人代刷网课")
+    row = FindingRow(finding_at(cue, 2, 6, check="lexicon", rule="cheating-ads", category="c",
+                                severity="error", message={"zh": "广告", "en": "advert"}))
+    for lang in ("zh", "en"):
+        narrow, wide = column_widths(80, lang), column_widths(140, lang)
+        assert compact_location(row, lang, narrow["location"]) == "17 00:01:45"
+        assert compact_location(row, lang, 8) == "00:01:45"
+        assert "00:01:45.220" in compact_location(row, lang, 40)  # room: the whole label
+        for check in ("lexicon", "pii", "outdated", "coverage", "completeness", "platform"):
+            short = check_label(check, lang, narrow["check"])
+            assert cell_len(short) <= narrow["check"] and "…" not in short, (lang, check)
+        assert check_label("lexicon", "en", wide["check"] + 20) == "sensitive terms"
+    para = Segment("notes/lab.docx", 3, Locator(paragraph=4, heading="实验环境 Lab environment"),
+                   "国内第一品牌")
+    row = FindingRow(finding_at(para, 2, 6, check="lexicon", rule="advertising", category="c",
+                                severity="warning", message={"zh": "广告", "en": "advert"}))
+    assert compact_location(row, "zh", 13) == "第 4 段"

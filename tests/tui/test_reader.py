@@ -129,6 +129,7 @@ async def test_a_hit_location_stays_on_one_line_beside_the_scrollbar(reader_pkg)
         await pilot.pause()
         options = reader.query_one("#rv-list", OptionList)
         assert len(reader.hits) > 10 and options.show_vertical_scrollbar
-        first = options.render_line(0).text.strip()
+        first, second = (options.render_line(i).text.strip() for i in (0, 1))
         seg = reader.hits[0][0]
-        assert first.endswith(seg.locator.label("zh")), first
+        assert first.endswith(seg.file.rsplit("/", 1)[-1]), first  # a hit shows its file
+        assert second.endswith(seg.locator.label("zh")), second  # and, whole, where in it

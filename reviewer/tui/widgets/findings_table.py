@@ -9,6 +9,7 @@ list comprehension and a repaint.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from rich.cells import cell_len
@@ -62,10 +63,18 @@ def column_widths(total: int, lang: str = "zh") -> dict[str, int]:
     return out
 
 
-def check_label(check: str, lang: str) -> str:
-    """A check's name from the catalog (``check.*``); an unknown check as written."""
+def check_label(check: str, lang: str, width: int | None = None) -> str:
+    """A check's name from the catalog (``check.*``); where it is wider than ``width``
+    cells, its abbreviation (``check_short.*``: *sensitive terms* → *terms*) rather
+    than a cut name; an unknown check as written."""
     label = t(f"check.{check}", lang)
-    return check if label == f"check.{check}" else label
+    if label == f"check.{check}":
+        return check
+    if width is not None and cell_len(label) > width:
+        short = t(f"check_short.{check}", lang)
+        if short != f"check_short.{check}":
+            return short
+    return label
 
 
 def category_label(category: str, lang: str) -> str:
@@ -111,6 +120,26 @@ def location_label(row: FindingRow, lang: str) -> str:
         return t("tui.findings.whole_package" if row.finding.file is None
                  else "tui.findings.whole_file", lang)
     return row.finding.location_label(lang)
+
+
+def compact_location(row: FindingRow, lang: str, width: int) -> str:
+    """The location in ``width`` cells without cutting a time: a cue too long for the
+    column (字幕 17 00:01:45.220–00:01:50.550) becomes its number and start
+    (17 00:01:45), then the start alone; a paragraph loses its heading path."""
+    full = location_label(row, lang)
+    loc = row.finding.locator
+    if loc is None or cell_len(full) <= width:
+        return full
+    if loc.cue is not None and loc.start_ms is not None:
+        seconds = loc.start_ms // 1000
+        start = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        for text in (f"{loc.cue} {start}", start):
+            if cell_len(text) <= width:
+                return text
+        return start
+    if loc.paragraph is not None and loc.heading:
+        return replace(loc, heading=None).label(lang)
+    return full
 
 
 def cells(row: FindingRow, lang: str, members: list[FindingRow] | None = None) -> dict[str, str]:
@@ -267,6 +296,9 @@ class FindingsTable(ScrollView, can_focus=True):
         members = self.model.members(row)
         texts = cells(row, self.lang, members)
         widths = column_widths(width, self.lang)
+        texts["check"] = check_label(row.finding.check, self.lang, widths["check"])
+        if len(members) <= 1:  # a group's location column holds its count
+            texts["location"] = compact_location(row, self.lang, widths["location"])
         line_style = base
         if group_done(members):
             line_style = base + self.get_component_rich_style("findings-table--done")

@@ -152,7 +152,10 @@ class ReaderView(Vertical):
         for i, (seg, offset) in enumerate(self.hits):
             start = max(0, offset - 6)
             snippet = seg.text[start:offset + len(query) + 10].replace("\n", " ")
-            where = tail(f"{seg.file} · {seg.locator.label(self.lang)}", HIT_WIDTH)
+            # the file on its own line (its name kept, the folder cut first), then where
+            # in it: at 80 columns "file · 字幕 3 00:01:02.500–…" lost the file
+            where = tail(seg.file, HIT_WIDTH) + "\n  " + tail(seg.locator.label(self.lang),
+                                                              HIT_WIDTH - 2)
             options.add_option(Option(Text(f"{where}\n  {snippet}"), id=f"hit-{i}"))
         self._title_hits()
         if self.hits:
