@@ -7,14 +7,13 @@ the course staff found in all the case's files, as a package scan does.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import yaml
 
 from reviewer.checks.pii import Staff, findings_for, parse_pii
 from reviewer.ingest.model import FileRecord, Locator, Segment
-from tests.checks.test_pii_hard_accuracy import _figures
+from tests.checks.test_pii_hard_accuracy import _figures, load
 from tests.checks.test_pii_hard_accuracy import score as hard_score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,9 +45,7 @@ def score(rules, cases: list[dict]):
 
 
 def _load():
-    raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
-    return parse_pii(copy.deepcopy(raw), str(SHIPPED)), cases
+    return load(CASES)
 
 
 def test_address_set_precision_and_recall():

@@ -8,7 +8,6 @@ does; scored on (rule, matched text, severity) of its e-mail findings.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import yaml
 from reviewer.checks.model import CheckContext
 from reviewer.checks.pii import check_pii, parse_pii
 from reviewer.ingest.model import FileRecord, Locator, Package, Segment
-from tests.checks.test_pii_hard_accuracy import _figures
+from tests.checks.test_pii_hard_accuracy import _figures, load
 from tests.checks.test_pii_hard_accuracy import score as hard_score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,9 +49,7 @@ def _found(rules, _index: int, case: dict) -> set[tuple[str, str, str]]:
 
 
 def _load():
-    raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
-    return parse_pii(copy.deepcopy(raw), str(SHIPPED)), cases
+    return load(CASES)
 
 
 def test_publication_set_labels_are_on_their_pages():
