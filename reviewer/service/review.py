@@ -731,18 +731,31 @@ def _answer(db, path, item_id, answer, comment, cls, actor, via: str | None = No
                                     confirmed_open_findings=confirmed)
     with transaction(db):
         old = rstore.get_answer(db, state.review_id, item.id)
-        if old and old.answer == value and old.comment == text and not old.needs_recheck:
-            return old, False
-        new = AnswerState(item.id, value, text, rstore.now(), who)
-        rstore.put_answer(db, state.review_id, new)
-        record: dict[str, Any] = {"answer": value, "comment": text}
-        if confirmed:
-            record["confirmed_open_findings"] = confirmed
-        if via:
-            record["via"] = via
-        rstore.audit(db, state.review_id, state.package_id, who, "answer", item.id,
-                     {"answer": old.answer, "comment": old.comment,
-                      "needs_recheck": old.needs_recheck} if old else None, record)
+        return write_answer(db, state, item.id, value, text, who, old, rstore.put_answer,
+                            via=via, confirmed=confirmed)
+
+
+def write_answer(db, state: ReviewState, item_id: str, value: str, text: str | None, who: str,
+                 old: AnswerState | None, put: Any, *, via: str | None = None,
+                 confirmed: list[str] | None = None,
+                 member: str | None = None) -> tuple[AnswerState, bool]:
+    """Store an answer with ``put`` (the review's own, or a team member's) and audit the
+    change from ``old``; ``(old, False)`` when nothing changed.  Inside the caller's
+    transaction."""
+    if old and old.answer == value and old.comment == text and not old.needs_recheck:
+        return old, False
+    new = AnswerState(item_id, value, text, rstore.now(), who)
+    put(db, state.review_id, new)
+    record: dict[str, Any] = {"answer": value, "comment": text}
+    if member:
+        record["member"] = member
+    if confirmed:
+        record["confirmed_open_findings"] = confirmed
+    if via:
+        record["via"] = via
+    rstore.audit(db, state.review_id, state.package_id, who, "answer", item_id,
+                 {"answer": old.answer, "comment": old.comment,
+                  "needs_recheck": old.needs_recheck} if old else None, record)
     return new, True
 
 

@@ -250,23 +250,17 @@ def record_member_answer(db, state, team: list[Member], item, value: str, text: 
     review has a team), then the consolidated answer brought in line.
     ``confirmed_open_findings``: the open error findings a confirmed pass was given over
     (kept in the audit row)."""
+    from reviewer.service.review import write_answer
+
     _require_member(team, who)
     with transaction(db):
         old = rstore.member_answers(db, state.review_id).get(item.id, {}).get(who)
-        if old and old.answer == value and old.comment == text and not old.needs_recheck:
-            return old, False
-        new = AnswerState(item.id, value, text, rstore.now(), who)
-        rstore.put_member_answer(db, state.review_id, new)
-        record = {"answer": value, "comment": text, "member": who}
-        if confirmed_open_findings:
-            record["confirmed_open_findings"] = confirmed_open_findings
-        if via:
-            record["via"] = via
-        rstore.audit(db, state.review_id, state.package_id, who, "answer", item.id,
-                     {"answer": old.answer, "comment": old.comment,
-                      "needs_recheck": old.needs_recheck} if old else None, record)
-        _consolidate(db, state, team, item.id, who)
-    return new, True
+        new, changed = write_answer(db, state, item.id, value, text, who, old,
+                                    rstore.put_member_answer, via=via,
+                                    confirmed=confirmed_open_findings, member=who)
+        if changed:
+            _consolidate(db, state, team, item.id, who)
+    return new, changed
 
 
 def clear_member_answer(db, state, team: list[Member], item_id: str, who: str) -> bool:
