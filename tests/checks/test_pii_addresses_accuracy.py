@@ -13,7 +13,7 @@ import yaml
 
 from reviewer.checks.pii import Staff, findings_for, parse_pii
 from reviewer.ingest.model import FileRecord, Locator, Segment
-from tests.checks.test_pii_hard_accuracy import _figures, load
+from tests.checks.test_pii_hard_accuracy import load, report
 from tests.checks.test_pii_hard_accuracy import score as hard_score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,16 +54,6 @@ def test_address_set_precision_and_recall():
     assert (fp, fn) == (0, 0), wrong
 
 
-if __name__ == "__main__":
-    rules, cases = _load()
-    tp, fp, fn, wrong = score(rules, cases)
-    for texts, want, got in wrong:
-        print(f"  {texts}\n    want {want}\n    got  {got}")
-    p, r = _figures(tp, fp, fn)
-    print(f"pii address set: {len(cases)} cases; tp={tp} fp={fp} fn={fn}; "
-          f"precision {p:.3f} recall {r:.3f}")
-
-
 def test_malformed_address_settings_name_their_field():
     import pytest
 
@@ -89,3 +79,7 @@ def test_without_the_settings_addresses_are_anyones():
     _, cases = _load()
     tp, fp, fn, _ = score(rules, cases)
     assert fp and fn  # the settings are what makes the set pass
+
+
+if __name__ == "__main__":
+    report("pii address set", *_load(), found=_found)

@@ -16,7 +16,7 @@ import yaml
 from reviewer.checks.model import CheckContext
 from reviewer.checks.pii import check_pii, parse_pii
 from reviewer.ingest.model import FileRecord, Locator, Package, Segment
-from tests.checks.test_pii_hard_accuracy import _figures, load
+from tests.checks.test_pii_hard_accuracy import load, report
 from tests.checks.test_pii_hard_accuracy import score as hard_score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,16 +68,6 @@ def test_publication_set_precision_and_recall():
     rules, cases = _load()
     tp, fp, fn, wrong = hard_score(rules, cases, found=_found)
     assert (fp, fn) == (0, 0), wrong
-
-
-if __name__ == "__main__":
-    rules, cases = _load()
-    tp, fp, fn, wrong = hard_score(rules, cases, found=_found)
-    for texts, want, got in wrong:
-        print(f"  {texts}\n    want {want}\n    got  {got}")
-    p, r = _figures(tp, fp, fn)
-    print(f"pii publication set: {len(cases)} cases; tp={tp} fp={fp} fn={fn}; "
-          f"precision {p:.3f} recall {r:.3f}")
 
 
 def test_malformed_publication_settings_name_their_field():
@@ -148,3 +138,7 @@ def test_in_a_file_without_pages_a_marker_reaches_window_lines():
     found = {f.match: f.severity
              for f in check_pii(CheckContext(package=pkg, rules={"pii": [rules]})).findings}
     assert found == {"near.author@gmail.com": "info", "far.student@gmail.com": "error"}
+
+
+if __name__ == "__main__":
+    report("pii publication set", *_load(), found=_found)
