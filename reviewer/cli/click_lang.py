@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 _MODULES = ("click.core", "click.exceptions", "click.parser", "click.types", "click.formatting",
@@ -21,11 +20,11 @@ _state = {"lang": "zh", "installed": False}
 
 @cache
 def catalog() -> dict[str, str]:
-    import yaml
+    """Click's English templates → Chinese (``reviewer/i18n/click.yaml``), read on the
+    first template Click asks for (every command asks for its help option's)."""
+    from reviewer.i18n import read_catalog
 
-    path = Path(__file__).resolve().parents[1] / "i18n" / "click.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in data.items()}
+    return {str(k): str(v) for k, v in read_catalog("click.yaml").items()}
 
 
 def translate(message: str) -> str:

@@ -24,12 +24,17 @@ LANGS = ("zh", "en")
 _current = os.environ.get("REVIEWER_LANG", "zh") if os.environ.get("REVIEWER_LANG") in LANGS else "zh"
 
 
+def read_catalog(name: str) -> dict:
+    """The catalog file ``name`` beside this module, parsed with libyaml's loader when
+    present: catalogs are read at every start (10x faster than the pure-Python one)."""
+    path = Path(__file__).with_name(name)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 - safe
+
+
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
-    path = Path(__file__).with_name(f"{lang}.yaml")
-    # libyaml's loader when present: the catalogs are read at every start (10x faster)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 - safe
+    data = read_catalog(f"{lang}.yaml")
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node) -> None:
