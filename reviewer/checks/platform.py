@@ -172,10 +172,6 @@ def _similarity(a: str, b: str) -> float:
     return score
 
 
-def _fail(source: str, problem: str, line: int | None) -> RuleFileError:
-    return RuleFileError(source, problem, line)
-
-
 @register_kind(KIND)
 def parse_platforms(data: dict[str, Any], source: str) -> Whitelist:
     """Parse and validate a ``kind: platforms`` rule file; run its embedded tests.
@@ -196,10 +192,10 @@ def parse_platforms(data: dict[str, Any], source: str) -> Whitelist:
             line = line_of(data, path)
             key = name_key(written)
             if not key:
-                raise _fail(source, f"platforms[{i}]: {written!r} is only punctuation or spaces", line)
+                raise RuleFileError(source, f"platforms[{i}]: {written!r} is only punctuation or spaces", line)
             if key in where and where[key][0] != i:
                 first, first_line = where[key]
-                raise _fail(source, f"platforms[{i}]: {written!r} is also a name of "
+                raise RuleFileError(source, f"platforms[{i}]: {written!r} is also a name of "
                             f"{entries[first].name!r} (line {first_line}) once normalised", line)
             where.setdefault(key, (i, line))
             keys.setdefault(key, (i, written))
@@ -220,7 +216,7 @@ def parse_platforms(data: dict[str, Any], source: str) -> Whitelist:
                                  for j, example in enumerate(tests.get(kind) or [])]
     failures = run_embedded_tests(whitelist)
     if failures:
-        raise _fail(source, "embedded tests failed:\n  " + "\n  ".join(failures),
+        raise RuleFileError(source, "embedded tests failed:\n  " + "\n  ".join(failures),
                     line_of(data, ["tests"]))
     return whitelist
 
