@@ -39,6 +39,7 @@ class ReviewerApp(App):
         set_language(self.lang)
         self.open_path = str(open_path) if open_path else None
         self._opening_timer = None  # the "opening…" note, while a package loads
+        self._opening_note = None  # …and the note itself, once shown
 
     # -- the store, opened on first use
     @property
@@ -94,10 +95,17 @@ class ReviewerApp(App):
         from reviewer.tui.session import PackageSession
 
         # say "opening…" only when it takes long enough to notice
-        self._opening_timer = self.set_timer(
-            0.4, lambda: self.notify(t("tui.package.opening", self.lang), timeout=2))
+        self._opening_timer = self.set_timer(0.4, self._say_opening)
         self.run_worker(lambda: PackageSession(self.db, path), name="open-package",
                         group="open-package", thread=True, exclusive=True, exit_on_error=False)
+
+    def _say_opening(self) -> None:
+        """The package is still loading after 0.4 s: say so until it has opened."""
+        from textual.notifications import Notification, Notify
+
+        self._opening_note = Notification(t("tui.package.opening", self.lang), "", "information",
+                                          timeout=30)
+        self.post_message(Notify(self._opening_note))
 
     def on_worker_state_changed(self, event) -> None:
         from textual.worker import WorkerState
@@ -107,6 +115,9 @@ class ReviewerApp(App):
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             if self._opening_timer is not None:
                 self._opening_timer.stop()
+            if self._opening_note is not None:  # opened: "opening…" is no longer true
+                self._unnotify(self._opening_note)
+                self._opening_note = None
         if event.state == WorkerState.SUCCESS:
             from reviewer.tui.screens.package import PackageScreen
 
