@@ -188,6 +188,44 @@ def _decider(rows: list[dict[str, Any]], predicate: dict[str, Any], L: dict[str,
             "account": recorded if recorded and recorded != name else ""}
 
 
+def _team(predicate: dict[str, Any], signatures: list[dict[str, Any]], lang: str,
+          L: dict[str, str]) -> dict[str, Any] | None:
+    """The review team (None for one reviewer): each member with role, institution and
+    whether their signature is on the recommendation, and each item the members answered
+    differently with every member's answer and comment beside the consolidated one."""
+    team = [m for m in predicate.get("team") or [] if isinstance(m, dict)]
+    if not team:
+        return None
+    signed_ids = {r["keyid"]: r for r in signatures if r["role_key"] == "reviewer"}
+    signed_names = {r["name"]: r for r in signatures if r["role_key"] == "reviewer" and r["known"]}
+    members = []
+    for m in team:
+        name = str(m.get("name") or "")
+        row = signed_ids.get(m.get("keyid")) or signed_names.get(name)
+        members.append({"name": name, "role": L.get(f"team_role_{m.get('role')}", str(m.get("role") or "")),
+                        "institution": str(m.get("institution") or (row or {}).get("institution") or ""),
+                        "keyid": (row or {}).get("keyid") or str(m.get("keyid") or ""),
+                        "signed": L["team_signed"] if row else L["team_not_signed"],
+                        "ok": bool(row and row["ok"])})
+    final = {a.get("item"): a for a in (predicate.get("checklist") or {}).get("answers") or []
+             if isinstance(a, dict)}
+    items = list(dict.fromkeys(i for m in team for i in (m.get("answers") or {})))
+    order = {item: n for n, item in enumerate(final)}
+    disputes = []
+    for item in sorted(items, key=lambda i: order.get(i, len(order))):
+        given = [((m.get("answers") or {}).get(item) or {}) for m in team]
+        if len({g.get("answer") for g in given}) < 2:
+            continue
+        done = final.get(item) or {}
+        disputes.append({
+            "item": item, "title": done.get("title"),
+            "members": [{"name": str(m.get("name") or ""), "answer": g.get("answer"),
+                         "comment": g.get("comment") or ""} for m, g in zip(team, given)],
+            "answer": done.get("answer"), "comment": done.get("comment") or "",
+            "by": done.get("answered_by") or ""})
+    return {"members": members, "disputes": disputes}
+
+
 # ---------------------------------------------------------------- findings
 
 def _finding_rows(items: list[Any], masker: Masker, lang: str, L: dict[str, str]) -> list[dict[str, Any]]:
@@ -291,6 +329,7 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
         "decision_label": L.get(f"decision_{decision}", decision),
         "subjects": statement.get("subject") or [],
         "signatures": signatures, "decider": _decider(signatures, p, L),
+        "team": _team(p, signatures, lang, L),
         "verification": verification, "self_check": problem,
         "verified_at": when(verification.at) if verification is not None and verification.at else "",
         "rec_name": rec_name, "tool_version": __version__,

@@ -197,3 +197,46 @@ def test_team_recommendation_signed_by_all(reviewed_by_team, team_keys, tmp_path
     verdict = verify_file(rec, trust_path, package=pkg)
     assert verdict.codes == ["reviewers.too_few"]
     assert json.loads(json.dumps(verdict.to_dict()))["valid"] is False
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_report_names_the_team_their_signatures_and_the_disputes(reviewed_by_team, team_keys,
+                                                                    tmp_path, fmt, lang):
+    from reviewer.signing.report import render_report
+
+    db, pkg = reviewed_by_team
+    rec = tmp_path / "rec.json"
+    sign_package(db, pkg, key_path=team_keys["reviewer"].key_path, passphrase=PASS, out=rec)
+    trust_path = tmp_path / "trust.yaml"
+    _trust(team_keys, 2).save(trust_path)
+    signed, unsigned = ("已签名", "未签名") if lang == "zh" else ("signed", "not signed")
+
+    def team_rows(text: str) -> dict[str, str]:
+        """Member → the team table's row text (its line in Markdown, its <tr> in HTML)."""
+        section = text[text.index("审核组" if lang == "zh" else "Review team"):]
+        rows = section.split("\n") if fmt == "md" else section.split("<tr>")
+        return {name: next(r for r in rows if f"**{name}**" in r or f"<strong>{name}</strong>" in r)
+                for name in ("wang", "liu") if name in section}
+
+    before = render_report(read_envelope(rec), fmt, lang, verification=verify_file(rec, trust_path))
+    rows = team_rows(before)
+    assert signed in rows["wang"] and unsigned in rows["liu"]  # liu has not cosigned yet
+    assert ("组长" if lang == "zh" else "chair") in rows["wang"]
+
+    cosign_file(rec, key_path=team_keys["liu"].key_path, passphrase=PASS)
+    after = render_report(read_envelope(rec), fmt, lang, verification=verify_file(rec, trust_path))
+    rows = team_rows(after)
+    assert signed in rows["liu"] and unsigned not in rows["liu"]
+    disputes = after[after.index("组长裁定" if lang == "zh" else "resolved by the chair"):]
+    for text in ("A2", "Q11", "第3讲内容过时", "无在线辅导", "已核对，内容现行", "有助教答疑"):
+        assert text in disputes
+    assert disputes.index("A2") < disputes.index("Q11")  # in checklist order
+
+
+def test_a_single_reviewers_report_has_no_team_section(package, keys):
+    from reviewer.signing.report import render_report
+
+    env = make_envelope(package, keys, committee=())
+    for lang, heading in (("zh", "审核组"), ("en", "Review team")):
+        assert heading not in render_report(env, "md", lang)
