@@ -381,24 +381,30 @@ def answer(path: str, item: str, answer: str, comment: str | None, confirm: bool
     asked to confirm and comment; a script passes --confirm-open-findings and
     --comment, or is refused (exit 1).  The confirmation is audited.
     """
-    from reviewer.review.errors import ReviewError
-
     lang = resolve_lang()
     db = open_store(db_path)
     service = _service()
     with _guard(lang):
-        try:
-            state = service.answer_item(db, path, item, answer, comment, actor=_actor(),
-                                        confirm_open_findings=confirm)
-        except ReviewError as exc:
-            asked = exc.code == "open-findings" or (exc.code == "comment-required" and confirm
-                                                    and bool(exc.details))
-            if not (asked and _interactive()):
-                raise
-            comment = _confirm_open_findings(exc, item, comment, lang)
-            state = service.answer_item(db, path, item, answer, comment, actor=_actor(),
-                                        confirm_open_findings=True)
+        state = _with_confirmation(
+            lambda text, sure: service.answer_item(db, path, item, answer, text, actor=_actor(),
+                                                   confirm_open_findings=sure),
+            item, comment, confirm, lang)
     click.echo(_t("answered", lang, item=state.item_id, answer=_label(ANSWER, state.answer, lang)))
+
+
+def _with_confirmation(record, item: str, comment: str | None, confirm: bool, lang: str):
+    """``record(comment, confirmed)``; a pass refused over open error findings is asked
+    about at a terminal (shown, confirmed, commented) and recorded again, else refused."""
+    from reviewer.review.errors import ReviewError
+
+    try:
+        return record(comment, confirm)
+    except ReviewError as exc:
+        asked = exc.code == "open-findings" or (exc.code == "comment-required" and confirm
+                                                and bool(exc.details))
+        if not (asked and _interactive()):
+            raise
+        return record(_confirm_open_findings(exc, item, comment, lang), True)
 
 
 def _confirm_open_findings(exc, item: str, comment: str | None, lang: str) -> str:
@@ -553,15 +559,26 @@ def team_list(path: str, fmt: str, db_path: str | None) -> None:
               type=click.Choice(["pass", "fail", "na"], case_sensitive=False),
               help="The consolidated answer.")
 @click.option("--comment", "-m", default=None, help="Comment (required for fail and na).")
+@click.option("--confirm-open-findings", "confirm", is_flag=True,
+              help="Resolve as pass although error findings in the item's evidence have no "
+                   "disposition (needs --comment). Without it a terminal asks; a script is refused.")
 @db_option
-def resolve(path: str, item: str, answer_: str, comment: str | None, db_path: str | None) -> None:
-    """The chair records the team's consolidated answer to ITEM (e.g. a disputed one)."""
+def resolve(path: str, item: str, answer_: str, comment: str | None, confirm: bool,
+            db_path: str | None) -> None:
+    """The chair records the team's consolidated answer to ITEM (e.g. a disputed one).
+
+    As with `review answer`, a pass over error findings nobody has disposed of is
+    asked about (or needs --confirm-open-findings and --comment), and audited.
+    """
     from reviewer.service import team as team_service
 
     lang = resolve_lang()
     db = open_store(db_path)
     with _guard(lang):
-        state = team_service.resolve(db, path, item, answer_, comment, actor=_actor())
+        state = _with_confirmation(
+            lambda text, sure: team_service.resolve(db, path, item, answer_, text, actor=_actor(),
+                                                    confirm_open_findings=sure),
+            item, comment, confirm, lang)
     click.echo(_t("resolved", lang, item=state.item_id, answer=_label(ANSWER, state.answer, lang)))
 
 

@@ -31,7 +31,7 @@ import sqlite_utils
 from reviewer.i18n import t
 from reviewer.review.checklist import ChecklistSet
 from reviewer.review.errors import ReviewError
-from reviewer.review.model import AnswerState, Member, check_answer
+from reviewer.review.model import AnswerState, Member, check_answer, check_open_errors
 from reviewer.store import reviews as rstore
 from reviewer.store.db import transaction
 
@@ -290,13 +290,16 @@ def require_chair(db, review_id: int, who: str) -> None:
 
 def resolve(db: sqlite_utils.Database, path: str | Path, item_id: str, answer: str,
             comment: str | None = None, *, checklists: ChecklistSet | None = None,
-            actor: str | None = None) -> AnswerState:
+            actor: str | None = None, confirm_open_findings: bool = False) -> AnswerState:
     """The chair records the consolidated answer to an item (usually a disputed one).
 
-    The usual answer rules hold (``fail``/``na`` need a comment).  Refused when the
-    review has no team (``no-team``) or the actor is not its chair (``not-chair``).
+    The usual answer rules hold (``fail``/``na`` need a comment; a pass over the item's
+    undisposed error findings is refused with ``open-findings`` unless
+    ``confirm_open_findings`` and a comment say the chair has seen them — the audit row
+    lists them).  Refused when the review has no team (``no-team``) or the actor is not
+    its chair (``not-chair``).
     """
-    from reviewer.service.review import _item, actor_name
+    from reviewer.service.review import _item, _open_errors, actor_name
 
     state, cls = _state(db, path, checklists, actor)
     item = _item(cls, item_id)
@@ -305,6 +308,11 @@ def resolve(db: sqlite_utils.Database, path: str | Path, item_id: str, answer: s
         raise _error("no-team")
     require_chair(db, state.review_id, who)  # who may resolve, before what they resolve
     value, text = check_answer(item, answer, comment)
+    open_errors = _open_errors(db, state, item) if value == "pass" else []
+    check_open_errors(item, value, text, open_errors, confirm_open_findings)
+    record: dict[str, Any] = {"answer": value, "comment": text}
+    if open_errors:  # passed knowingly: the open errors the chair confirmed past
+        record["confirmed_open_findings"] = [f.id for f in open_errors]
     with transaction(db):
         require_chair(db, state.review_id, who)
         old = rstore.get_answer(db, state.review_id, item.id)
@@ -312,7 +320,7 @@ def resolve(db: sqlite_utils.Database, path: str | Path, item_id: str, answer: s
         rstore.put_answer(db, state.review_id, new)
         rstore.audit(db, state.review_id, state.package_id, who, "resolve", item.id,
                      {"answer": old.answer, "comment": old.comment, "source": old.source}
-                     if old else None, {"answer": value, "comment": text})
+                     if old else None, record)
     return new
 
 

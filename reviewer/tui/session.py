@@ -159,11 +159,14 @@ class PackageSession:
 
         return team.disagreements(self.db, self.path, checklists=self.checklists())
 
-    def resolve(self, item_id: str, answer: str, comment: str | None = None) -> None:
-        """The chair's consolidated answer to an item."""
+    def resolve(self, item_id: str, answer: str, comment: str | None = None,
+                confirm_open_findings: bool = False) -> None:
+        """The chair's consolidated answer to an item (``open-findings`` as for
+        :meth:`answer`)."""
         from reviewer.service import team
 
-        team.resolve(self.db, self.path, item_id, answer, comment, checklists=self.checklists())
+        team.resolve(self.db, self.path, item_id, answer, comment, checklists=self.checklists(),
+                     confirm_open_findings=confirm_open_findings)
         self._status = None
 
     def decide(self, decision: str, comment: str | None = None) -> None:

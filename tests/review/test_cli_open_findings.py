@@ -87,3 +87,45 @@ def test_decide_recommend_lists_the_blockers_in_their_groups(run, course, ads):
     err = r.stderr
     assert err.index("Items not answered (") < err.index("Error findings open or confirmed (3)")
     assert all(f"finding-undisposed {f.id}" in err for f in ads)
+
+
+@pytest.fixture
+def team_on_ads(db, course, ads):
+    """王明 (chair) and 李华 disagree on P3, whose evidence holds three open 刷课 errors."""
+    from reviewer.service import team as T
+
+    T.add_member(db, course.path, "王明", chair=True, actor="王明")
+    T.add_member(db, course.path, "李华", actor="王明")
+    R.answer_item(db, course.path, "P3", "fail", "确有代刷广告", actor="王明")
+    R.answer_item(db, course.path, "P3", "pass", "讲解学术诚信的反面案例", actor="李华",
+                  confirm_open_findings=True)
+    return ads
+
+
+def test_the_chair_resolving_pass_over_open_errors_is_asked_too(run, course, team_on_ads, db,
+                                                                monkeypatch):
+    monkeypatch.setenv("REVIEWER_NAME", "王明")
+    r = run("resolve", course.path, "P3", "--answer", "pass", "-m", "反面案例")
+    assert r.exit_code == 1 and "--confirm-open-findings" in r.stderr  # a script is refused
+    assert all(f.id in r.stderr for f in team_on_ads)
+    assert R.review_status(db, course.path).item("P3").answer is None
+
+    monkeypatch.setattr("reviewer.cli.review._interactive", lambda: True)
+    r = run("resolve", course.path, "P3", "--answer", "pass", input="n\n")
+    assert r.exit_code == 1 and "回答未记录" in r.stderr  # declined: nothing recorded
+    assert R.review_status(db, course.path).item("P3").answer is None
+
+    r = run("resolve", course.path, "P3", "--answer", "pass", input="y\n反面案例，已核对\n")
+    assert r.exit_code == 0, r.stderr
+    item = R.review_status(db, course.path).item("P3")
+    assert (item.answer, item.comment, item.source) == ("pass", "反面案例，已核对", "chair")
+    entry = R.audit_log(db, course.path)[-1]
+    assert entry.action == "resolve"
+    assert sorted(entry.new["confirmed_open_findings"]) == sorted(f.id for f in team_on_ads)
+
+
+def test_the_chair_resolving_fail_is_never_asked(run, course, team_on_ads, db, monkeypatch):
+    monkeypatch.setenv("REVIEWER_NAME", "王明")
+    r = run("resolve", course.path, "P3", "--answer", "fail", "-m", "确有代刷广告")
+    assert r.exit_code == 0, r.stderr
+    assert "confirmed_open_findings" not in R.audit_log(db, course.path)[-1].new

@@ -171,3 +171,52 @@ async def test_the_checklists_show_each_members_answer_and_the_disputes(team_see
         await wait_screen(pilot, "PackageScreen")
         a2_status = fresh_status(team_seeded.db, team_seeded.pkg).item("A2")
         assert (a2_status.answer, a2_status.agreement) == ("fail", "agreed")
+
+
+@sync
+async def test_the_chair_passing_over_open_errors_confirms_with_a_comment(seeded, monkeypatch):
+    """P3's evidence holds two undisposed error findings; 王明 fails it, 李华 passes it
+    (confirmed).  The chair's ``p`` opens the same confirmation as the checklist: Escape
+    records nothing, Enter with a comment records the pass, audited with the findings."""
+    from reviewer.service import review as rv
+    from reviewer.service import team as tm
+    from reviewer.service.review import audit_log
+    from reviewer.store import open_db
+
+    db = open_db(seeded.db)
+    try:
+        tm.add_member(db, seeded.pkg, WANG, chair=True, actor=WANG)
+        tm.add_member(db, seeded.pkg, LI, actor=WANG)
+        rv.answer_item(db, seeded.pkg, "P3", "fail", "含代刷广告", actor=WANG)
+        rv.answer_item(db, seeded.pkg, "P3", "pass", "反面案例", actor=LI, confirm_open_findings=True)
+    finally:
+        db.conn.close()
+    monkeypatch.setenv("REVIEWER_NAME", WANG)
+    app = create_app(seeded.db, "zh")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open_team(pilot, seeded.pkg)
+        assert [r.item for r in app.screen.rows] == ["P3"]
+        await pilot.press("p")
+        await type_into_prompt(pilot, "")
+        await wait_screen(pilot, "ConfirmPassModal")
+        listing = str(app.screen.query_one("#findings", Static).content)
+        assert "代刷网课" in listing and "考试答案" in listing
+        await pilot.press("escape")
+        await wait_screen(pilot, "TeamScreen")
+        assert fresh_status(seeded.db, seeded.pkg).item("P3").answer is None
+        assert any("未记录" in str(n.message) for n in app._notifications)
+
+        await pilot.press("p")
+        await type_into_prompt(pilot, "")
+        await wait_screen(pilot, "ConfirmPassModal")
+        await pilot.press(*"yi he dui")
+        await pilot.press("enter")
+        await wait_screen(pilot, "TeamScreen")
+        item = fresh_status(seeded.db, seeded.pkg).item("P3")
+        assert (item.answer, item.comment, item.source) == ("pass", "yi he dui", "chair")
+        db = open_db(seeded.db)
+        try:
+            entry = audit_log(db, seeded.pkg)[-1]
+        finally:
+            db.conn.close()
+        assert entry.action == "resolve" and len(entry.new["confirmed_open_findings"]) == 2

@@ -8,6 +8,7 @@ Escape returns ``None`` and nothing is recorded.  Keyboard only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -71,3 +72,18 @@ class ConfirmPassModal(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_to_pass(node: Any, item_id: str, findings: list[dict[str, Any]], comment: str | None,
+                lang: str, then: Callable[[str], None]) -> None:
+    """Open the dialog from ``node`` (a widget or screen); ``then(comment)`` when the reviewer
+    confirms, else say that nothing was recorded."""
+    def answered(text: str | None) -> None:
+        if text is None:
+            node.notify(t("review.open_findings.not_recorded", lang, item=item_id),
+                        severity="warning", markup=False)
+            return
+        then(text)
+
+    node.app.push_screen(ConfirmPassModal(item_id, findings, initial=comment or "", lang=lang),
+                         answered)

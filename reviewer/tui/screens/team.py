@@ -4,7 +4,8 @@ and keys to record the consolidated answer (room: tui).
 Opened with ``6`` from a package.  ``p``/``f``/``n`` resolve the highlighted item as
 pass / fail / not applicable (a comment prompt opens; fail and na need one), Esc goes
 back.  Only the chair may resolve: the review service refuses anyone else and the
-refusal is shown.
+refusal is shown.  A pass over the item's undisposed error findings opens the same
+confirmation as in the checklist (the findings, and a comment).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from reviewer.i18n import in_lang, t
 from reviewer.tui.actions import bindings_for
 from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.screens.confirm_pass import ask_to_pass
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.title_bar import TitleBar
 
@@ -153,12 +155,17 @@ class TeamScreen(Screen):
             in_lang(row.question, self.lang), initial=initial,
             required=self.session.needs_comment(row.item, answer), lang=self.lang), given)
 
-    def record(self, item_id: str, answer: str, comment: str | None) -> None:
+    def record(self, item_id: str, answer: str, comment: str | None,
+               confirmed: bool = False) -> None:
         from reviewer.review.errors import ReviewError
 
         try:
-            self.session.resolve(item_id, answer, comment or None)
+            self.session.resolve(item_id, answer, comment or None, confirm_open_findings=confirmed)
         except ReviewError as exc:
+            if exc.code == "open-findings" and not confirmed:
+                ask_to_pass(self, item_id, exc.details, comment, self.lang,
+                            lambda text: self.record(item_id, answer, text, confirmed=True))
+                return
             self.notify(exc.msg(self.lang), severity="error", markup=False)
             return
         self.changed = True

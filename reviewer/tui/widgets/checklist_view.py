@@ -20,7 +20,7 @@ from reviewer.i18n import in_lang, t
 from reviewer.tui.actions import bindings_for
 from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
-from reviewer.tui.screens.confirm_pass import ConfirmPassModal
+from reviewer.tui.screens.confirm_pass import ask_to_pass
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.cells import fit
 from reviewer.tui.widgets.findings_table import location_label
@@ -206,7 +206,8 @@ class ChecklistView(Vertical):
             self.session.answer(item_id, answer, comment or None, confirm_open_findings=confirmed)
         except ReviewError as exc:
             if exc.code == "open-findings" and not confirmed:
-                self.confirm_pass(item_id, answer, comment, exc.details, advance)
+                ask_to_pass(self, item_id, exc.details, comment, self.lang,
+                            lambda text: self.record(item_id, answer, text, advance, confirmed=True))
                 return
             self.notify(exc.msg(self.lang), severity="error", markup=False)
             return
@@ -216,19 +217,6 @@ class ChecklistView(Vertical):
         if advance and row + 1 < len(self.items):
             table.move_cursor(row=row + 1)
         self.post_message(ReviewChanged())
-
-    def confirm_pass(self, item_id: str, answer: str, comment: str | None,
-                     findings: list[dict], advance: bool) -> None:
-        """Ask whether to pass ``item_id`` over its open error findings, and why."""
-        def confirmed(text: str | None) -> None:
-            if text is None:
-                self.notify(t("review.open_findings.not_recorded", self.lang, item=item_id),
-                            severity="warning", markup=False)
-                return
-            self.record(item_id, answer, text, advance, confirmed=True)
-
-        self.app.push_screen(ConfirmPassModal(item_id, findings, initial=comment or "",
-                                              lang=self.lang), confirmed)
 
     def action_evidence_jump(self) -> None:
         item = self.current()
