@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -715,12 +715,18 @@ def _open_errors(db, state: ReviewState, item: Item) -> list[FindingRef]:
 
 
 def _answer(db, path, item_id, answer, comment, cls, actor, via: str | None = None,
-            confirm_open_findings: bool = False) -> tuple[AnswerState, bool]:
+            confirm_open_findings: bool | Collection[str] = False) -> tuple[AnswerState, bool]:
+    """Record an answer; ``confirm_open_findings`` is True (every open error confirmed
+    past), or the ids confirmed past — an imported answer: enough when they cover every
+    error finding open now."""
     state = open_review(db, path, checklists=cls, actor=actor)
     item = _item(cls, item_id)
     value, text = check_answer(item, answer, comment)
     who = actor_name(actor)
     open_errors = _open_errors(db, state, item) if value == "pass" else []
+    if not isinstance(confirm_open_findings, bool):  # the ids confirmed past (an import)
+        listed = set(confirm_open_findings)
+        confirm_open_findings = all(f.id in listed for f in open_errors)
     check_open_errors(item, value, text, open_errors, confirm_open_findings)
     confirmed = [f.id for f in open_errors]  # passed knowingly: the open errors confirmed past
     members = rstore.members(db, state.review_id)
@@ -1031,6 +1037,16 @@ def export_answers(db: sqlite_utils.Database, path: str | Path, *,
     for value in answers.values():
         if value["comment"] is None:
             del value["comment"]
+    # A pass given over open error findings carries the ones it was confirmed past (the
+    # last recorded answer to the item says which), so that importing it is the same act.
+    confirmed: dict[str, list[str]] = {}
+    for entry in audit_log(db, path):
+        if entry.review_id == status.review_id and entry.action in ("answer", "resolve") \
+                and isinstance(entry.new, dict) and entry.target in answers:
+            confirmed[entry.target] = list(entry.new.get("confirmed_open_findings") or [])
+    for item_id, ids in confirmed.items():
+        if ids and answers[item_id]["answer"] == "pass":
+            answers[item_id]["confirmed_open_findings"] = ids
     disps = {}
     for f in status.findings:
         if f.disposition is None:
@@ -1126,9 +1142,18 @@ def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
                 refuse(label, ReviewError("bad-value", {"zh": f"应为 {shape}",
                                                         "en": f"expected {shape}"}))
                 continue
+            extra: dict[str, Any] = {}
+            ids = entry.get("confirmed_open_findings") if section == "answers" else None
+            if ids is not None:
+                if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                    refuse(label, ReviewError("bad-value", {
+                        "zh": "confirmed_open_findings 应为发现编号的列表",
+                        "en": "confirmed_open_findings must be a list of finding ids"}))
+                    continue
+                extra["confirm_open_findings"] = ids
             try:
                 _, changed = apply(db, path, key, entry.get(value_key), entry.get(text_key),
-                                   cls, actor, via="import")
+                                   cls, actor, via="import", **extra)
             except ReviewError as exc:
                 refuse(label, exc)
                 continue

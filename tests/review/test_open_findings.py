@@ -105,3 +105,40 @@ def test_import_refuses_a_pass_over_open_errors(db, course, three_ads):
     assert [e["entry"] for e in report.errors] == ["answer:P3"]
     assert report.errors[0]["code"] == "open-findings"
     assert report.applied == ["answer:P1"]
+
+
+def test_an_exported_confirmed_pass_imports_as_the_same_act(db, course, three_ads, tmp_path):
+    """The export carries the findings a pass was confirmed past; importing it elsewhere
+    (a colleague's machine, a fresh store) records the pass, audited with them."""
+    ads, _, _ = three_ads
+    R.answer_item(db, course.path, "P3", "pass", "三处均为反面案例", confirm_open_findings=True)
+    data = R.export_answers(db, course.path)
+    assert sorted(data["answers"]["P3"]["confirmed_open_findings"]) == sorted(f.id for f in ads)
+    assert "confirmed_open_findings" not in data["answers"].get("P1", {})
+
+    R.clear_answer(db, course.path, "P3")
+    report = R.import_answers(db, course.path, data)
+    assert report.ok and "answer:P3" in report.applied, report.errors
+    assert R.review_status(db, course.path).item("P3").answer == "pass"
+    entry = R.audit_log(db, course.path)[-1]
+    assert entry.new["via"] == "import"
+    assert sorted(entry.new["confirmed_open_findings"]) == sorted(f.id for f in ads)
+
+
+def test_an_import_confirms_only_the_findings_it_names(db, course, three_ads):
+    ads, _, _ = three_ads
+    some = {"answer": "pass", "comment": "看过", "confirmed_open_findings": [ads[0].id, ads[1].id]}
+    report = R.import_answers(db, course.path, {"answers": {"P3": some}})
+    assert [e["entry"] for e in report.errors] == ["answer:P3"]  # the third is still open
+    assert report.errors[0]["code"] == "open-findings"
+    all_three = {**some, "confirmed_open_findings": [f.id for f in ads]}
+    no_comment = {k: v for k, v in all_three.items() if k != "comment"}
+    report = R.import_answers(db, course.path, {"answers": {"P3": no_comment}})
+    assert report.errors[0]["code"] == "comment-required"
+    for bad in ("all", [1, 2], {"x": 1}):
+        report = R.import_answers(db, course.path, {"answers": {"P3": {**all_three,
+                                                                       "confirmed_open_findings": bad}}})
+        assert report.errors[0]["code"] == "bad-value"
+    assert R.review_status(db, course.path).item("P3").answer is None
+    assert R.import_answers(db, course.path, {"answers": {"P3": all_three}}).ok
+    assert R.review_status(db, course.path).item("P3").answer == "pass"
