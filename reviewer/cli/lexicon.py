@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from reviewer.cli.common import EXIT_PROBLEMS, fail, resolve_lang, write_output
 
 
-def _t(zh: str, en: str) -> str:
-    return zh if resolve_lang() == "zh" else en
+def _t(key: str, **values: Any) -> str:
+    """This group's strings (``cli.lexicon.<key>`` in the catalogs), in the language asked for."""
+    from reviewer.i18n import t
+
+    return t(f"cli.lexicon.{key}", resolve_lang(), **values)
 
 
 @click.group("lexicon")
@@ -45,8 +49,7 @@ def import_(wordlist: Path, rule_id: str, category: str, severity: str, name: st
     from reviewer.service.lexicons import LEFT_OUT_REASONS, import_wordlist
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", rule_id):
-        fail(_t(f"--id {rule_id!r} 无效：只能使用小写字母、数字和 . _ -",
-                f"--id {rule_id!r} is not valid: use a-z, 0-9 and . _ -"))
+        fail(_t("bad_id", id=repr(rule_id)))
     try:
         result = import_wordlist(wordlist.read_bytes(), rule_id=rule_id, category=category,
                                  severity=severity, name=name, keep_common=keep_common,
@@ -57,25 +60,20 @@ def import_(wordlist: Path, rule_id: str, category: str, severity: str, name: st
         fail(str(exc))
     lang = resolve_lang()
     if result.flooding:
-        verb = _t("已保留（--keep-common）", "kept (--keep-common)") if keep_common else \
-            _t("已略去（用 --keep-common 保留）", "left out (use --keep-common to keep them)")
-        click.echo(_t(f"警告：{len(result.flooding)} 个词条会在普通课程文本中大量误报，{verb}：",
-                      f"warning: {len(result.flooding)} entries would flood ordinary course text, "
-                      f"{verb}:"), err=True)
+        verb = _t("kept_common" if keep_common else "left_out_common")
+        click.echo(_t("flooding", n=len(result.flooding), verb=verb), err=True)
         for entry, reason in result.flooding:
             click.echo(f"  {entry}\t{LEFT_OUT_REASONS[reason][lang]}", err=True)
     other = [(e, r) for e, r in result.left_out if r in ("empty", "duplicate")]
     if other:
-        click.echo(_t(f"另有 {len(other)} 个词条被略去（空或重复）。",
-                      f"{len(other)} more entries left out (empty or duplicate)."), err=True)
+        click.echo(_t("left_out_other", n=len(other)), err=True)
     if not result.kept:
-        fail(_t("没有可用的词条", "no usable entries"), code=EXIT_PROBLEMS)
+        fail(_t("no_entries"), code=EXIT_PROBLEMS)
     if out is None:
         click.echo(result.text, nl=False)
     else:
         write_output(out, result.text)
-        click.echo(_t(f"已写入 {out}：{len(result.kept)} 个词条（{result.encoding}）",
-                      f"wrote {out}: {len(result.kept)} terms ({result.encoding})"), err=True)
+        click.echo(_t("wrote", out=out, n=len(result.kept), encoding=result.encoding), err=True)
 
 
 @lexicon.command("test")
@@ -93,8 +91,7 @@ def test(rulefile: Path, text: str | None) -> None:
         fail(str(exc), code=EXIT_PROBLEMS)
     rules = parsed.rules
     if not isinstance(rules, Lexicon):
-        fail(_t(f"{rulefile}：kind {parsed.kind!r} 不是词表（terms），请用 reviewer lexicon check",
-                f"{rulefile}: kind {parsed.kind!r} is not a terms file; use reviewer lexicon check"))
+        fail(_t("not_terms", file=rulefile, kind=repr(parsed.kind)))
     if text is not None:
         _show_matches(rules, example_segment(text))
         return
@@ -103,16 +100,15 @@ def test(rulefile: Path, text: str | None) -> None:
     for line in failures:
         click.echo(f"FAIL {line}")
     if failures:
-        click.echo(_t(f"{rulefile}：{len(failures)} 项失败，共 {total} 个示例",
-                      f"{rulefile}: {len(failures)} failing, {total} examples"))
+        click.echo(_t("tests_failed", file=rulefile, n=len(failures), total=total))
         sys.exit(EXIT_PROBLEMS)
-    click.echo(_t(f"{rulefile}：{total} 个示例全部通过", f"{rulefile}: all {total} examples pass"))
+    click.echo(_t("tests_passed", file=rulefile, total=total))
 
 
 def _show_matches(rules, segment) -> None:
     hits = rules.find([segment])
     if not hits:
-        click.echo(_t("无匹配", "no match"))
+        click.echo(_t("no_match"))
         return
     marked, pos = [], 0
     for hit in sorted(hits, key=lambda h: h.start):
@@ -143,9 +139,8 @@ def check(paths: tuple[Path, ...]) -> None:
     for exc in errors:
         click.echo(f"FAIL\t{exc}")
     if not loaded and not errors:
-        fail(_t("没有找到规则文件", "no rule files found"))
+        fail(_t("no_rule_files"))
     ok = len(loaded)
-    click.echo(_t(f"{ok} 个规则文件通过，{len(errors)} 个失败", f"{ok} rule files pass, {len(errors)} fail"),
-               err=True)
+    click.echo(_t("checked", ok=ok, failed=len(errors)), err=True)
     if errors:
         sys.exit(EXIT_PROBLEMS)

@@ -27,76 +27,17 @@ from reviewer.review.model import ANSWER_LABELS as ANSWER
 from reviewer.review.model import DECISION_LABELS as DECISION
 from reviewer.review.model import DISPOSITION_LABELS as DISPOSITION
 
-#: Strings shown by these commands, zh first.
-TEXT: dict[str, dict[str, str]] = {
-    "decision": {"zh": "结论", "en": "Decision"},
-    "none": {"zh": "尚未作出", "en": "not yet made"},
-    "outdated": {"zh": "（此后又有修改，请重新确认）", "en": " (changed since; decide again)"},
-    "progress": {"zh": "进度", "en": "Progress"},
-    "blocking": {"zh": "必过", "en": "essential"},
-    "answer": {"zh": "回答", "en": "Answer"},
-    "question": {"zh": "问题", "en": "Question"},
-    "evidence": {"zh": "依据", "en": "Evidence"},
-    "comment": {"zh": "说明", "en": "Comment"},
-    "findings": {"zh": "发现", "en": "Findings"},
-    "severity": {"zh": "级别", "en": "Severity"},
-    "check": {"zh": "检查", "en": "Check"},
-    "file": {"zh": "文件", "en": "File"},
-    "disposition": {"zh": "处置", "en": "Disposition"},
-    "blockers": {"zh": "阻止推荐的事项", "en": "Blocking a recommendation"},
-    "no_blockers": {"zh": "没有阻止推荐的事项。", "en": "Nothing blocks a recommendation."},
-    "recheck": {"zh": "须复核", "en": "recheck"},
-    "new": {"zh": "新", "en": "new"},
-    "more": {"zh": "另有 {n} 条（用 --all 或 --format json 查看全部）",
-             "en": "{n} more (use --all or --format json)"},
-    "counts": {"zh": "共 {total} 条：错误 {error}，警告 {warning}，提示 {info}；未处置 {open}",
-               "en": "{total} in all: {error} errors, {warning} warnings, {info} infos; {open} not disposed of"},
-    "answered": {"zh": "{item}：{answer}", "en": "{item}: {answer}"},
-    "disposed": {"zh": "{finding}：{disposition}", "en": "{finding}: {disposition}"},
-    "disposed_group": {"zh": "{group}：{disposition}（整组 {n} 条，{changed} 条有变化）",
-                       "en": "{group}: {disposition} (the whole group, {n} findings, {changed} changed)"},
-    "groups": {"zh": "问题组 {groups} 个（同一规则、同一文本的发现为一组），未处置完的 {open} 个",
-               "en": "{groups} groups (findings of one rule and text), {open} not wholly disposed of"},
-    "count": {"zh": "次数", "en": "Count"},
-    "match": {"zh": "内容", "en": "Text"},
-    "mixed": {"zh": "不一", "en": "mixed"},
-    "open": {"zh": "{n} 条未处置", "en": "{n} open"},
-    "files_n": {"zh": "{file} 等 {n} 个文件", "en": "{file} and {more} more"},
-    "decided": {"zh": "结论已记录：{decision}", "en": "Decision recorded: {decision}"},
-    "exported": {"zh": "已导出 {answers} 个回答、{dispositions} 个处置到 {file}",
-                 "en": "Exported {answers} answers and {dispositions} dispositions to {file}"},
-    "imported": {"zh": "已应用 {applied} 项，未变 {unchanged} 项，拒绝 {errors} 项",
-                 "en": "Applied {applied}, unchanged {unchanged}, refused {errors}"},
-    "refused": {"zh": "拒绝", "en": "refused"},
-    "carried": {"zh": "已从上一版本的审查继承：{n} 个检查项须复核，新发现 {new} 条",
-                "en": "Carried over from the previous version: {n} item(s) to recheck, {new} new finding(s)"},
-    "log_empty": {"zh": "没有审查记录。", "en": "No review activity yet."},
-    "at": {"zh": "时间", "en": "At"},
-    "actor": {"zh": "操作人", "en": "Actor"},
-    "action": {"zh": "操作", "en": "Action"},
-    "target": {"zh": "对象", "en": "Target"},
-    "change": {"zh": "变化", "en": "Change"},
-    "team": {"zh": "审核组", "en": "Review team"},
-    "member": {"zh": "成员", "en": "Member"},
-    "agreement": {"zh": "组内", "en": "Team"},
-    "member_added": {"zh": "已加入审核组：{name}（{role}）", "en": "Added to the review team: {name} ({role})"},
-    "member_removed": {"zh": "已移出审核组：{name}", "en": "Removed from the review team: {name}"},
-    "no_team": {"zh": "没有审核组：由一名审核人审查。", "en": "No review team: one reviewer reviews."},
-    "resolved": {"zh": "{item}：组长裁定为{answer}", "en": "{item}: resolved by the chair as {answer}"},
-    "no_disagreements": {"zh": "审核组成员之间没有分歧。", "en": "The team members agree on every item answered."},
-    "disputed_n": {"zh": "有分歧的检查项 {n} 个，其中组长已裁定 {resolved} 个",
-                   "en": "{n} disputed item(s), {resolved} resolved by the chair"},
-    "consolidated": {"zh": "裁定", "en": "Resolution"},
-    "checklists_ok": {"zh": "{lists} 个检查表、{items} 个检查项，全部有效（{digest}）",
-                      "en": "{lists} checklists, {items} items, all valid ({digest})"},
-}
-SEVERITY = {"error": {"zh": "错误", "en": "error"}, "warning": {"zh": "警告", "en": "warning"},
-            "info": {"zh": "提示", "en": "info"}}
-
-
 def _t(key: str, lang: str, **values: Any) -> str:
-    entry = TEXT[key]
-    return (entry.get(lang) or entry["zh"]).format(**values)
+    """This group's strings: ``cli.review.<key>`` in the catalogs."""
+    from reviewer.i18n import t
+
+    return t(f"cli.review.{key}", lang, **values)
+
+
+def _severity(value: str, lang: str) -> str:
+    from reviewer.i18n import t
+
+    return t(f"severity.{value}", lang)
 
 
 def _label(table: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
@@ -277,7 +218,7 @@ def _print_status(status, lang: str, show_all: bool) -> None:
                     _t("disposition", lang)):
             table.add_column(col, overflow="fold")
         for g in listed[:limit]:
-            table.add_row(g.id, f"×{g.count}" if g.count > 1 else "", _label(SEVERITY, g.severity, lang),
+            table.add_row(g.id, f"×{g.count}" if g.count > 1 else "", _severity(g.severity, lang),
                           Text(f"{g.first.check}/{g.first.category}"), Text(g.first.match or "—"),
                           Text(_group_files(g, lang)), _group_disposition(g, lang))
         con.print(table)
