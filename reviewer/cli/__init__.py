@@ -13,8 +13,10 @@ from typing import Any
 import click
 
 from reviewer import __version__
+from reviewer.cli.help_catalog import HelpGroup
 
-#: name → ("module:attribute", short help).  One line per command group.
+#: name → ("module:attribute", short help in English; the Chinese is in
+#: reviewer/i18n/cli_help.yaml).  One line per command group.
 COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("reviewer.cli.scan:scan", "Ingest a course package and run every check."),
     "search": ("reviewer.cli.scan:search", "Full-text search of a scanned package."),
@@ -33,8 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+class LazyGroup(HelpGroup):
+    """A group whose subcommands are imported on first use (and whose help speaks the
+    interface language, :mod:`reviewer.cli.help_catalog`)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -77,9 +80,14 @@ class LazyGroup(click.Group):
         return super().main(args, *rest, **kwargs)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
+        """The command list without importing the commands: their short help is here
+        (English) or in the help catalog (Chinese)."""
+        from reviewer.cli import help_catalog
         from reviewer.cli.click_lang import translate
 
+        zh = help_catalog.zh()
+        rows = [(name, str(help_catalog.entry(name).get("short") or help_) if zh else help_)
+                for name, (_, help_) in COMMANDS.items()]
         with formatter.section(translate("Commands")):
             formatter.write_dl(rows)
 

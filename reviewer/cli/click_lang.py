@@ -37,6 +37,11 @@ def ntranslate(singular: str, plural: str, n: int) -> str:
     return translate(singular if n == 1 else plural)
 
 
+def current() -> str:
+    """The interface language Click's texts and the commands' help are shown in."""
+    return _state["lang"]
+
+
 def set_lang(lang: str | None) -> None:
     _state["lang"] = "en" if lang == "en" else "zh"
 

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from reviewer.cli.common import EXIT_PROBLEMS, fail, resolve_lang, write_output
+from reviewer.cli.help_catalog import HelpGroup
 
 
 def _t(key: str, **values: Any) -> str:
@@ -24,7 +25,7 @@ def _t(key: str, **values: Any) -> str:
     return t(f"cli.lexicon.{key}", resolve_lang(), **values)
 
 
-@click.group("lexicon")
+@click.group("lexicon", cls=HelpGroup)
 def lexicon() -> None:
     """Import, test and check lexicon rule files (lexicons/*.yaml)."""
 

@@ -12,6 +12,7 @@ import json
 import click
 
 from reviewer.cli.common import EXIT_PROBLEMS, EXIT_USAGE, resolve_lang
+from reviewer.cli.help_catalog import HelpGroup
 
 
 def _show(profile, lang: str, fmt: str) -> None:
@@ -28,7 +29,7 @@ def _show(profile, lang: str, fmt: str) -> None:
                  institution=profile.institution or "—", keyid=profile.keyid or "—"))
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def profile() -> None:
     """Your reviewer profile: the name review records and signatures carry."""
 

@@ -21,6 +21,7 @@ import click
 from reviewer.cli.common import (
     EXIT_PROBLEMS, EXIT_USAGE, db_option, fail, open_store, resolve_lang, write_output,
 )
+from reviewer.cli.help_catalog import HelpGroup
 # The labels of the review model (this module is loaded only for ``reviewer review``,
 # which imports the model through the service anyway).
 from reviewer.review.model import ANSWER_LABELS as ANSWER
@@ -106,7 +107,7 @@ def _guard(lang: str):
     return Guard()
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of text output (default zh, or $REVIEWER_LANG).")
 @click.option("--actor", default=None,

@@ -11,9 +11,10 @@ import click
 from reviewer import __version__
 from reviewer.cli.common import (EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_store, resolve_lang,
                                  write_output)
+from reviewer.cli.help_catalog import HelpCommand
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(exists=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="text for people, json/sarif for programs.")
@@ -178,7 +179,7 @@ def render_text(outcome, lang: str) -> str:
     return buf.getvalue()
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("path", type=click.Path())
 @click.argument("query")
 @click.option("--limit", default=50, show_default=True, help="Most hits to list.")

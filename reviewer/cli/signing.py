@@ -16,6 +16,7 @@ from datetime import datetime
 import click
 
 from reviewer.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, open_store, resolve_lang
+from reviewer.cli.help_catalog import HelpCommand, HelpGroup
 from reviewer.i18n import in_lang
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
@@ -64,7 +65,7 @@ def _at(value: str | None) -> datetime | None:
 
 # ---------------------------------------------------------------- keys
 
-@click.group()
+@click.group(cls=HelpGroup)
 def keys() -> None:
     """Make and inspect signing keys (Ed25519, or SM2 with SM3)."""
 
@@ -111,7 +112,7 @@ def keys_show(pub: str) -> None:
 
 # ---------------------------------------------------------------- sign / countersign
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("path", type=click.Path(exists=False))
 @click.option("--key", "key_path", type=click.Path(dir_okay=False), required=True,
               help="The reviewer's NAME.key (NAME.pub must lie beside it).")
@@ -154,7 +155,7 @@ def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int
     click.echo(f"{result.out}\t{p['id']}\tsequence={p['sequence']}\t{p['decision']['value']}")
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("rec", type=click.Path(dir_okay=False))
 @click.option("--key", "key_path", type=click.Path(dir_okay=False), required=True,
               help="The committee member's NAME.key (NAME.pub beside it).")
@@ -187,7 +188,7 @@ def _add_signature(how, rec: str, key_path: str, out: str | None, lang: str | No
     click.echo(str(target))
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("rec", type=click.Path(dir_okay=False))
 @click.option("--key", "key_path", type=click.Path(dir_okay=False), required=True,
               help="The team member's NAME.key (NAME.pub beside it).")
@@ -207,7 +208,7 @@ def cosign(rec: str, key_path: str, out: str | None, lang: str | None) -> None:
 
 # ---------------------------------------------------------------- report
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("rec", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True,
               help="pdf: printed by a headless Chromium (A4, page numbers); needs --out.")
@@ -254,7 +255,7 @@ def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: st
 
 # ---------------------------------------------------------------- verify
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("rec", type=click.Path(dir_okay=False))
 @click.option("--trust", "trust_path", type=click.Path(dir_okay=False), required=True,
               help="The platform's trust store (YAML).")
@@ -316,7 +317,7 @@ def _verify_text(result, lang: str) -> str:
 
 # ---------------------------------------------------------------- trust store
 
-@click.group()
+@click.group(cls=HelpGroup)
 def trust() -> None:
     """Maintain a platform's trust store (YAML): add and revoke keys."""
 
@@ -381,7 +382,7 @@ def trust_list(trust_path: str) -> None:
 
 # ---------------------------------------------------------------- platform
 
-@click.group()
+@click.group(cls=HelpGroup)
 def platform() -> None:
     """A platform's side: import verified recommendations into its own database."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from reviewer.cli.common import db_option, fail, resolve_db, resolve_lang
+from reviewer.cli.help_catalog import HelpCommand
 
 
 def _usable_db(db_path: str | None) -> Path:
@@ -32,7 +33,7 @@ def run_library(db_path: str | None, lang: str | None) -> None:
     create_app(_usable_db(db_path), resolve_lang(lang)).run()
 
 
-@click.command("open")
+@click.command("open", cls=HelpCommand)
 @click.argument("path", type=click.Path(path_type=Path))
 @db_option
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
