@@ -102,6 +102,14 @@ def test_the_coverage_check_fails_for_an_option_or_command_without_chinese():
     assert "stale: trust add" in catalog_problems({(): cli}, commands)
 
 
+def test_every_option_explains_itself():
+    """An option without help= shows a bare --flag in either language, and the catalog
+    (which mirrors help=) would not ask for its Chinese."""
+    bare = [f"{_key(p)}: {param_key(o)}" for p, c in TREE.items() for o in c.params
+            if isinstance(o, click.Option) and not (o.help or "").strip()]
+    assert bare == []
+
+
 def test_every_command_shows_its_help_from_the_catalog():
     plain = [_key(p) for p, c in TREE.items() if not isinstance(c, CatalogHelp)]
     assert plain == []  # cls=HelpCommand / HelpGroup, or a group's command_class

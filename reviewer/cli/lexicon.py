@@ -34,7 +34,8 @@ def lexicon() -> None:
 @click.argument("wordlist", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "rule_id", required=True, help="Id of the new rule file (a-z, 0-9, . _ -).")
 @click.option("--category", required=True, help="Category of its findings (e.g. political).")
-@click.option("--severity", required=True, type=click.Choice(["error", "warning", "info"]))
+@click.option("--severity", required=True, type=click.Choice(["error", "warning", "info"]),
+              help="Severity of its findings.")
 @click.option("--name", default=None, help="Display name (default: the id).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the rule file here (default: stdout).")

@@ -55,7 +55,7 @@ def set_(name: str | None, institution: str | None, key: str | None) -> None:
 
 @profile.command("show")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="text for people, json for programs.")
 def show(fmt: str) -> None:
     """Show your profile (or how to set one)."""
     from reviewer.review.errors import ReviewError

@@ -472,7 +472,7 @@ def team_remove(path: str, name: str, db_path: str | None) -> None:
 @team_.command("list")
 @click.argument("path", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="text for people, json for programs.")
 @db_option
 def team_list(path: str, fmt: str, db_path: str | None) -> None:
     """List the review team of PATH."""
@@ -527,7 +527,7 @@ def resolve(path: str, item: str, answer_: str, comment: str | None, confirm: bo
 @review.command()
 @click.argument("path", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="text for people, json for programs.")
 @db_option
 def disagreements(path: str, fmt: str, db_path: str | None) -> None:
     """Items the team members answered differently: each one's answer and comment."""
@@ -652,7 +652,7 @@ def _brief(value: Any, width: int = 40) -> str:
 @review.command("log")
 @click.argument("path", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="text for people, json for programs.")
 @db_option
 def log(path: str, fmt: str, db_path: str | None) -> None:
     """Show the audit trail: who changed what and when, across all versions."""
@@ -682,7 +682,7 @@ def log(path: str, fmt: str, db_path: str | None) -> None:
 @review.command("checklists")
 @click.argument("dirs", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help="text for people, json for programs.")
 def checklists_(dirs: tuple[str, ...], fmt: str) -> None:
     """Validate and list the checklists in force (or those in DIRS).
 

@@ -184,8 +184,9 @@ def render_text(outcome, lang: str) -> str:
 @click.argument("query")
 @click.option("--limit", default=50, show_default=True, help="Most hits to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
+              show_default=True, help="text for people, json for programs.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages (default zh).")
 @db_option
 def search(path: str, query: str, limit: int, fmt: str, lang: str | None,
            db_path: str | None) -> None:

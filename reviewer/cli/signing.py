@@ -73,7 +73,8 @@ def keys() -> None:
 @keys.command("new")
 @click.option("--name", required=True, help="Key holder's name; also the file name (NAME.key, NAME.pub).")
 @click.option("--institution", required=True, help="The holder's university.")
-@click.option("--role", type=click.Choice(["reviewer", "committee"]), required=True)
+@click.option("--role", type=click.Choice(["reviewer", "committee"]), required=True,
+              help="What the key signs as: a reviewer or the teaching committee.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
               help="Folder for NAME.key (encrypted, mode 0600) and NAME.pub.")
 @click.option("--algorithm", type=click.Choice(["ed25519", "sm2"]), default="ed25519",
@@ -121,7 +122,8 @@ def keys_show(pub: str) -> None:
 @click.option("--sequence", type=int, default=None,
               help="Sequence number for this course (default: the last one issued here + 1).")
 @click.option("--supersedes", default=None, help="Id of the recommendation this one replaces.")
-@click.option("--valid-days", type=int, default=365, show_default=True)
+@click.option("--valid-days", type=int, default=365, show_default=True,
+              help="How many days the recommendation stays valid.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
               help="SQLite state file (default: $REVIEWER_DB or the user data dir).")
 @LANG_OPTION
@@ -261,7 +263,8 @@ def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: st
               help="The platform's trust store (YAML).")
 @click.option("--package", type=click.Path(exists=False), default=None,
               help="Also check that this folder or zip holds exactly the signed files.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for programs.")
 @click.option("--at", "at", default=None, help="Verify as of this ISO date/time (default: now).")
 @LANG_OPTION
 def verify(rec: str, trust_path: str, package: str | None, fmt: str, at: str | None,
@@ -389,12 +392,14 @@ def platform() -> None:
 
 @platform.command("import")
 @click.argument("recs", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--trust", "trust_path", type=click.Path(dir_okay=False), required=True)
+@click.option("--trust", "trust_path", type=click.Path(dir_okay=False), required=True,
+              help="The platform's trust store (YAML).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), required=True,
               help="The platform's own SQLite file.")
 @click.option("--platform", "name", default=None,
               help="This platform's name (remembered in the database).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for programs.")
 @LANG_OPTION
 def platform_import(recs: tuple[str, ...], trust_path: str, db_path: str, name: str | None,
                     fmt: str, lang: str | None) -> None:
@@ -423,8 +428,10 @@ def platform_import(recs: tuple[str, ...], trust_path: str, db_path: str, name: 
 
 
 @platform.command("list")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), required=True,
+              help="The platform's own SQLite file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for programs.")
 @LANG_OPTION
 def platform_list(db_path: str, fmt: str, lang: str | None) -> None:
     """List the accepted courses: a table with their decision, signers and validity
