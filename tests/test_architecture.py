@@ -91,6 +91,21 @@ def test_stages_point_one_way() -> None:
     assert problems == []
 
 
+#: What the terminal UI may import from the package: the service (its API for the
+#: rooms below), the catalogs, the data paths, and itself.
+SHELL_MAY_IMPORT = {"service", "i18n", "paths", "tui"}
+
+
+def test_the_terminal_ui_speaks_only_to_the_service() -> None:
+    problems = []
+    for path in (PKG / "tui").rglob("*.py"):
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] == "reviewer" and len(parts) > 1 and parts[1] not in SHELL_MAY_IMPORT:
+                problems.append(f"{path.relative_to(PKG)} imports {name}")
+    assert problems == [], "import it through reviewer.service.api instead"
+
+
 def test_catalogs_have_the_same_keys() -> None:
     from reviewer.i18n import catalog
 

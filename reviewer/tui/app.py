@@ -45,13 +45,12 @@ class ReviewerApp(App):
     @property
     def db(self):
         if self._db is None:
-            from reviewer.store import open_db
+            from reviewer.paths import default_db
+            from reviewer.service.api import open_store
 
             if self.db_path is None:
-                from reviewer.paths import default_db
-
                 self.db_path = default_db()
-            self._db = open_db(self.db_path)
+            self._db = open_store(self.db_path)
         return self._db
 
     def on_mount(self) -> None:

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reviewer.checks.groups import group_id
-from reviewer.checks.model import SEVERITY_ORDER, Finding
+from reviewer.service.api import SEVERITY_ORDER, Finding, group_id
 
 #: Disposition values as the review service names them; ``None`` = not yet decided.
 DISPOSITIONS = ("confirmed", "false-alarm", "accepted")

@@ -126,13 +126,13 @@ class ScanScreen(Screen[ScanResult]):
 
     # -- runs in the worker thread: no widgets here
     def _work(self):
+        from reviewer.service.api import open_store
         from reviewer.service.scan import scan
-        from reviewer.store import open_db
 
         worker = get_current_worker()
         relay = ProgressRelay(lambda p: self.post_message(
             self.Progress(p.stage, p.label, p.done, p.total)))
-        db = open_db(self.db_path)
+        db = open_store(self.db_path)
         try:
             return scan(db, self.path, on_progress=relay, cancel=lambda: worker.is_cancelled,
                         lang=self.lang)

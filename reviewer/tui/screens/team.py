@@ -157,7 +157,7 @@ class TeamScreen(Screen):
 
     def record(self, item_id: str, answer: str, comment: str | None,
                confirmed: bool = False) -> None:
-        from reviewer.review.errors import ReviewError
+        from reviewer.service.api import ReviewError
 
         try:
             self.session.resolve(item_id, answer, comment or None, confirm_open_findings=confirmed)

@@ -200,7 +200,7 @@ class ChecklistView(Vertical):
 
     def record(self, item_id: str, answer: str, comment: str | None, advance: bool = True,
                confirmed: bool = False) -> None:
-        from reviewer.review.errors import ReviewError
+        from reviewer.service.api import ReviewError
 
         try:
             self.session.answer(item_id, answer, comment or None, confirm_open_findings=confirmed)

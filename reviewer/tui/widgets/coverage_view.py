@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
 from reviewer.i18n import t
-from reviewer.ingest.model import Locator
+from reviewer.service.api import Locator
 from reviewer.tui.actions import bindings_for
 from reviewer.tui.localized import relabel_bindings
 from reviewer.tui.messages import ShowInReader

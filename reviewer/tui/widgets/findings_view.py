@@ -270,7 +270,7 @@ class FindingsView(Vertical):
 
     def record(self, row: FindingRow, disposition: str, reason: str | None) -> None:
         """Call the review service now; on refusal show why and change nothing."""
-        from reviewer.review.errors import ReviewError
+        from reviewer.service.api import ReviewError
 
         try:
             self.session.dispose(row, disposition, reason, members=self.model.members(row))

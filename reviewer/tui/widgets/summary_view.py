@@ -107,7 +107,7 @@ class SummaryView(VerticalScroll):
         def decided(result: DecisionResult | None) -> None:
             if result is None:
                 return
-            from reviewer.review.errors import ReviewError
+            from reviewer.service.api import ReviewError
 
             try:
                 self.session.decide(result.decision, result.comment or None)
@@ -125,7 +125,7 @@ class SummaryView(VerticalScroll):
     def action_note(self) -> None:
         def noted(text: str | None) -> None:
             if text:
-                from reviewer.review.errors import ReviewError
+                from reviewer.service.api import ReviewError
 
                 try:
                     self.session.add_note(text)
