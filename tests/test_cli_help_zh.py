@@ -231,6 +231,12 @@ def test_english_command_list_and_placeholders_are_clicks():
     assert "--out DIRECTORY " in _help(["--lang", "en", "keys", "new"])
 
 
+def test_a_paths_placeholder_is_english_whatever_language_it_was_made_in():
+    option = click.Option(["--out"], type=click.Path(dir_okay=False))
+    option.type.name = "文件"  # Click names a path type when it is made: here, in Chinese
+    assert english_metavar(option, click.Context(click.Command("x"))) == "FILE"
+
+
 def test_the_shared_commands_are_left_as_they_are():
     scan = TREE[("scan",)]
     before = [(getattr(p, "help", None), p.metavar) for p in scan.params]

@@ -87,8 +87,9 @@ def english_metavar(param: click.Parameter, ctx: click.Context) -> str:
         return param.make_metavar()  # type: ignore[call-arg]
 
 
-def metavar(text: str, zh: bool) -> str:
-    return catalog()["metavars"].get(text, text) if zh else text
+def metavar(text: str, chinese: bool) -> str:
+    """Click's placeholder ``text`` (``FILE``, ``[OPTIONS]``) in Chinese, or as it is."""
+    return catalog()["metavars"].get(text, text) if chinese else text
 
 
 def zh() -> bool:
