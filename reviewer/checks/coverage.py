@@ -559,16 +559,16 @@ def _enumerated(terms: list[KeyTerm], pool: list[int], index: ContentIndex) -> l
     return [min(pool, key=lambda i: len(index.postings.get(terms[i].term, ())))]
 
 
-def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
-                 rules: CoverageRules, compounds: list[Compound] | None = None) -> list[Scored]:
-    """Candidate windows (and whole files) of one topic, best first, fuzzy-scored."""
-    if not terms or not index.size:
-        return []
-    share = _Share(terms, rules.description_weight, compounds)
-    strong_idx = [i for i, k in enumerate(terms) if not k.generic]
-    enum_idx = _enumerated(terms, strong_idx or list(range(len(terms))), index)
-    lazy_idx = [i for i in range(len(terms)) if i not in enum_idx]
-    strong_bits = sum(1 << i for i in strong_idx)
+#: Candidate windows from which a topic's windows are masked with numpy (fewer: plain
+#: Python, and a small course never imports numpy for it).
+VECTOR_MIN = 2000
+
+
+def _windows(terms: list[KeyTerm], enum_idx: list[int], lazy: list[tuple[int, Sequence[int]]],
+             share: _Share, index: ContentIndex
+             ) -> tuple[list[tuple[float, int, int]], dict[int, tuple[float, int]]]:
+    """Every candidate window's ``(value, center, terms present as a bit mask)``, and per
+    file its best ``(value, center)`` — the first such window in candidate order."""
     masks: dict[int, int] = defaultdict(int)
     for i in enum_idx:
         bit = 1 << i
@@ -576,8 +576,6 @@ def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
             masks[seg] |= bit
     scored: list[tuple[float, int, int]] = []
     best_in_file: dict[int, tuple[float, int]] = {}
-    lazy = [(1 << i, index.postings.get(terms[i].term, [])) for i in lazy_idx]
-    lazy = [(bit, plist) for bit, plist in lazy if plist]
     for center in masks:
         lo, hi = index.window(center)
         wmask = 0
@@ -592,6 +590,75 @@ def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
         f = index.file_of[center]
         if value > best_in_file.get(f, (-1.0, 0))[0]:
             best_in_file[f] = (value, center)
+    return scored, best_in_file
+
+
+def _windows_numpy(terms: list[KeyTerm], enum_idx: list[int],
+                   lazy: list[tuple[int, Sequence[int]]], share: _Share, index: ContentIndex,
+                   keep: int) -> tuple[list[tuple[float, int, int]], dict[int, tuple[float, int]]]:
+    """:func:`_windows` for many candidates, with arrays: the same windows, values and
+    per-file choice, but only the ``keep`` best windows are listed (all that the caller
+    reads of them)."""
+    import numpy as np
+
+    lo_all = np.frombuffer(index._lo, dtype=np.int32)
+    hi_all = np.frombuffer(index._hi, dtype=np.int32)
+    seg_mask = np.zeros(index.size, dtype=np.uint64)
+    order_parts = []
+    for i in enum_idx:
+        segs = np.asarray(index.postings.get(terms[i].term, ()), dtype=np.int32)
+        seg_mask[segs] |= np.uint64(1 << i)
+        order_parts.append(segs)
+    # the candidates in the order the plain version meets them: term by term, each first time
+    joined = np.concatenate(order_parts)
+    if not len(joined):
+        return [], {}
+    _, first = np.unique(joined, return_index=True)
+    centers = joined[np.sort(first)]
+    lo, hi = lo_all[centers], hi_all[centers]
+    wmask = np.zeros(len(centers), dtype=np.uint64)
+    for d in range(int((hi - lo).max())):  # OR the window [lo, hi) one offset at a time
+        j = lo + d
+        inside = j < hi
+        wmask[inside] |= seg_mask[j[inside]]
+    for bit, plist in lazy:
+        postings = np.asarray(plist, dtype=np.int32)
+        k = np.searchsorted(postings, lo)
+        hit = postings[np.minimum(k, len(postings) - 1)]
+        wmask[(k < len(postings)) & (hit < hi)] |= np.uint64(bit)
+    uniq, inverse = np.unique(wmask, return_inverse=True)
+    shares = np.array([share(int(m)) for m in uniq], dtype=np.float64)
+    weights = np.frombuffer(index.role_weight, dtype=np.float64)[centers]
+    values = shares[inverse.ravel()] * weights
+    files = np.frombuffer(index.file_of, dtype=np.int32)[centers]
+    best_in_file: dict[int, tuple[float, int]] = {}
+    by_file = np.lexsort((np.arange(len(centers)), -values, files))  # best, then earliest
+    firsts = by_file[np.r_[True, files[by_file][1:] != files[by_file][:-1]]]
+    for pos in sorted(firsts.tolist(), key=lambda p: files[p]):
+        best_in_file[int(files[pos])] = (float(values[pos]), int(centers[pos]))
+    top = np.lexsort((wmask, centers, values))[::-1][:keep]  # as heapq.nlargest on the tuples
+    scored = [(float(values[p]), int(centers[p]), int(wmask[p])) for p in top]
+    return scored, best_in_file
+
+
+def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
+                 rules: CoverageRules, compounds: list[Compound] | None = None) -> list[Scored]:
+    """Candidate windows (and whole files) of one topic, best first, fuzzy-scored."""
+    if not terms or not index.size:
+        return []
+    share = _Share(terms, rules.description_weight, compounds)
+    strong_idx = [i for i, k in enumerate(terms) if not k.generic]
+    enum_idx = _enumerated(terms, strong_idx or list(range(len(terms))), index)
+    lazy_idx = [i for i in range(len(terms)) if i not in enum_idx]
+    strong_bits = sum(1 << i for i in strong_idx)
+    lazy = [(1 << i, index.postings.get(terms[i].term, [])) for i in lazy_idx]
+    lazy = [(bit, plist) for bit, plist in lazy if plist]
+    n_centers = sum(len(index.postings.get(terms[i].term, ())) for i in enum_idx)
+    if len(terms) < 63 and n_centers >= VECTOR_MIN:
+        scored, best_in_file = _windows_numpy(terms, enum_idx, lazy, share, index,
+                                              rules.candidates * 4)
+    else:
+        scored, best_in_file = _windows(terms, enum_idx, lazy, share, index)
     for f, (_, center) in best_in_file.items():
         present = index.file_terms.get(f, set())
         fmask = sum(1 << i for i, k in enumerate(terms) if k.term in present)

@@ -507,3 +507,36 @@ def test_a_compound_said_in_pieces_counts_only_with_all_its_pieces(rules):
                       + ["计算机网络分为五层。"])
     result = _run(_package(one_piece, manifest={"topics": ["网络安全"]}), rules)
     assert not result.coverage.topics[0].covered
+
+
+def test_many_candidate_windows_are_scored_alike_with_arrays_and_without(rules, monkeypatch):
+    """A large course's windows are masked with numpy (``VECTOR_MIN`` candidates or more):
+    every topic's score, decision and evidence must be what the plain loop gives — ties
+    between equal windows, terms found only inside windows (frequent ones), several files."""
+    import random
+
+    from reviewer.checks import coverage as cov
+
+    rnd = random.Random(7)
+    words = ["哈希表", "冲突", "开放地址", "链地址法", "二叉树", "遍历", "平衡", "旋转", "图", "最短路径",
+             "堆", "排序", "栈", "队列"]
+    files = []
+    for f in range(3):
+        lines = []
+        for _ in range(1500):
+            picked = rnd.sample(words, rnd.randint(0, 3))
+            lines.append("，".join(picked + [rnd.choice(FILLER_ZH)]))
+        files.append(_cues(f"lec{f}.srt", lines))
+    manifest = {"topics": ["哈希表与冲突处理", "二叉树的遍历", "平衡二叉树的旋转", "图的最短路径",
+                           "堆排序", "栈与队列", "红黑树的删除"]}
+    pkg = _package(*files, manifest=manifest)
+
+    def run(minimum: int):
+        monkeypatch.setattr(cov, "VECTOR_MIN", minimum)
+        result = _run(pkg, rules)
+        return [(t.title, t.covered, t.score, t.evidence) for t in result.coverage.topics]
+
+    plain, arrays = run(10 ** 9), run(0)
+    assert plain == arrays
+    decided = {title: covered for title, covered, _, _ in plain}
+    assert decided["红黑树的删除"] is False and decided["二叉树的遍历"] is True  # never taught / taught
