@@ -106,6 +106,15 @@ def test_the_terminal_ui_speaks_only_to_the_service() -> None:
     assert problems == [], "import it through reviewer.service.api instead"
 
 
+def test_every_name_the_service_api_offers_resolves() -> None:
+    import reviewer.service.api as api
+
+    for name in api.__all__:
+        assert getattr(api, name) is not None, name
+    with pytest.raises(AttributeError):
+        api.no_such_name  # noqa: B018
+
+
 def test_catalogs_have_the_same_keys() -> None:
     from reviewer.i18n import catalog
 

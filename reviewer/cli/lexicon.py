@@ -46,8 +46,7 @@ def import_(wordlist: Path, rule_id: str, category: str, severity: str, name: st
     """Turn a one-term-per-line word list (UTF-8 or GBK) into a rule file."""
     import re
 
-    from reviewer.checks.rulefile import RuleFileError
-    from reviewer.ingest.encoding import DecodeError
+    from reviewer.service.api import DecodeError, RuleFileError
     from reviewer.service.lexicons import LEFT_OUT_REASONS, import_wordlist
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", rule_id):
@@ -83,8 +82,7 @@ def import_(wordlist: Path, rule_id: str, category: str, severity: str, name: st
 @click.argument("text", required=False)
 def test(rulefile: Path, text: str | None) -> None:
     """Run a rule file's embedded tests, or show what it matches in TEXT."""
-    from reviewer.checks.lexicon import Lexicon, example_segment, run_embedded_tests
-    from reviewer.checks.rulefile import RuleFileError
+    from reviewer.service.api import Lexicon, RuleFileError, example_segment, run_embedded_tests
     from reviewer.service.lexicons import load_rule_file
 
     try:

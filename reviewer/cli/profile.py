@@ -41,7 +41,7 @@ def profile() -> None:
               help="Your signing key's .pub file: name and institution are read from it.")
 def set_(name: str | None, institution: str | None, key: str | None) -> None:
     """Set your profile (from --name/--institution, or from your key's .pub)."""
-    from reviewer.review.errors import ReviewError
+    from reviewer.service.api import ReviewError
     from reviewer.service.profile import save_profile
 
     lang = resolve_lang()
@@ -58,7 +58,7 @@ def set_(name: str | None, institution: str | None, key: str | None) -> None:
               show_default=True, help="text for people, json for programs.")
 def show(fmt: str) -> None:
     """Show your profile (or how to set one)."""
-    from reviewer.review.errors import ReviewError
+    from reviewer.service.api import ReviewError
     from reviewer.service.profile import load_profile
 
     lang = resolve_lang()

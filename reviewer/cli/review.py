@@ -24,9 +24,9 @@ from reviewer.cli.common import (
 from reviewer.cli.help_catalog import HelpGroup
 # The labels of the review model (this module is loaded only for ``reviewer review``,
 # which imports the model through the service anyway).
-from reviewer.review.model import ANSWER_LABELS as ANSWER
-from reviewer.review.model import DECISION_LABELS as DECISION
-from reviewer.review.model import DISPOSITION_LABELS as DISPOSITION
+from reviewer.service.api import ANSWER_LABELS as ANSWER
+from reviewer.service.api import DECISION_LABELS as DECISION
+from reviewer.service.api import DISPOSITION_LABELS as DISPOSITION
 
 def _t(key: str, lang: str, **values: Any) -> str:
     """This group's strings: ``cli.review.<key>`` in the catalogs."""
@@ -64,7 +64,7 @@ def _echo_refusal(exc, lang: str) -> None:
     recommendation in their groups, the open findings of a refused pass with how to
     confirm it."""
     from reviewer.i18n import in_lang, t
-    from reviewer.review.model import group_blockers
+    from reviewer.service.api import group_blockers
 
     click.echo(f"reviewer: {exc.msg(lang)}", err=True)
     details = [d for d in exc.details if isinstance(d, dict) and "message" in d]
@@ -88,7 +88,7 @@ def _interactive() -> bool:
 
 def _guard(lang: str):
     """Turn the service's refusals into one stderr line and the right exit status."""
-    from reviewer.review.errors import ChecklistError, ReviewError
+    from reviewer.service.api import ChecklistError, ReviewError
 
     class Guard:
         def __enter__(self):
@@ -337,7 +337,7 @@ def answer(path: str, item: str, answer: str, comment: str | None, confirm: bool
 def _with_confirmation(record, item: str, comment: str | None, confirm: bool, lang: str):
     """``record(comment, confirmed)``; a pass refused over open error findings is asked
     about at a terminal (shown, confirmed, commented) and recorded again, else refused."""
-    from reviewer.review.errors import ReviewError
+    from reviewer.service.api import ReviewError
 
     try:
         return record(comment, confirm)

@@ -103,7 +103,7 @@ def _progress_printer():
 
 
 def _render(outcome, fmt: str, lang: str, db) -> str:
-    from reviewer.checks.report import report_dict, sarif_dict
+    from reviewer.service.api import report_dict, sarif_dict
 
     if fmt == "json":
         doc = report_dict(outcome.package, outcome.findings, outcome.coverage,
@@ -131,7 +131,7 @@ def render_text(outcome, lang: str) -> str:
     from rich.text import Text
 
     from reviewer.i18n import t
-    from reviewer.checks.model import severity_counts
+    from reviewer.service.api import severity_counts
 
     buf = StringIO()
     tty = sys.stdout.isatty()
@@ -194,7 +194,7 @@ def search(path: str, query: str, limit: int, fmt: str, lang: str | None,
 
     Lists each hit with its file and page, slide, timestamp or line.
     """
-    from reviewer.checks.model import snippet
+    from reviewer.service.api import snippet
     from reviewer.i18n import error_text
     from reviewer.service.scan import ScanError, search as run_search
 

@@ -16,11 +16,11 @@ from reviewer.cli.help_catalog import HelpCommand
 
 def _usable_db(db_path: str | None) -> Path:
     """The state file, opened once here so a broken one is a one-line error, not a traceback."""
-    from reviewer.store import StoreError, open_db
+    from reviewer.service.api import StoreError, open_store
 
     path = resolve_db(db_path)
     try:
-        open_db(path).conn.close()
+        open_store(path).conn.close()
     except StoreError as exc:
         fail(str(exc))
     return path
