@@ -81,8 +81,11 @@ def t(key: str, lang: str | None = None, /, **values) -> str:
 
 def bilingual(key: str, /, **values) -> dict[str, str]:
     """``{"zh": …, "en": …}`` for ``key``: a message the core stores or returns in both
-    languages (review refusals, signed records), each shell picking its own."""
-    return {lang: t(key, lang, **values) for lang in LANGS}
+    languages (review refusals, signed records), each shell picking its own.  A value
+    that is itself bilingual (a ``{"zh", "en"}`` dict) fills each language with its own."""
+    return {lang: t(key, lang, **{k: in_lang(v, lang) if isinstance(v, dict) else v
+                                  for k, v in values.items()})
+            for lang in LANGS}
 
 
 class CodedError(Exception):

@@ -32,6 +32,16 @@ class ReviewError(Exception):
         self.details = list(details or [])
         super().__init__(self.msg("en"))
 
+    @classmethod
+    def of(cls, code: str, text: str | None = None, *, usage: bool = False,
+           details: list[Any] | None = None, **params: Any) -> "ReviewError":
+        """The error ``code`` with its message from the catalogs: ``review.error.<text>``
+        (``text`` defaults to the code) in both languages, filled with ``params``."""
+        from reviewer.i18n import bilingual
+
+        return cls(code, bilingual(f"review.error.{text or code}", **params), usage=usage,
+                   details=details)
+
     def msg(self, lang: str = "zh") -> str:
         """The message in ``lang`` (falls back to Chinese)."""
         return self.message.get(lang) or self.message.get("zh") or self.code

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from reviewer.i18n import bilingual
 from reviewer.ingest.model import Msg
 from reviewer.review.checklist import ANSWERS, Item
 from reviewer.review.errors import ReviewError
@@ -188,17 +189,11 @@ def check_answer(item: Item, answer: str, comment: str | None) -> tuple[str, str
     """Validate an answer to ``item``; returns the normalised ``(answer, comment)``."""
     value = str(answer or "").strip().lower()
     if value not in ANSWERS:
-        raise ReviewError("bad-value", {
-            "zh": f"无效的回答 {answer!r}：应为 pass（通过）、fail（不通过）或 na（不适用）",
-            "en": f"invalid answer {answer!r}: use pass, fail or na",
-        }, usage=True)
+        raise ReviewError.of("bad-value", "bad-answer", usage=True, answer=repr(answer))
     comment = _clean(comment)
     if comment is None and item.needs_comment(value):
-        label = ANSWER_LABELS[value]
-        raise ReviewError("comment-required", {
-            "zh": f"{item.id}：回答“{label['zh']}”须填写说明",
-            "en": f"{item.id}: the answer '{label['en']}' needs a comment",
-        })
+        raise ReviewError.of("comment-required", "answer-comment", item=item.id,
+                             label=ANSWER_LABELS[value])
     return value, comment
 
 
@@ -246,21 +241,13 @@ def check_disposition(finding_id: str, disposition: str, reason: str | None
     if value == "false-positive":
         value = "false-alarm"
     if value not in DISPOSITIONS:
-        raise ReviewError("bad-value", {
-            "zh": f"无效的处置 {disposition!r}：应为 confirmed（确认问题）、false-alarm（误报）或 accepted（可接受）",
-            "en": f"invalid disposition {disposition!r}: use confirmed, false-alarm or accepted",
-        }, usage=True)
+        raise ReviewError.of("bad-value", "bad-disposition", usage=True,
+                             disposition=repr(disposition))
     reason = _clean(reason)
     if reason is None and value == "false-alarm":
-        raise ReviewError("reason-required", {
-            "zh": f"发现 {finding_id}：标为误报须说明理由",
-            "en": f"finding {finding_id}: a false alarm needs a reason",
-        })
+        raise ReviewError.of("reason-required", "false-alarm-reason", id=finding_id)
     if reason is None and value == "accepted":
-        raise ReviewError("reason-required", {
-            "zh": f"发现 {finding_id}：标为可接受须说明依据",
-            "en": f"finding {finding_id}: accepting a finding needs a justification",
-        })
+        raise ReviewError.of("reason-required", "accepted-reason", id=finding_id)
     return value, reason
 
 
@@ -269,22 +256,12 @@ def check_decision(decision: str, comment: str | None, blockers: Sequence[Blocke
     """Validate a decision against the rules and the current blockers."""
     value = str(decision or "").strip().lower()
     if value not in DECISIONS:
-        raise ReviewError("bad-value", {
-            "zh": f"无效的结论 {decision!r}：应为 recommend（推荐）、revise（修改后重新提交）或 reject（不推荐）",
-            "en": f"invalid decision {decision!r}: use recommend, revise or reject",
-        }, usage=True)
+        raise ReviewError.of("bad-value", "bad-decision", usage=True, decision=repr(decision))
     comment = _clean(comment)
     if value in ("revise", "reject") and comment is None:
-        label = DECISION_LABELS[value]
-        raise ReviewError("comment-required", {
-            "zh": f"结论“{label['zh']}”须填写意见",
-            "en": f"the decision '{label['en']}' needs a comment",
-        })
+        raise ReviewError.of("comment-required", "decision-comment", label=DECISION_LABELS[value])
     if value == "recommend" and blockers:
-        raise ReviewError("blockers", {
-            "zh": f"尚有 {len(blockers)} 项阻止推荐，不能作出“推荐”结论",
-            "en": f"{len(blockers)} blocker(s) stand in the way of a recommendation",
-        }, details=[b.to_dict() for b in blockers])
+        raise ReviewError.of("blockers", n=len(blockers), details=[b.to_dict() for b in blockers])
     return value, comment
 
 
@@ -327,39 +304,23 @@ def compute_blockers(items: Iterable[tuple[Item, AnswerState | None]],
     for item, state in items:
         q = item.question
         if state is None:
-            out.append(Blocker("item-unanswered", item.id, {
-                "zh": f"{item.id} 未回答：{_short(q['zh'])}",
-                "en": f"{item.id} is unanswered: {_short(q['en'], 60)}",
-            }))
+            out.append(Blocker("item-unanswered", item.id, bilingual(
+                "review.blocker.item-unanswered", item=item.id,
+                question={"zh": _short(q["zh"]), "en": _short(q["en"], 60)})))
         elif state.needs_recheck:
-            out.append(Blocker("item-recheck", item.id, {
-                "zh": f"{item.id} 的依据已变化，须重新确认回答",
-                "en": f"{item.id}: its evidence changed; confirm the answer again",
-            }))
+            out.append(Blocker("item-recheck", item.id,
+                               bilingual("review.blocker.item-recheck", item=item.id)))
         elif item.blocking and state.answer == "fail":
-            out.append(Blocker("item-failed", item.id, {
-                "zh": f"{item.id} 为必过项，回答为“不通过”",
-                "en": f"{item.id} is an essential item and was answered fail",
-            }))
+            out.append(Blocker("item-failed", item.id,
+                               bilingual("review.blocker.item-failed", item=item.id)))
     for ref, disp in findings:
         if ref.severity != "error":
             continue
-        where = ref.file or {"zh": "整个课程包", "en": "whole package"}
-        where_zh = where if isinstance(where, str) else where["zh"]
-        where_en = where if isinstance(where, str) else where["en"]
-        if disp is None:
-            out.append(Blocker("finding-undisposed", ref.id, {
-                "zh": f"错误级发现未处置：{ref.check}/{ref.category} · {where_zh} · {_short(ref.match, 20)}",
-                "en": f"error finding not disposed of: {ref.check}/{ref.category} · {where_en} · {_short(ref.match, 20)}",
-            }))
-        elif disp.needs_recheck:
-            out.append(Blocker("finding-recheck", ref.id, {
-                "zh": f"错误级发现的内容已变化，须重新处置：{ref.check}/{ref.category} · {where_zh}",
-                "en": f"error finding changed since it was disposed of: {ref.check}/{ref.category} · {where_en}",
-            }))
-        elif disp.disposition == "confirmed":
-            out.append(Blocker("finding-confirmed", ref.id, {
-                "zh": f"已确认的错误级问题须先修改课程：{ref.check}/{ref.category} · {where_zh} · {_short(ref.match, 20)}",
-                "en": f"confirmed error must be fixed in the course first: {ref.check}/{ref.category} · {where_en} · {_short(ref.match, 20)}",
-            }))
+        kind = ("finding-undisposed" if disp is None else "finding-recheck" if disp.needs_recheck
+                else "finding-confirmed" if disp.disposition == "confirmed" else None)
+        if kind is not None:
+            out.append(Blocker(kind, ref.id, bilingual(
+                f"review.blocker.{kind}", check=ref.check, category=ref.category,
+                where={lang: _place(ref, lang) for lang in ("zh", "en")},
+                match=_short(ref.match, 20))))
     return out

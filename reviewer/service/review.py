@@ -31,6 +31,7 @@ import sqlite_utils
 
 from reviewer.checks.groups import group_findings, group_id
 from reviewer.checks.model import Finding
+from reviewer.i18n import bilingual
 from reviewer.ingest.model import Msg
 from reviewer.review.carry import (
     Fact, FindingIndex, SyncPlan, describe_change, fingerprint, item_facts, item_finding_ids,
@@ -438,10 +439,7 @@ def _package_key(path: str | Path) -> str:
 
 
 def _not_scanned(path: str | Path) -> ReviewError:
-    return ReviewError("not-scanned", {
-        "zh": f"{path} 尚未扫描：请先运行 reviewer scan {path}",
-        "en": f"{path} has not been scanned: run reviewer scan {path} first",
-    }, usage=True)
+    return ReviewError.of("not-scanned", usage=True, path=path)
 
 
 def _latest(db: sqlite_utils.Database, path: str | Path) -> tuple[dict, dict]:
@@ -699,10 +697,7 @@ def _item(cls: ChecklistSet, item_id: str) -> Item:
     item = cls.item(str(item_id).strip())
     if item is None:
         known = ", ".join(i.id for i in cls.items())
-        raise ReviewError("unknown-item", {
-            "zh": f"没有检查项 {item_id!r}（可用：{known}）",
-            "en": f"no checklist item {item_id!r} (known: {known})",
-        }, usage=True)
+        raise ReviewError.of("unknown-item", usage=True, item=repr(item_id), known=known)
     return item
 
 
@@ -815,20 +810,11 @@ def _finding(db, state: ReviewState, finding_id: str) -> FindingRef:
         if ref is not None:
             return ref
     if len(ids) > 1:
-        raise ReviewError("ambiguous-finding", {
-            "zh": f"发现编号 {wanted!r} 不唯一，请写出更多位",
-            "en": f"finding id {wanted!r} is ambiguous: give more characters",
-        }, usage=True)
+        raise ReviewError.of("ambiguous-finding", usage=True, id=repr(wanted))
     if len(wanted) >= 4 and any(g.id.startswith(wanted.lower()) for g in
                                 group_findings(rstore.finding_refs(db, state.scan_id))):
-        raise ReviewError("unknown-finding", {
-            "zh": f"{wanted!r} 是一组发现的编号：处置整组请加 --group",
-            "en": f"{wanted!r} is the id of a group of findings: add --group to dispose of the group",
-        }, usage=True)
-    raise ReviewError("unknown-finding", {
-        "zh": f"最近一次扫描中没有编号为 {wanted!r} 的发现",
-        "en": f"no finding {wanted!r} in the latest scan",
-    }, usage=True)
+        raise ReviewError.of("unknown-finding", "finding-is-group", usage=True, id=repr(wanted))
+    raise ReviewError.of("unknown-finding", usage=True, id=repr(wanted))
 
 
 def _put_disposition(db, state: ReviewState, ref: FindingRef, value: str, text: str | None,
@@ -883,14 +869,8 @@ def _group(db, state: ReviewState, wanted: str) -> tuple[str, list[FindingRef]]:
         gid = hits.pop()
         return gid, groups[gid]
     if len(hits) > 1:
-        raise ReviewError("ambiguous-group", {
-            "zh": f"编号 {wanted!r} 对应不止一组发现，请写出更多位",
-            "en": f"id {wanted!r} names more than one group: give more characters",
-        }, usage=True)
-    raise ReviewError("unknown-group", {
-        "zh": f"最近一次扫描中没有编号为 {wanted!r} 的发现组或发现",
-        "en": f"no finding group or finding {wanted!r} in the latest scan",
-    }, usage=True)
+        raise ReviewError.of("ambiguous-group", usage=True, id=repr(wanted))
+    raise ReviewError.of("unknown-group", usage=True, id=repr(wanted))
 
 
 def dispose_group(db: sqlite_utils.Database, path: str | Path, group_or_finding: str,
@@ -983,8 +963,7 @@ def add_note(db: sqlite_utils.Database, path: str | Path, text: str,
     state = open_review(db, path, checklists=cls, actor=actor)
     body = str(text or "").strip()
     if not body:
-        raise ReviewError("empty-note", {"zh": "备注不能为空", "en": "a note cannot be empty"},
-                          usage=True)
+        raise ReviewError.of("empty-note", usage=True)
     who = actor_name(actor)
     with transaction(db):
         note_id = rstore.add_note(db, state.review_id, who, body, target)
@@ -1087,10 +1066,7 @@ def _entries(section: Any, key_name: str) -> list[tuple[str, Any]]:
             else:
                 out.append((f"#{n + 1}", entry))
         return out
-    raise ReviewError("bad-import", {
-        "zh": f"导入文件的 {key_name} 部分格式不对（应为映射或列表）",
-        "en": f"the import file's {key_name} section must be a mapping or a list",
-    }, usage=True)
+    raise ReviewError.of("bad-import", "import-section", usage=True, section=key_name)
 
 
 def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
@@ -1104,23 +1080,16 @@ def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
     """
     cls = checklists or load_checklists()
     if not isinstance(data, Mapping):
-        raise ReviewError("bad-import", {
-            "zh": "导入内容应为映射（answers、dispositions、notes）",
-            "en": "the import data must be a mapping (answers, dispositions, notes)",
-        }, usage=True)
+        raise ReviewError.of("bad-import", "import-not-mapping", usage=True)
     state = open_review(db, path, checklists=cls, actor=actor)
     report = ImportReport()
     digest = (data.get("package") or {}).get("digest") if isinstance(data.get("package"),
                                                                         Mapping) else None
     if digest and digest != state.digest:
-        report.warnings.append({
-            "zh": f"导入文件来自另一版本（{digest[:19]}…），当前版本为 {state.digest[:19]}…",
-            "en": f"the file was exported from another version ({digest[:19]}…); "
-                  f"this one is {state.digest[:19]}…",
-        })
+        report.warnings.append(bilingual("review.error.import-other-version",
+                                         theirs=digest[:19], ours=state.digest[:19]))
     if data.get("decision"):
-        report.warnings.append({"zh": "导入文件中的结论未导入：结论须由审查人直接作出",
-                                "en": "the decision in the file was not imported: decide directly"})
+        report.warnings.append(bilingual("review.error.import-decision"))
 
     def refuse(entry: str, exc: ReviewError) -> None:
         report.errors.append({"entry": entry, "code": exc.code, "message": exc.message})
@@ -1139,16 +1108,13 @@ def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
                 entry = {value_key: entry}  # "P1: pass" is short for {answer: pass}
             if not isinstance(entry, Mapping):
                 shape = f"{{{value_key}, {text_key}}}"
-                refuse(label, ReviewError("bad-value", {"zh": f"应为 {shape}",
-                                                        "en": f"expected {shape}"}))
+                refuse(label, ReviewError.of("bad-value", "import-entry-shape", shape=shape))
                 continue
             extra: dict[str, Any] = {}
             ids = entry.get("confirmed_open_findings") if section == "answers" else None
             if ids is not None:
                 if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-                    refuse(label, ReviewError("bad-value", {
-                        "zh": "confirmed_open_findings 应为发现编号的列表",
-                        "en": "confirmed_open_findings must be a list of finding ids"}))
+                    refuse(label, ReviewError.of("bad-value", "import-confirmed-ids"))
                     continue
                 extra["confirm_open_findings"] = ids
             try:
@@ -1161,22 +1127,19 @@ def import_answers(db: sqlite_utils.Database, path: str | Path, data: Any, *,
 
     notes = data.get("notes") or []
     if not isinstance(notes, list):
-        refuse("notes", ReviewError("bad-value", {"zh": "notes 应为列表",
-                                                  "en": "notes must be a list"}))
+        refuse("notes", ReviewError.of("bad-value", "import-notes-list"))
         notes = []
     existing = {(n["text"], n["target"]) for n in rstore.notes(db, state.review_id)}
     for n, note in enumerate(notes):
         text = note.get("text") if isinstance(note, Mapping) else note
         target = note.get("target") if isinstance(note, Mapping) else None
         if not isinstance(text, str) or not text.strip():
-            refuse(f"note:#{n + 1}", ReviewError("empty-note", {"zh": "备注不能为空",
-                                                                "en": "a note cannot be empty"}))
+            refuse(f"note:#{n + 1}", ReviewError.of("empty-note"))
             continue
         if isinstance(target, (int, float)) and not isinstance(target, bool):
             target = str(target)  # an id YAML read as a number, as the answer keys are
         if target is not None and not isinstance(target, str):
-            refuse(f"note:#{n + 1}", ReviewError("bad-value", {
-                "zh": "备注的 target 应为检查项或发现的编号", "en": "a note's target must be an item or finding id"}))
+            refuse(f"note:#{n + 1}", ReviewError.of("bad-value", "import-note-target"))
             continue
         if (text.strip(), target) in existing:
             report.unchanged.append(f"note:#{n + 1}")
