@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.i18n import bilingual
 from reviewer.ingest.model import Msg
 from reviewer.review.checklist import Evidence, Item
 from reviewer.review.model import AnswerState, DispositionState, FindingRef
@@ -105,27 +106,26 @@ def _manifest_fact(ev: Evidence, manifest: Mapping[str, Any] | None) -> Fact:
     value = manifest_value(manifest, ev.field or "")
     met = expect_met(ev.expect, value)
     if not is_present(value):
-        msg = {"zh": f"课程清单未填写 {ev.field}", "en": f"the manifest does not give {ev.field}"}
+        msg = bilingual("review.fact.manifest_missing", field=ev.field)
+    elif met is False:
+        msg = bilingual("review.fact.manifest_unmet", field=ev.field, value=_show(value))
     else:
-        msg = {"zh": f"课程清单 {ev.field}：{_show(value)}", "en": f"manifest {ev.field}: {_show(value)}"}
-    if met is False and is_present(value):
-        msg = {"zh": msg["zh"] + "（不符合要求）", "en": msg["en"] + " (does not meet the requirement)"}
+        msg = bilingual("review.fact.manifest", field=ev.field, value=_show(value))
     return Fact("manifest", ev.field or "", value, met, msg)
 
 
 def _coverage_fact(ev: Evidence, coverage: Mapping[str, Any] | None) -> Fact:
     if not coverage:
-        return Fact("coverage", "coverage", None, None if ev.min is None else False, {
-            "zh": "没有大纲覆盖结果（未找到大纲主题）", "en": "no syllabus coverage report (no topics found)"})
+        return Fact("coverage", "coverage", None, None if ev.min is None else False,
+                    bilingual("review.fact.no_coverage"))
     topics = coverage.get("topics") or []
     covered = sum(1 for t in topics if t.get("covered"))
     ratio = float(coverage.get("ratio", covered / len(topics) if topics else 0.0))
     met = None if ev.min is None else ratio >= ev.min
     value = {"ratio": round(ratio, 4), "covered": covered, "total": len(topics),
              "uncovered": [t.get("title") for t in topics if not t.get("covered")]}
-    return Fact("coverage", "coverage", value, met, {
-        "zh": f"大纲覆盖 {covered}/{len(topics)}（{ratio:.0%}）",
-        "en": f"syllabus coverage {covered}/{len(topics)} ({ratio:.0%})"})
+    return Fact("coverage", "coverage", value, met, bilingual(
+        "review.fact.coverage", covered=covered, n=len(topics), ratio=f"{ratio:.0%}"))
 
 
 def _role_files(ev: Evidence, files: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -137,8 +137,8 @@ def _role_files(ev: Evidence, files: Iterable[Mapping[str, Any]]) -> list[Mappin
 def _files_fact(ev: Evidence, files: Iterable[Mapping[str, Any]]) -> Fact:
     chosen = _role_files(ev, files)
     label = ",".join(ev.roles)
-    return Fact("files", label, [f.get("path") for f in chosen], None, {
-        "zh": f"{len(chosen)} 个文件（{label}）", "en": f"{len(chosen)} file(s) ({label})"})
+    return Fact("files", label, [f.get("path") for f in chosen], None,
+                bilingual("review.fact.files", n=len(chosen), roles=label))
 
 
 def _check_fact(ev: Evidence, facts: Mapping[str, Any] | None) -> Fact:
@@ -277,27 +277,24 @@ def describe_change(change: Mapping[str, Any]) -> Msg:
     """A one-line bilingual description of one entry of :func:`diff_fingerprints`."""
     kind = change.get("kind")
     if kind == "item":
-        return {"zh": "检查项本身已修改", "en": "the checklist item itself changed"}
+        return bilingual("review.change.item")
     if kind == "findings":
         a, r = len(change.get("added", [])), len(change.get("removed", []))
-        return {"zh": f"相关发现：新增 {a} 条，消失 {r} 条",
-                "en": f"linked findings: {a} new, {r} gone"}
+        return bilingual("review.change.findings", added=a, removed=r)
     if kind == "manifest":
-        return {"zh": f"课程清单 {change.get('field')} 已变化：{_show(change.get('old'))} → {_show(change.get('new'))}",
-                "en": f"manifest {change.get('field')} changed: {_show(change.get('old'))} → {_show(change.get('new'))}"}
+        return bilingual("review.change.manifest", field=change.get("field"),
+                         old=_show(change.get("old")), new=_show(change.get("new")))
     if kind == "coverage":
-        return {"zh": "大纲覆盖结果已变化", "en": "syllabus coverage changed"}
+        return bilingual("review.change.coverage")
     if kind == "files":
         n = len(change.get("changed", []))
-        return {"zh": f"{n} 个相关文件已变化", "en": f"{n} related file(s) changed"}
+        return bilingual("review.change.files", n=n)
     if kind == "fact":
         name, old, new = change.get("fact"), _show(change.get("old")), _show(change.get("new"))
         if old == new:  # the same verdict on other grounds (another list, another spelling)
-            return {"zh": f"检查结果 {name} 的依据已变化（仍为 {new}）",
-                    "en": f"the grounds of check result {name} changed (still {new})"}
-        return {"zh": f"检查结果 {name} 已变化：{old} → {new}",
-                "en": f"check result {name} changed: {old} → {new}"}
-    return {"zh": "无法确定此前的依据，请重新确认", "en": "earlier evidence unknown; confirm again"}
+            return bilingual("review.change.fact_grounds", name=name, new=new)
+        return bilingual("review.change.fact", name=name, old=old, new=new)
+    return bilingual("review.change.unknown")
 
 
 # ---------------------------------------------------------------- sync plan
