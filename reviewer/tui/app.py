@@ -150,8 +150,9 @@ class ReviewerApp(App):
         self.lang = "en" if self.lang == "zh" else "zh"
 
     def watch_lang(self, lang: str) -> None:
-        from reviewer.tui.widgets.title_bar import TitleBar
-
+        """The one language of the interface: the catalogs and the key labels follow here;
+        every screen and view that shows text follows by itself (:class:`FollowsLanguage`,
+        its watchers run after this)."""
         set_language(lang)
         relabel_bindings(self, lang)
         for screen in self.screen_stack:
@@ -159,10 +160,6 @@ class ReviewerApp(App):
             for node in screen.query("*"):
                 if getattr(node, "ACTION_SCOPE", None):
                     relabel_bindings(node, lang)
-            for bar in screen.query(TitleBar):  # every screen has one, not every screen has set_lang
-                bar.set_lang(lang)
-            if hasattr(screen, "set_lang"):
-                screen.set_lang(lang)
         self.screen.refresh_bindings()
 
     # -- one registry → help and command palette

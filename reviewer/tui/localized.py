@@ -25,3 +25,21 @@ def relabel_bindings(node: DOMNode, lang: str) -> None:
             if b.id and b.id.split(".", 1)[0] in SCOPES else b
             for b in items
         ]
+
+
+class FollowsLanguage:
+    """Mixin for a screen or widget that follows the app's language (F2).
+
+    On mount it watches the app's reactive ``lang`` and, when it changes, calls its own
+    ``set_lang(lang)`` — nobody walks the DOM to tell it, and a view added later follows
+    by inheriting this.  Watchers run in mount order, children before their screen.
+    """
+
+    lang: str
+
+    def _on_mount(self, event: object) -> None:
+        self.watch(self.app, "lang", self._follow_language, init=False)  # type: ignore[attr-defined]
+
+    def _follow_language(self, lang: str) -> None:
+        if lang != self.lang:
+            self.set_lang(lang)  # type: ignore[attr-defined]

@@ -181,3 +181,42 @@ async def test_the_findings_badge_counts_up_like_the_checklist_badge(seeded):
         assert f"问题 0/{total}" in str(bar.content)
         await pilot.press("c")
         await wait_for(pilot, lambda: f"问题 1/{total}" in str(bar.content))
+
+
+@sync
+async def test_a_view_follows_the_language_by_itself_and_stops_when_removed():
+    """FollowsLanguage: a widget watches the app's one reactive language — no walk of the
+    DOM tells it — and a removed widget is no longer called."""
+    from textual.app import App, ComposeResult
+    from textual.reactive import reactive
+    from textual.widgets import Static
+
+    from reviewer.tui.localized import FollowsLanguage
+
+    calls: list[str] = []
+
+    class Shown(FollowsLanguage, Static):
+        def __init__(self) -> None:
+            super().__init__("")
+            self.lang = "zh"
+
+        def set_lang(self, lang: str) -> None:
+            self.lang = lang
+            calls.append(lang)
+
+    class Host(App):
+        lang = reactive("zh")
+
+        def compose(self) -> ComposeResult:
+            yield Shown()
+
+    app = Host()
+    async with app.run_test() as pilot:
+        app.lang = "en"
+        await pilot.pause()
+        assert calls == ["en"] and app.query_one(Shown).lang == "en"
+        app.lang = "en"  # unchanged: nothing to do
+        await app.query_one(Shown).remove()
+        app.lang = "zh"
+        await pilot.pause()
+        assert calls == ["en"]

@@ -19,12 +19,12 @@ from textual.widgets import DataTable, Footer, Label
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
 from reviewer.tui.cells import tail
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.title_bar import TitleBar
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(FollowsLanguage, Screen):
     """A table of packages: title, state, counts of findings, location."""
 
     CSS_PATH = "library.tcss"

@@ -14,7 +14,7 @@ from textual.widgets import ContentSwitcher, Footer
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
 from reviewer.tui.widgets.checklist_view import ChecklistView
 from reviewer.tui.widgets.coverage_view import CoverageView
@@ -25,7 +25,7 @@ from reviewer.tui.widgets.title_bar import TitleBar
 from reviewer.tui.widgets.view_bar import VIEWS, ViewBar
 
 
-class PackageScreen(Screen):
+class PackageScreen(FollowsLanguage, Screen):
     """The reviewer's workspace for one package version."""
 
     CSS_PATH = "package.tcss"
@@ -178,10 +178,9 @@ class PackageScreen(Screen):
 
     # -- language, close, rescan
     def set_lang(self, lang: str) -> None:
+        """The views have followed already (they mount, and so watch, before the screen)."""
         self.lang = lang
         self.query_one("#views", ViewBar).show(lang=lang)
-        for view_id in VIEWS:
-            self.query_one(f"#{view_id}").set_lang(lang)
         self.update_badges()
 
     def action_close(self) -> None:

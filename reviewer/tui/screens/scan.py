@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.widgets.title_bar import TitleBar
 
 #: Minimum seconds between two progress messages of the same stage.
@@ -69,7 +69,7 @@ class ProgressRelay:
             self.post(progress)
 
 
-class ScanScreen(Screen[ScanResult]):
+class ScanScreen(FollowsLanguage, Screen[ScanResult]):
     """Two progress bars (files, checks) and what is being read or checked right now."""
 
     CSS_PATH = "scan.tcss"

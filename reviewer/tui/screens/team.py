@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from reviewer.i18n import in_lang, t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.screens.confirm_pass import ask_to_pass
 from reviewer.tui.screens.prompt import TextPrompt
 from reviewer.tui.widgets.title_bar import TitleBar
@@ -27,7 +27,7 @@ MARKS = {"pass": "✓", "fail": "✗", "na": "–", None: "·"}
 STYLES = {"pass": "green", "fail": "bold red", "na": "cyan"}
 
 
-class TeamScreen(Screen):
+class TeamScreen(FollowsLanguage, Screen):
     """Disputed items in a table; the highlighted one's members' answers and comments below."""
 
     CSS_PATH = "team.tcss"

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Label, Static
 
 from reviewer.i18n import in_lang, t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.messages import ReviewChanged, ShowInReader
 from reviewer.tui.screens.confirm_pass import ask_to_pass
 from reviewer.tui.screens.prompt import TextPrompt
@@ -38,7 +38,7 @@ def progress_text(session, lang: str) -> Text:
     return out
 
 
-class ChecklistView(Vertical):
+class ChecklistView(FollowsLanguage, Vertical):
     """Items in a table, the highlighted one's question, guidance, comment and evidence below."""
 
     ACTION_SCOPE = "checklists"

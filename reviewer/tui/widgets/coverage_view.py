@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Label, Static
 from reviewer.i18n import t
 from reviewer.service.api import Locator
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.messages import ShowInReader
 
 
@@ -38,7 +38,7 @@ def evidence_text(topic: dict | None, lang: str) -> Text:
     return out
 
 
-class CoverageView(Vertical):
+class CoverageView(FollowsLanguage, Vertical):
     """A table of topics (✓/✗, score) and the highlighted topic's evidence."""
 
     ACTION_SCOPE = "coverage"

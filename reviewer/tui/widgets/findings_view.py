@@ -20,7 +20,7 @@ from textual.widgets import Label, Static
 
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.findings_model import UNDECIDED, FindingRow
 from reviewer.tui.screens.choose import Choice, ChooseModal
 from reviewer.tui.screens.prompt import TextPrompt
@@ -33,7 +33,7 @@ from reviewer.tui.widgets.search_input import SearchInput
 DEBOUNCE_S = 0.2
 
 
-class FindingsView(Vertical):
+class FindingsView(FollowsLanguage, Vertical):
     """Everything about findings; posts :class:`FindingsView.Jump` to open the reader."""
 
     ACTION_SCOPE = "findings"

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from reviewer.i18n import t
 from reviewer.tui.actions import bindings_for
 from reviewer.tui.cells import tail
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.widgets.search_input import SearchInput
 
 #: Segments shown per chunk.
@@ -54,7 +54,7 @@ def segment_text(segment, lang: str, mark: Mark | None = None, index: int = -1) 
     return out
 
 
-class ReaderView(Vertical):
+class ReaderView(FollowsLanguage, Vertical):
     """Files or search hits on the left, a chunk of located text on the right."""
 
     ACTION_SCOPE = "reader"

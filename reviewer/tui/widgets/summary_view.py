@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from reviewer.i18n import in_lang, t
 from reviewer.tui.actions import bindings_for
-from reviewer.tui.localized import relabel_bindings
+from reviewer.tui.localized import FollowsLanguage, relabel_bindings
 from reviewer.tui.messages import ReviewChanged
 from reviewer.tui.screens.decide import DecisionModal, DecisionResult
 from reviewer.tui.screens.prompt import TextPrompt
@@ -66,7 +66,7 @@ def summary_text(session, lang: str) -> Text:
     return out
 
 
-class SummaryView(VerticalScroll):
+class SummaryView(FollowsLanguage, VerticalScroll):
     """The decision and the blockers, as one scrollable text."""
 
     ACTION_SCOPE = "summary"

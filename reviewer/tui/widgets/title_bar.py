@@ -7,9 +7,10 @@ from textual.containers import Horizontal
 from textual.widgets import Label
 
 from reviewer.i18n import t
+from reviewer.tui.localized import FollowsLanguage
 
 
-class TitleBar(Horizontal):
+class TitleBar(FollowsLanguage, Horizontal):
     """``title`` on the left; the current language and the F2 hint on the right."""
 
     DEFAULT_CSS = """
