@@ -127,6 +127,14 @@ def review(ctx: click.Context, lang: str | None, actor: str | None) -> None:
         root.obj["actor"] = actor
 
 
+def _review(path: str, db_path: str | None):
+    """The review of the package at ``path`` in the state file (opened here, exit 2 when
+    it can't be), acting as ``--actor`` (None: the service decides)."""
+    from reviewer.service.session import Workspace
+
+    return Workspace(db=open_store(db_path), actor=_actor()).review(path)
+
+
 def _actor() -> str | None:
     """The ``--actor`` given to ``reviewer review`` (None: the service decides)."""
     ctx = click.get_current_context(silent=True)
@@ -294,9 +302,8 @@ def status(path: str, fmt: str, show_all: bool, db_path: str | None) -> None:
     severity, disposition …), decision, blockers, progress.
     """
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        state = _service().review_status(db, path, actor=_actor())
+        state = _review(path, db_path).status()
     if fmt == "json":
         click.echo(json.dumps(state.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -324,12 +331,10 @@ def answer(path: str, item: str, answer: str, comment: str | None, confirm: bool
     --comment, or is refused (exit 1).  The confirmation is audited.
     """
     lang = resolve_lang()
-    db = open_store(db_path)
-    service = _service()
     with _guard(lang):
+        review_ = _review(path, db_path)
         state = _with_confirmation(
-            lambda text, sure: service.answer_item(db, path, item, answer, text, actor=_actor(),
-                                                   confirm_open_findings=sure),
+            lambda text, sure: review_.answer(item, answer, text, confirm_open_findings=sure),
             item, comment, confirm, lang)
     click.echo(_t("answered", lang, item=state.item_id, answer=_label(ANSWER, state.answer, lang)))
 
@@ -385,19 +390,14 @@ def dispose(path: str, finding: str, disposition: str, reason: str | None, whole
     disposition (occurrences found by a later scan stay open).
     """
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        if whole_group:
-            result = _service().dispose_group(db, path, finding, disposition, reason, actor=_actor())
-        else:
-            state = _service().dispose_finding(db, path, finding, disposition, reason, actor=_actor())
+        done = _review(path, db_path).dispose(finding, disposition, reason, group=whole_group)
     if whole_group:
-        click.echo(_t("disposed_group", lang, group=result.group, n=len(result.members),
-                      changed=result.changed,
-                      disposition=_label(DISPOSITION, result.disposition, lang)))
+        click.echo(_t("disposed_group", lang, group=done.group, n=len(done.members),
+                      changed=done.changed, disposition=_label(DISPOSITION, done.disposition, lang)))
         return
-    click.echo(_t("disposed", lang, finding=state.finding_id,
-                  disposition=_label(DISPOSITION, state.disposition, lang)))
+    click.echo(_t("disposed", lang, finding=done.finding_id,
+                  disposition=_label(DISPOSITION, done.disposition, lang)))
 
 
 @review.command()
@@ -409,9 +409,8 @@ def dispose(path: str, finding: str, disposition: str, reason: str | None, whole
 def decide(path: str, decision: str, comment: str | None, db_path: str | None) -> None:
     """Record the decision. `recommend` is refused (exit 1) while anything blocks it."""
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        result = _service().decide(db, path, decision, comment, actor=_actor())
+        result = _review(path, db_path).decide(decision, comment)
     click.echo(_t("decided", lang, decision=_label(DECISION, result.decision, lang)))
 
 
@@ -438,10 +437,8 @@ def team_add(path: str, name: str, chair: bool, institution: str | None, pub: st
              db_path: str | None) -> None:
     """Add a member to the review team of PATH."""
     from reviewer.i18n import t
-    from reviewer.service import team as team_service
 
     lang = resolve_lang()
-    db = open_store(db_path)
     keyid = None
     with _guard(lang):
         if pub:
@@ -449,8 +446,8 @@ def team_add(path: str, name: str, chair: bool, institution: str | None, pub: st
 
             key = profile_from_key(pub)
             institution, keyid = institution or key.institution, key.keyid
-        member = team_service.add_member(db, path, name, chair=chair, institution=institution,
-                                         keyid=keyid, actor=_actor())
+        member = _review(path, db_path).add_member(name, chair=chair, institution=institution,
+                                                   keyid=keyid)
     click.echo(_t("member_added", lang, name=member.name, role=t(f"team.role.{member.role}", lang)))
 
 
@@ -460,12 +457,9 @@ def team_add(path: str, name: str, chair: bool, institution: str | None, pub: st
 @db_option
 def team_remove(path: str, name: str, db_path: str | None) -> None:
     """Remove NAME (and their own answers) from the review team."""
-    from reviewer.service import team as team_service
-
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        team_service.remove_member(db, path, name, actor=_actor())
+        _review(path, db_path).remove_member(name)
     click.echo(_t("member_removed", lang, name=name))
 
 
@@ -477,12 +471,10 @@ def team_remove(path: str, name: str, db_path: str | None) -> None:
 def team_list(path: str, fmt: str, db_path: str | None) -> None:
     """List the review team of PATH."""
     from reviewer.i18n import t
-    from reviewer.service import team as team_service
 
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        members = team_service.team(db, path, actor=_actor())
+        members = _review(path, db_path).team()
     if fmt == "json":
         click.echo(json.dumps([m.to_dict() for m in members], ensure_ascii=False, indent=2))
         return
@@ -512,14 +504,11 @@ def resolve(path: str, item: str, answer_: str, comment: str | None, confirm: bo
     As with `review answer`, a pass over error findings nobody has disposed of is
     asked about (or needs --confirm-open-findings and --comment), and audited.
     """
-    from reviewer.service import team as team_service
-
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
+        review_ = _review(path, db_path)
         state = _with_confirmation(
-            lambda text, sure: team_service.resolve(db, path, item, answer_, text, actor=_actor(),
-                                                    confirm_open_findings=sure),
+            lambda text, sure: review_.resolve(item, answer_, text, confirm_open_findings=sure),
             item, comment, confirm, lang)
     click.echo(_t("resolved", lang, item=state.item_id, answer=_label(ANSWER, state.answer, lang)))
 
@@ -534,12 +523,9 @@ def disagreements(path: str, fmt: str, db_path: str | None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from reviewer.service import team as team_service
-
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        rows = team_service.disagreements(db, path, actor=_actor())
+        rows = _review(path, db_path).disagreements()
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return
@@ -572,9 +558,8 @@ def disagreements(path: str, fmt: str, db_path: str | None) -> None:
 def note(path: str, text: str, target: str | None, db_path: str | None) -> None:
     """Add a free note to the review."""
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        note_id = _service().add_note(db, path, text, target, actor=_actor())
+        note_id = _review(path, db_path).note(text, target)
     click.echo(f"note {note_id}")
 
 
@@ -589,9 +574,8 @@ def export_(path: str, file: str, db_path: str | None) -> None:
     import yaml
 
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        data = _service().export_answers(db, path, actor=_actor())
+        data = _review(path, db_path).export()
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     if file == "-":
         click.echo(text, nl=False)
@@ -622,9 +606,8 @@ def import_(path: str, file: str, db_path: str | None) -> None:
         mark = getattr(exc, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file
         fail(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}")
-    db = open_store(db_path)
     with _guard(lang):
-        report = _service().import_answers(db, path, data, actor=_actor())
+        report = _review(path, db_path).import_(data)
     for warning in report.warnings:
         click.echo(f"reviewer: {warning.get(lang) or warning['zh']}", err=True)
     for error in report.errors:
@@ -660,9 +643,8 @@ def log(path: str, fmt: str, db_path: str | None) -> None:
     from rich.text import Text
 
     lang = resolve_lang()
-    db = open_store(db_path)
     with _guard(lang):
-        entries = _service().audit_log(db, path)
+        entries = _review(path, db_path).audit()
     if fmt == "json":
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return

@@ -1,7 +1,8 @@
 """One open package as the UI holds it: last scan, findings model, review state (room: tui).
 
-A thin layer over :mod:`reviewer.service.scan` and :mod:`reviewer.service.review`:
-every reviewer action calls the service at once (the service commits it), then
+A thin layer over :mod:`reviewer.service.scan` and a review session
+(:class:`reviewer.service.session.ReviewSession`): every reviewer action calls the
+service at once (the service commits it), then
 updates the in-memory rows so the table shows it without reloading.  No widgets
 here; screens call these methods and redraw.
 """
@@ -22,6 +23,7 @@ class PackageSession:
 
     def __init__(self, db, path: str) -> None:
         from reviewer.service.scan import load_latest, package_key
+        from reviewer.service.session import Workspace
 
         self.db = db
         self.path = package_key(path)
@@ -29,7 +31,8 @@ class PackageSession:
         if loaded is None:
             raise NotScanned(self.path)
         self.loaded = loaded
-        self._checklists = None
+        self.workspace = Workspace(db=db)  # the acting reviewer: the profile / $REVIEWER_NAME
+        self.review = self.workspace.review(self.path)
         self._status = None
         self._last = None  # the last status read, kept while a fresh one isn't needed
         self.model = FindingsModel.from_findings(loaded.findings, self._dispositions())
@@ -85,9 +88,7 @@ class PackageSession:
 
     def refresh_status(self):
         """Read the review state again (answers, dispositions, decision, blockers)."""
-        from reviewer.service import review
-
-        self._status = review.review_status(self.db, self.path, checklists=self.checklists())
+        self._status = self.review.status()
         self._last = self._status
         return self._status
 
@@ -107,11 +108,7 @@ class PackageSession:
 
     def checklists(self):
         """The checklists in force (loaded once per session)."""
-        if self._checklists is None:
-            from reviewer.service.review import load_checklists
-
-            self._checklists = load_checklists()
-        return self._checklists
+        return self.workspace.checklists()
 
     def dispose(self, row: FindingRow, disposition: str, reason: str | None = None, *,
                 members: list[FindingRow] | None = None) -> None:
@@ -122,15 +119,10 @@ class PackageSession:
         place; the full status (blockers) is re-read lazily, when a view needs
         it, so a disposition costs one service call.
         """
-        from reviewer.service import review
-
-        if members is not None and len(members) > 1:
-            review.dispose_group(self.db, self.path, row.finding.id, disposition, reason,
-                                 checklists=self.checklists())
-        else:
+        whole = members is not None and len(members) > 1
+        self.review.dispose(row.finding.id, disposition, reason, group=whole)
+        if not whole:
             members = [row]
-            review.dispose_finding(self.db, self.path, row.finding.id, disposition, reason,
-                                   checklists=self.checklists())
         for m in members:
             m.disposition = disposition
             m.reason = reason or ""
@@ -142,11 +134,7 @@ class PackageSession:
                confirm_open_findings: bool = False) -> None:
         """Record an answer (raises ``ReviewError``; ``open-findings`` when a pass needs
         the reviewer's confirmation, see :func:`reviewer.service.review.answer_item`)."""
-        from reviewer.service import review
-
-        review.answer_item(self.db, self.path, item_id, answer, comment,
-                           checklists=self.checklists(),
-                           confirm_open_findings=confirm_open_findings)
+        self.review.answer(item_id, answer, comment, confirm_open_findings=confirm_open_findings)
         self._status = None
 
     def team(self) -> list:
@@ -155,30 +143,21 @@ class PackageSession:
 
     def disagreements(self) -> list:
         """The items the team's members answered differently (see :mod:`reviewer.service.team`)."""
-        from reviewer.service import team
-
-        return team.disagreements(self.db, self.path, checklists=self.checklists())
+        return self.review.disagreements()
 
     def resolve(self, item_id: str, answer: str, comment: str | None = None,
                 confirm_open_findings: bool = False) -> None:
         """The chair's consolidated answer to an item (``open-findings`` as for
         :meth:`answer`)."""
-        from reviewer.service import team
-
-        team.resolve(self.db, self.path, item_id, answer, comment, checklists=self.checklists(),
-                     confirm_open_findings=confirm_open_findings)
+        self.review.resolve(item_id, answer, comment, confirm_open_findings=confirm_open_findings)
         self._status = None
 
     def decide(self, decision: str, comment: str | None = None) -> None:
-        from reviewer.service import review
-
-        review.decide(self.db, self.path, decision, comment, checklists=self.checklists())
+        self.review.decide(decision, comment)
         self._status = None
 
     def add_note(self, text: str) -> None:
-        from reviewer.service import review
-
-        review.add_note(self.db, self.path, text, checklists=self.checklists())
+        self.review.note(text)
         self._status = None
 
     def items(self) -> list[dict[str, Any]]:
