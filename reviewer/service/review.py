@@ -792,13 +792,19 @@ def clear_answer(db: sqlite_utils.Database, path: str | Path, item_id: str, *,
         from reviewer.service.team import clear_member_answer
 
         return clear_member_answer(db, state, members, item.id, who)
+    return _clear(db, state, who, item.id, rstore.get_answer, rstore.delete_answer, "clear-answer",
+                  lambda old: {"answer": old.answer, "comment": old.comment})
+
+
+def _clear(db, state: ReviewState, who: str, target: str, get: Any, delete: Any, action: str,
+           recorded: Any) -> bool:
+    """Delete one stored answer or disposition and audit what it was (False: there was none)."""
     with transaction(db):
-        old = rstore.get_answer(db, state.review_id, item.id)
+        old = get(db, state.review_id, target)
         if old is None:
             return False
-        rstore.delete_answer(db, state.review_id, item.id)
-        rstore.audit(db, state.review_id, state.package_id, who, "clear-answer", item.id,
-                     {"answer": old.answer, "comment": old.comment}, None)
+        delete(db, state.review_id, target)
+        rstore.audit(db, state.review_id, state.package_id, who, action, target, recorded(old), None)
     return True
 
 
@@ -918,14 +924,8 @@ def clear_disposition(db: sqlite_utils.Database, path: str | Path, finding_id: s
     state = open_review(db, path, checklists=cls, actor=actor)
     ref = _finding(db, state, finding_id)
     who = actor_name(actor)
-    with transaction(db):
-        old = rstore.get_disposition(db, state.review_id, ref.id)
-        if old is None:
-            return False
-        rstore.delete_disposition(db, state.review_id, ref.id)
-        rstore.audit(db, state.review_id, state.package_id, who, "clear-disposition", ref.id,
-                     {"disposition": old.disposition, "reason": old.reason}, None)
-    return True
+    return _clear(db, state, who, ref.id, rstore.get_disposition, rstore.delete_disposition,
+                  "clear-disposition", lambda old: {"disposition": old.disposition, "reason": old.reason})
 
 
 def decide(db: sqlite_utils.Database, path: str | Path, decision: str,
