@@ -53,7 +53,7 @@ from reviewer.checks.model import (
 )
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import RuleFileError, line_of, register_kind
-from reviewer.checks.rulefields import ac_matches
+from reviewer.checks.rulefields import LazyPattern, ac_matches, lazy_regex
 from reviewer.ingest.model import Msg, Package, Segment
 
 CHECK = "coverage"
@@ -136,12 +136,12 @@ def _words(data: dict[str, Any], key: str, source: str, root: Any, path: list[An
     return [str(v).strip().lower() for v in value if str(v).strip()]
 
 
-def _regex(pattern: Any, source: str, root: Any, path: list[Any]) -> re.Pattern[str]:
+def _regex(pattern: Any, source: str, root: Any, path: list[Any]) -> LazyPattern:
     if not isinstance(pattern, str) or not pattern:
         raise _fail(source, f"{'.'.join(map(str, path))}: a regular expression (string) is "
                             "required", root, path)
     try:
-        return re.compile(pattern)
+        return lazy_regex(pattern)
     except re.error as exc:
         raise _fail(source, f"{'.'.join(map(str, path))}: invalid regular expression: {exc}",
                     root, path) from None

@@ -39,7 +39,7 @@ from reviewer.checks.model import (
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    WordGate, ac_matches, fail, message, regex, severity, strings, whole_number,
+    WordGate, ac_matches, fail, lazy_regex, message, regex, severity, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -125,7 +125,7 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     if not parts:
         return None
     first = "".join(sorted({re.escape(w[0]) for w in words}))
-    return re.compile(f"(?=[{first}])(?:{'|'.join(parts)})", re.IGNORECASE)
+    return lazy_regex(f"(?=[{first}])(?:{'|'.join(parts)})", re.IGNORECASE)
 
 
 def _record_nouns(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -133,7 +133,7 @@ def _record_nouns(words: Iterable[str]) -> re.Pattern[str] | None:
     parts = _alternatives(words)
     if not parts:
         return None
-    return re.compile(rf"[\s:：]*(?:{'|'.join(parts)})", re.IGNORECASE)
+    return lazy_regex(rf"[\s:：]*(?:{'|'.join(parts)})", re.IGNORECASE)
 
 
 @register_kind("currency")
@@ -533,13 +533,13 @@ def _alias_regex(aliases: dict[str, bool]) -> re.Pattern[str]:
         if alias[-1:].isascii() and alias[-1:].isalpha():
             esc += r"(?![A-Za-z])"
         parts.append(esc)
-    return re.compile("|".join(parts), re.IGNORECASE)
+    return lazy_regex("|".join(parts), re.IGNORECASE)
 
 
 def _filler_regex(words: Iterable[str]) -> re.Pattern[str]:
     """Spaces and filler words only (fullmatch it)."""
     parts = _alternatives(words) or ["(?!)"]
-    return re.compile(rf"(?:\s+|{'|'.join(parts)})*", re.IGNORECASE)
+    return lazy_regex(rf"(?:\s+|{'|'.join(parts)})*", re.IGNORECASE)
 
 
 def _parse_products(value: Any, source: str) -> tuple[re.Pattern[str], dict[str, Product]]:

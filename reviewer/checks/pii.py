@@ -45,7 +45,7 @@ from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    WordGate, ac_matches, fail, flag, message, regex, strings, whole_number,
+    WordGate, ac_matches, fail, flag, lazy_regex, message, regex, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -84,7 +84,8 @@ class ContactKind:
 
 @dataclass(slots=True)
 class PiiRules:
-    """A parsed ``kind: pii`` rule file, regular expressions compiled."""
+    """A parsed ``kind: pii`` rule file; its regular expressions are
+    :class:`~reviewer.checks.rulefields.LazyPattern` (compiled on first use)."""
 
     id: str
     source: str
@@ -210,7 +211,7 @@ def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
         if word[-1:].isascii() and word[-1:].isalnum():
             esc = esc + r"(?![A-Za-z])"
         parts.append(esc)
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    return lazy_regex("|".join(parts), re.IGNORECASE) if parts else None
 
 
 @register_kind("pii")
@@ -446,7 +447,7 @@ def _markers_re(value: Any, source: str, where: str) -> re.Pattern[str] | None:
         regex(pattern, source, f"{where}[{i}]")
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+    return lazy_regex("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
 
 
 def _run_marker_tests(pattern: re.Pattern[str] | None, tests: Any, source: str,
@@ -471,7 +472,7 @@ def _name_re(surnames: list[str]) -> re.Pattern[str] | None:
     if not surnames:
         return None
     alt = "|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True))
-    return re.compile(rf"(?<![\u4e00-\u9fff])(?:{alt})[\u4e00-\u9fff]{{1,2}}(?![\u4e00-\u9fff])")
+    return lazy_regex(rf"(?<![\u4e00-\u9fff])(?:{alt})[\u4e00-\u9fff]{{1,2}}(?![\u4e00-\u9fff])")
 
 
 def _run_embedded_tests(rules: PiiRules) -> None:

@@ -42,6 +42,78 @@ class WordGate:
         return self._automaton.find_matches_as_indexes(text, overlapping=overlapping)
 
 
+#: What a :class:`LazyPattern` hands on from its compiled pattern (bound once, on first use).
+_DELEGATED = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split",
+              "scanner", "groupindex", "groups")
+
+
+def _compile(pattern: str, flags: int) -> re.Pattern[str]:
+    """Where every :class:`LazyPattern` is compiled (tests count compiles through it)."""
+    return re.compile(pattern, flags)
+
+
+class LazyPattern:
+    """A rule file's regular expression, compiled on first use.
+
+    It pickles as its source and flags, so loading a cached rule file compiles no
+    pattern (``re.Pattern`` objects recompile on unpickling: about a hundred a scan,
+    most of them never used where their gate words are absent).  The first use of
+    ``search``/``match``/``finditer``… compiles it and puts the compiled pattern's
+    bound methods on the instance, so later calls cost what they cost on the pattern.
+    The parsers build it with :func:`lazy_regex`, which compiles at once: a malformed
+    pattern is a rule-file error when the file is loaded or checked, never mid-scan
+    (a cached file was parsed, so its patterns are known to compile)."""
+
+    __slots__ = ("pattern", "flags", *_DELEGATED)
+
+    def __init__(self, pattern: str, flags: int = 0, compiled: re.Pattern[str] | None = None):
+        self.pattern = pattern
+        self.flags = flags
+        if compiled is not None:
+            self._bind(compiled)
+
+    def _bind(self, compiled: re.Pattern[str]) -> None:
+        for name in _DELEGATED:
+            setattr(self, name, getattr(compiled, name))
+
+    def __getattr__(self, name: str) -> Any:  # only reached while a slot is still unset
+        if name not in _DELEGATED:
+            raise AttributeError(name)
+        self._bind(_compile(self.pattern, self.flags))
+        return object.__getattribute__(self, name)
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return self.search.__self__
+
+    @property
+    def is_compiled(self) -> bool:
+        try:
+            object.__getattribute__(self, "search")
+        except AttributeError:
+            return False
+        return True
+
+    def __reduce__(self):
+        return (LazyPattern, (self.pattern, self.flags))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazyPattern) and (self.pattern, self.flags) == (other.pattern,
+                                                                               other.flags)
+
+    def __hash__(self) -> int:
+        return hash((LazyPattern, self.pattern, self.flags))
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.flags!r})"
+
+
+def lazy_regex(pattern: str, flags: int = 0) -> LazyPattern:
+    """``pattern`` compiled now (``re.error`` as ``re.compile`` raises it), kept as a
+    :class:`LazyPattern` that pickles without its compiled form."""
+    return LazyPattern(pattern, flags, _compile(pattern, flags))
+
+
 def ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tuple[int, int, int]]:
     """Aho-Corasick matches; lone surrogates (broken PDF text layers) become U+FFFD first,
     one for one, so offsets stay right (the automaton only takes valid UTF-8)."""
@@ -76,14 +148,15 @@ def strings(value: Any, source: str, where: str) -> list[str]:
 
 
 def regex(value: Any, source: str, where: str, flags: int = 0, *,
-          optional: bool = False) -> re.Pattern[str] | None:
-    """A compiled regular expression; with ``optional``, ``None`` or ``""`` give ``None``."""
+          optional: bool = False) -> LazyPattern | None:
+    """A regular expression, checked now and compiled again on first use after a cache
+    load (:class:`LazyPattern`); with ``optional``, ``None`` or ``""`` give ``None``."""
     if optional and value in (None, ""):
         return None
     if not isinstance(value, str) or not value:
         raise fail(source, f"{where}: a regular expression (string) is required")
     try:
-        return re.compile(value, flags)
+        return lazy_regex(value, flags)
     except re.error as exc:
         raise fail(source, f"{where}: invalid regular expression {value!r}: {exc}") from exc
 

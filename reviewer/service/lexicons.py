@@ -27,6 +27,10 @@ RULE_SUFFIXES = (".yaml", ".yml")
 #: Besides every ``checks/*.py`` (the parsers of every kind): the folding table the
 #: normaliser composes (a compiled term holds its folded form) and the lexicon schema.
 _CODE_FILES = ("ingest/textnorm.py", "schemas/lexicon.schema.json")
+#: The layout of a cached rule file: ``(RULE_CACHE_FORMAT, ParsedRuleFile)``; part of the
+#: cache key too.  2: regular expressions pickled as source and flags (``LazyPattern``),
+#: compiled on first use; a cache file of another format is rebuilt, never used.
+RULE_CACHE_FORMAT = 2
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +41,7 @@ def code_version() -> str:
     pkg = Path(reviewer.__file__).resolve().parent
     h = hashlib.sha256()
     h.update(reviewer.__version__.encode())
+    h.update(f"rule-cache-{RULE_CACHE_FORMAT}".encode())
     h.update(f"{sys.version_info[:2]}".encode())
     for name in _CODE_FILES:
         path = pkg / name
@@ -161,8 +166,10 @@ def load_rule_file(path: Path | str, *, use_cache: bool = True, **options: Any) 
     if cache is not None and cache.is_file():
         try:
             with cache.open("rb") as fh:
-                parsed = pickle.load(fh)
-            if isinstance(parsed, ParsedRuleFile):
+                stored = pickle.load(fh)
+            if isinstance(stored, tuple) and len(stored) == 2 and \
+                    stored[0] == RULE_CACHE_FORMAT and isinstance(stored[1], ParsedRuleFile):
+                parsed = stored[1]
                 _relocate(parsed, str(path))
                 return parsed
         except Exception:  # noqa: BLE001 - a damaged cache entry is rebuilt
@@ -187,7 +194,7 @@ def _store(cache: Path, parsed: ParsedRuleFile) -> None:
     from reviewer.files import write_atomic
 
     try:
-        data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((RULE_CACHE_FORMAT, parsed), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - a kind whose rules don't pickle just isn't cached
         return
     try:  # a unique temporary name: two threads of one process may store the same file

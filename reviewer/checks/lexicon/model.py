@@ -6,7 +6,6 @@ set of normalisation switches).  Constants that tune the engine live here too.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,12 +13,14 @@ from typing import Any
 import numpy as np
 
 from reviewer.checks.normalize import SEPARATOR, Normalized, NormalizeOptions, normalizer
+from reviewer.checks.rulefields import LazyPattern
 from reviewer.ingest.model import Msg, Segment
 
 
 #: Bumped when the compiled form changes (part of the on-disk cache key); 5: the
-#: classes moved into the package ``reviewer.checks.lexicon``.
-COMPILED_FORMAT = 5
+#: classes moved into the package ``reviewer.checks.lexicon``; 6: regular expressions
+#: are kept as their source and compiled on first use (``LazyPattern``).
+COMPILED_FORMAT = 6
 
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -93,7 +94,7 @@ class PatternEntry:
     """One regular expression of a rule file (matched on the folded text)."""
 
     pattern: str
-    regex: re.Pattern
+    regex: LazyPattern  # compiled on first use; pickled as its source
     name: str
     severity: str
     category: str
@@ -108,7 +109,7 @@ class ContextRule:
     action: str  # raise | lower
     severity: str
     window: int = DEFAULT_WINDOW
-    near_patterns: tuple[re.Pattern, ...] = ()
+    near_patterns: tuple[LazyPattern, ...] = ()
     terms: frozenset[str] | None = None  # normalised terms it applies to (None: all)
     when_alone: bool = False  # lower rules: the match has no lure and no other term nearby
 

@@ -9,6 +9,7 @@ from typing import Any
 
 
 from reviewer.checks.normalize import SEPARATOR, NormalizeOptions, normalizer
+from reviewer.checks.rulefields import LazyPattern, lazy_regex
 from reviewer.checks.rulefile import RuleFileError, line_of, register_kind, validate_schema
 from reviewer.ingest.model import Locator, Segment
 from reviewer.checks.lexicon.model import (
@@ -23,9 +24,9 @@ from reviewer.checks.lexicon.model import (
 from reviewer.checks.lexicon.engine import Lexicon
 
 
-def _compile_regex(pattern: str, source: str, line: int | None) -> re.Pattern:
+def _compile_regex(pattern: str, source: str, line: int | None) -> LazyPattern:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return lazy_regex(pattern, re.IGNORECASE)
     except re.error as exc:
         raise RuleFileError(source, f"bad regular expression {pattern!r}: {exc}", line) from None
 
