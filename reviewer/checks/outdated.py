@@ -39,7 +39,8 @@ from reviewer.checks.model import (
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    WordGate, ac_matches, fail, lazy_regex, message, regex, severity, strings, whole_number,
+    LazyPattern, WordGate, ac_matches, fail, lazy_regex, message, regex, severity, strings,
+    whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -47,7 +48,7 @@ CHECK = "outdated"
 
 
 _CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "○": "0"}
-_YEAR_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])|[〇○零一二三四五六七八九]{4}(?=\s*年)")
+_YEAR_RE = LazyPattern(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])|[〇○零一二三四五六七八九]{4}(?=\s*年)")
 
 
 @dataclass(slots=True)
@@ -285,7 +286,7 @@ def _split_by_comma(text: str, word: tuple[int, int], year: tuple[int, int, int]
     return "," in text[lo:hi] or "，" in text[lo:hi]
 
 
-_FINAL_PAREN = re.compile(r"[（(]([^（）()]*)[）)][\s.。,，;；:：!！?？]*$")
+_FINAL_PAREN = LazyPattern(r"[（(]([^（）()]*)[）)][\s.。,，;；:：!！?？]*$")
 
 
 def _clause_final_years(text: str, c_lo: int, c_hi: int,
@@ -313,9 +314,11 @@ def _period_start(text: str, ys: int, ye: int, rules: CurrencyRules) -> bool:
     return False
 
 
-_CITE_NAME = re.compile(
+# Module patterns are LazyPattern, compiled on first use: this one (a Han range) takes
+# ~5 ms to compile and is needed only beside a year and a currency word.
+_CITE_NAME = LazyPattern(
     r"(?:(?<![A-Za-z])[A-Z][A-Za-z'’-]+(?:\s+et\s+al\.?)?|[\u4e00-\u9fff]{2,5})\s*[(（]\s*$")
-_CITE_CLOSE = re.compile(r"[a-z]?\s*[)）]")
+_CITE_CLOSE = LazyPattern(r"[a-z]?\s*[)）]")
 
 
 def _citation(text: str, ys: int, ye: int, rules: CurrencyRules) -> bool:
@@ -348,8 +351,8 @@ def _past_time(text: str, word: tuple[int, int], ys: int, ye: int,
     return bool(_RANGE_END.search(text, max(0, ys - 12), ys) or _RANGE_START.match(text, ye))
 
 
-_RANGE_END = re.compile(r"(?:19|20)[0-9]{2}\s*(?:[-–—~]|to|until|till|and)\s*$")
-_RANGE_START = re.compile(r"\s*(?:[-–—~]|to|until|till|and)\s*(?:19|20)[0-9]{2}(?![0-9])")
+_RANGE_END = LazyPattern(r"(?:19|20)[0-9]{2}\s*(?:[-–—~]|to|until|till|and)\s*$")
+_RANGE_START = LazyPattern(r"\s*(?:[-–—~]|to|until|till|and)\s*(?:19|20)[0-9]{2}(?![0-9])")
 
 
 def _released_newest(text: str, word: re.Match[str], ys: int, ye: int,
@@ -459,8 +462,8 @@ def _merge(found: list[Claim]) -> list[Claim]:
 
 # ------------------------------------------------------------------ (d) version claims
 
-_VERSION_RE = re.compile(r"(?<![0-9.])v?([0-9]{1,4}(?:\.[0-9]{1,4}){0,3})(?:\.x)?(?![0-9]|\.[0-9])",
-                         re.IGNORECASE)
+_VERSION_RE = LazyPattern(r"(?<![0-9.])v?([0-9]{1,4}(?:\.[0-9]{1,4}){0,3})(?:\.x)?(?![0-9]|\.[0-9])",
+                           re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,8 +622,8 @@ class VersionClaim:
     current: Release
 
 
-_SPACES = re.compile(r"\s*")
-_VERSION_WORD = re.compile(r"\s*(?:version\s+|版本\s*)?", re.IGNORECASE)
+_SPACES = LazyPattern(r"\s*")
+_VERSION_WORD = LazyPattern(r"\s*(?:version\s+|版本\s*)?", re.IGNORECASE)
 
 
 def _version_after(text: str, pos: int, hi: int, v: VersionRules) -> re.Match[str] | None:
