@@ -13,19 +13,7 @@ from click.testing import CliRunner
 
 from reviewer.cli import cli
 from reviewer.cli.click_lang import catalog, lang_from_args
-
-CJK = re.compile(r"[\u3400-\u9fff]")
-#: three English words in a row, outside quotes: an English sentence
-WORDS = re.compile(r"(?:\b[A-Za-z]{2,}\b[ ,.:;!?]+){2,}\b[A-Za-z]{2,}\b")
-
-
-def english_lines(text: str) -> list[str]:
-    out = []
-    for line in text.splitlines():
-        bare = re.sub(r"'[^']*'|\"[^\"]*\"|\[[A-Z|. ]+\]|\b[A-Z]{2,}\b(?:\.\.\.)?|reviewer[\w -]*", "", line)
-        if bare.strip() and not CJK.search(line) and WORDS.search(bare):
-            out.append(line)
-    return out
+from tests.english import english_lines
 
 
 def _walk(cmd: click.Command, path: tuple[str, ...] = ()):
