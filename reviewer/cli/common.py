@@ -62,6 +62,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
+def fail_error(exc: BaseException, lang: str | None = None, code: int = EXIT_USAGE) -> NoReturn:
+    """:func:`fail` with ``exc`` said in the user's language (its ``errors.<code>``
+    entry; an OSError, JSON or YAML error in words), its English message with ``--lang en``."""
+    from reviewer import i18n
+
+    fail(i18n.error_text(exc, resolve_lang(lang)), code)
+
+
 def write_output(path: str | Path, text: str) -> None:
     """Write a command's output to ``path`` atomically (a temporary file renamed into
     place: never half a report), or exit 2 saying why the place is unusable."""

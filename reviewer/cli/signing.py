@@ -15,9 +15,9 @@ from datetime import datetime
 
 import click
 
-from reviewer.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, open_store, resolve_lang
+from reviewer.cli.common import EXIT_OK, EXIT_PROBLEMS, fail, fail_error, open_store, resolve_lang
 from reviewer.cli.help_catalog import HelpCommand, HelpGroup
-from reviewer.i18n import in_lang
+from reviewer.i18n import error_text, in_lang, t
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                            help="Language of messages (default zh).")
@@ -31,7 +31,7 @@ def _passphrase(confirm: bool) -> str:
         return click.prompt("Passphrase / 口令", hide_input=True, confirmation_prompt=confirm,
                             err=True)
     except click.Abort:
-        fail("no passphrase given")
+        fail(t("errors.passphrase-none", resolve_lang()))
 
 
 def _refused(title: str, reasons: list[dict], lang: str, blockers: list[dict] | None = None) -> None:
@@ -60,7 +60,8 @@ def _at(value: str | None) -> datetime | None:
     try:
         return parse_time(value)
     except ValueError as exc:
-        fail(f"--at: {exc}")
+        fail(t("errors.option-value", resolve_lang(), option="--at",
+               reason=error_text(exc, resolve_lang())))
 
 
 # ---------------------------------------------------------------- keys
@@ -87,13 +88,13 @@ def keys_new(name: str, institution: str, role: str, out_dir: str, algorithm: st
 
     passphrase = _passphrase(confirm=True)
     if not passphrase:
-        fail("the passphrase must not be empty")
+        fail(t("errors.passphrase-empty", resolve_lang()))
     try:
         key_path, pub_path, info = make_keys(out_dir, name=name, institution=institution,
                                              role=role, passphrase=passphrase,
                                              algorithm=algorithm)
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc)
     click.echo(f"{info.keyid}\t{key_path}\t{pub_path}")
 
 
@@ -106,7 +107,7 @@ def keys_show(pub: str) -> None:
     try:
         info = load_public(pub)
     except KeyFileError as exc:
-        fail(str(exc))
+        fail_error(exc)
     click.echo(json.dumps({k: v for k, v in info.to_dict().items() if k != "type"},
                           ensure_ascii=False, indent=2))
 
@@ -148,9 +149,9 @@ def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int
                               audience=audience, sequence=sequence, supersedes=supersedes,
                               valid_days=valid_days)
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc, lang)
     except SignRefused as exc:
-        _refused("签名被拒绝 / signing refused:", exc.other_reasons, lang, exc.blockers)
+        _refused(t("signing.refused.sign", lang), exc.other_reasons, lang, exc.blockers)
     for w in result.warnings:
         click.echo(f"reviewer: {in_lang(w, lang)}", err=True)
     p = result.statement["predicate"]
@@ -169,12 +170,13 @@ def countersign(rec: str, key_path: str, out: str | None, lang: str | None) -> N
     from reviewer.service.signing import countersign_file
 
     _add_signature(countersign_file, rec, key_path, out, lang,
-                   "会签被拒绝 / countersigning refused:")
+                   "signing.refused.countersign")
 
 
 def _add_signature(how, rec: str, key_path: str, out: str | None, lang: str | None,
                    refused: str) -> None:
-    """Run ``how`` (countersign_file or cosign_file) and report as both commands do."""
+    """Run ``how`` (countersign_file or cosign_file) and report as both commands do;
+    ``refused`` is the catalog key of the title over the reasons when it is refused."""
     from reviewer.service.signing import InputError, SignRefused
 
     lang = resolve_lang(lang)
@@ -182,11 +184,11 @@ def _add_signature(how, rec: str, key_path: str, out: str | None, lang: str | No
         target, added = how(rec, key_path=key_path,
                             passphrase=lambda: _passphrase(confirm=False), out=out)
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc, lang)
     except SignRefused as exc:
-        _refused(refused, exc.reasons, lang)
+        _refused(t(refused, lang), exc.reasons, lang)
     if not added:
-        click.echo("reviewer: this key has already signed; nothing added", err=True)
+        click.echo(f"reviewer: {t('signing.already_signed', lang)}", err=True)
     click.echo(str(target))
 
 
@@ -205,7 +207,7 @@ def cosign(rec: str, key_path: str, out: str | None, lang: str | None) -> None:
     """
     from reviewer.service.signing import cosign_file
 
-    _add_signature(cosign_file, rec, key_path, out, lang, "签名被拒绝 / co-signing refused:")
+    _add_signature(cosign_file, rec, key_path, out, lang, "signing.refused.cosign")
 
 
 # ---------------------------------------------------------------- report
@@ -235,11 +237,11 @@ def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: st
     lang = resolve_lang(lang)
     if fmt == "pdf":
         if not out:
-            fail("--format pdf needs --out FILE.pdf")
+            fail(t("errors.pdf-needs-out", lang))
         try:
             result = report_pdf(rec, out, lang=lang, trust_path=trust_path, tz=tz)
         except InputError as exc:
-            fail(str(exc))
+            fail_error(exc, lang)
         for w in result.warnings:
             click.echo(f"reviewer: {w}", err=True)
         pages = f"\t{result.pages} pages" if result.pages else ""
@@ -250,7 +252,7 @@ def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: st
         if out:
             write_text_atomic(Path(out), text)
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc, lang)
     if not out:
         sys.stdout.write(text)
 
@@ -276,7 +278,7 @@ def verify(rec: str, trust_path: str, package: str | None, fmt: str, at: str | N
     try:
         result = verify_file(rec, trust_path, package=package, at=_at(at))
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc, lang)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -340,9 +342,10 @@ def trust_add(trust_path: str, pub: str, role: str | None, not_before: str | Non
     try:
         info, fresh = add(trust_path, pub, role=role, not_before=not_before, not_after=not_after)
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc)
     if role and role != info.role:
-        click.echo(f"reviewer: note: {pub} says role {info.role}; trusted as {role}", err=True)
+        note = t("signing.trust_role_note", resolve_lang(), pub=pub, role=info.role, trusted=role)
+        click.echo(f"reviewer: {note}", err=True)
     click.echo(f"{'added' if fresh else 'updated'}\t{info.keyid}\t{info.institution}\t{role or info.role}")
 
 
@@ -356,13 +359,14 @@ def trust_revoke(trust_path: str, keyid: str, reason: str, at: str | None) -> No
     from reviewer.service.signing import InputError, trust_revoke as revoke
 
     if not os.path.exists(trust_path):
-        fail(f"{trust_path} does not exist")
+        fail(t("errors.not-there", resolve_lang(), path=trust_path))
     try:
         known = revoke(trust_path, keyid, reason=reason, at=at)
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc)
     if not known:
-        click.echo(f"reviewer: note: {keyid} is not in {trust_path}; revoked anyway", err=True)
+        note = t("signing.revoke_unknown_note", resolve_lang(), keyid=keyid, path=trust_path)
+        click.echo(f"reviewer: {note}", err=True)
     click.echo(f"revoked\t{keyid}")
 
 
@@ -375,7 +379,7 @@ def trust_list(trust_path: str) -> None:
     try:
         store = read_trust(trust_path)
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc)
     for k in sorted(store.keys.values(), key=lambda k: (k.institution, k.role, k.name)):
         revoked = any(r.keyid == k.keyid for r in store.revoked)
         mark = "\trevoked" if revoked else ""
@@ -414,7 +418,7 @@ def platform_import(recs: tuple[str, ...], trust_path: str, db_path: str, name: 
     try:
         results = run(db, list(recs), trust_path, platform=name)
     except InputError as exc:
-        fail(str(exc))
+        fail_error(exc, lang)
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     else:
@@ -444,7 +448,7 @@ def platform_list(db_path: str, fmt: str, lang: str | None) -> None:
 
     lang = resolve_lang(lang)
     if not os.path.exists(db_path):
-        fail(f"{db_path} does not exist")
+        fail(t("errors.not-there", lang, path=db_path))
     db = open_store(db_path)
     courses = platform_courses(db)
     if fmt == "json":

@@ -25,21 +25,19 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewer.i18n import CodedError, t
+
 CHROMIUM_ENV = "REVIEWER_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 #: The first Chromium that draws CSS page margin boxes (page numbers, running header).
 MARGIN_BOXES_SINCE = 131
 TIMEOUT_SECONDS = 180
 
-INSTALL_HINT = (
-    "PDF output needs Chromium or Google Chrome: install it (Debian/Ubuntu: apt install chromium; "
-    "Fedora: dnf install chromium; Windows/macOS: Google Chrome) or set $REVIEWER_CHROMIUM to the "
-    "browser's program. Without it, write the HTML report (--format html) and print it from a "
-    "browser: A4, no headers and footers."
-)
+#: What to do without a browser (the catalog's ``errors.print.no-browser``, in English).
+INSTALL_HINT = t("errors.print.no-browser", "en")
 
 
-class PrintError(RuntimeError):
+class PrintError(CodedError, RuntimeError):
     """The PDF could not be made (no browser, or the browser failed); the message says why."""
 
 
@@ -60,7 +58,7 @@ def find_chromium() -> str | None:
     if named:
         found = shutil.which(named)
         if found is None:
-            raise PrintError(f"${CHROMIUM_ENV} is {named!r}, which is not a program that can be run")
+            raise PrintError(None, "print.bad-env", env=f"${CHROMIUM_ENV}", named=repr(named))
         return found
     for name in CANDIDATES:
         found = shutil.which(name)
@@ -106,7 +104,7 @@ def html_to_pdf(html: str, out: str | Path, *, browser: str | None = None,
 
     browser = browser or find_chromium()
     if browser is None:
-        raise PrintError(INSTALL_HINT)
+        raise PrintError(None, "print.no-browser")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     warnings = []
@@ -124,14 +122,15 @@ def html_to_pdf(html: str, out: str | Path, *, browser: str | None = None,
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                                   stdin=subprocess.DEVNULL, errors="replace")
         except subprocess.TimeoutExpired as exc:
-            raise PrintError(f"{browser} did not finish printing within {timeout:.0f} s") from exc
+            raise PrintError(None, "print.timeout", browser=browser,
+                             seconds=f"{timeout:.0f}") from exc
         except OSError as exc:
-            raise PrintError(f"cannot run {browser}: {exc}") from exc
+            raise PrintError(None, "print.cannot-run", browser=browser, reason=exc) from exc
         data = pdf.read_bytes() if pdf.exists() else b""
         if not data.startswith(b"%PDF"):
             said = "\n".join((proc.stderr or "").strip().splitlines()[-5:])
-            raise PrintError(f"{browser} made no PDF (exit {proc.returncode})"
-                             + (f":\n{said}" if said else ""))
+            raise PrintError(None, "print.no-pdf", browser=browser, status=proc.returncode,
+                             said=f":\n{said}" if said else "")
         write_atomic(out, data)
     return PrintResult(out=out, browser=browser, pages=_page_count(data), warnings=warnings)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer import __version__
-from reviewer.i18n import bilingual
+from reviewer.i18n import CodedError, bilingual
 from reviewer.ingest.model import Msg
 from reviewer.signing.digests import FileDigest, digest_files
 from reviewer.signing.dsse import Envelope, EnvelopeError, b64encode, envelope_from_dict, load_json
@@ -37,8 +37,9 @@ PASSPHRASE_ENV = "REVIEWER_PASSPHRASE"
 MAX_RECOMMENDATION_BYTES = 64 << 20
 
 
-class InputError(ValueError):
-    """Unreadable or unusable input (exit 2)."""
+class InputError(CodedError, ValueError):
+    """Unreadable or unusable input (exit 2); ``code`` and ``params`` say it in the
+    user's language (:func:`reviewer.i18n.error_text`), the message in English."""
 
 
 class SignRefused(RuntimeError):
@@ -66,7 +67,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         write_text(path, text)
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc}") from exc
+        raise InputError(None, "file.unwritable", path=str(path), reason=exc) from exc
 
 
 # ---------------------------------------------------------------- keys
@@ -80,8 +81,11 @@ def make_keys(out_dir: str | Path, *, name: str, institution: str, role: str,
     try:
         return new_key_pair(out_dir, name=name, institution=institution, role=role,
                             passphrase=passphrase, algorithm=algorithm)
-    except (ValueError, FileExistsError, OSError) as exc:
-        raise InputError(str(exc)) from exc
+    except CodedError as exc:  # a bad name, role …, or a key file that exists
+        raise InputError.of(exc) from exc
+    except OSError as exc:
+        raise InputError(None, "file.unwritable", path=str(exc.filename or out_dir),
+                         reason=exc) from exc
 
 
 Passphrase = str | Callable[[], str]
@@ -93,14 +97,14 @@ def _signer(key_path: str | Path, passphrase: Passphrase):
     try:
         return load_signer(key_path, secret)
     except KeyFileError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError.of(exc) from exc
 
 
 def _public_beside(key_path: str | Path) -> PublicKeyInfo:
     try:
         return load_public(Path(key_path).with_suffix(".pub"))
     except KeyFileError as exc:
-        raise InputError(f"{exc} (NAME.pub must lie beside NAME.key)") from exc
+        raise InputError(None, "key.pub-beside", reason=exc) from exc
 
 
 # ---------------------------------------------------------------- reading review state
@@ -236,14 +240,14 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
 
     pub = _public_beside(key_path)
     if valid_days < 1:
-        raise InputError("--valid-days must be at least 1")
+        raise InputError(None, "at-least-1", option="--valid-days")
     if sequence is not None and sequence < 1:
-        raise InputError("--sequence must be at least 1")
+        raise InputError(None, "at-least-1", option="--sequence")
     snap = snapshot if snapshot is not None else review_snapshot(db, str(path))
     try:
         package = load_package(path)
     except PackageError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError.of(exc) from exc
     course = course_from_manifest(package.manifest, package.id, package.title, pub.institution)
     manifest_inst = (package.manifest or {}).get("institution")
     refusals = sign_refusals(snap, current_digest=package.digest, signer_role=pub.role,
@@ -315,14 +319,19 @@ def read_json_file(path: str | Path) -> tuple[bytes, Any]:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_RECOMMENDATION_BYTES + 1)
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
+        raise InputError(None, "file.unreadable", path=str(path), reason=exc) from exc
     if len(raw) > MAX_RECOMMENDATION_BYTES:
-        raise InputError(f"{path} is larger than {MAX_RECOMMENDATION_BYTES >> 20} MiB: "
-                         "not a recommendation")
+        raise InputError(None, "rec.too-large", path=str(path), mib=MAX_RECOMMENDATION_BYTES >> 20)
     try:
         return raw, load_json(raw)
     except EnvelopeError as exc:
-        raise InputError(f"{path}: {exc}") from exc
+        raise _unusable(path, exc) from exc
+
+
+def _unusable(path: str | Path, exc: EnvelopeError) -> InputError:
+    """The file at ``path`` is no DSSE envelope: the reason code, and why in words."""
+    return InputError(None, "rec.unusable", path=str(path), kind=exc.code,
+                      reason=exc.said or exc.detail)
 
 
 def read_envelope(path: str | Path) -> Envelope:
@@ -331,7 +340,7 @@ def read_envelope(path: str | Path) -> Envelope:
     try:
         return envelope_from_dict(data)
     except EnvelopeError as exc:
-        raise InputError(f"{path}: {exc}") from exc
+        raise _unusable(path, exc) from exc
 
 
 def _add_signature(rec_path, key_path, passphrase: Passphrase, out, how) -> tuple[Path, bool]:
@@ -366,7 +375,7 @@ def read_trust(path: str | Path, *, missing_ok: bool = False) -> TrustStore:
     try:
         return load_trust(path, missing_ok=missing_ok)
     except TrustStoreError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError.of(exc) from exc
 
 
 def package_files(package: str | Path, paths: list[str] | None = None) -> dict[str, FileDigest]:
@@ -376,7 +385,7 @@ def package_files(package: str | Path, paths: list[str] | None = None) -> dict[s
     try:
         return digest_files(package, paths)
     except (PackageError, OSError) as exc:
-        raise InputError(f"cannot read the package {package}: {exc}") from exc
+        raise InputError(None, "package.unreadable", path=str(package), reason=exc) from exc
 
 
 def verify_file(rec_path: str | Path, trust_path: str | Path, *, package: str | Path | None = None,
@@ -405,13 +414,13 @@ def trust_add(trust_path: str | Path, pub_path: str | Path, *, role: str | None 
     try:
         info = load_public(pub_path)
     except KeyFileError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError.of(exc) from exc
     try:
         nb = parse_time(not_before) if not_before else (parse_time(info.created) if info.created else None)
         na = parse_time(not_after, end_of_day=True) if not_after else None
         fresh = store.add(info, role or info.role, not_before=nb, not_after=na)
     except ValueError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError.of(exc) from exc
     _save_trust(store, trust_path)
     return info, fresh
 
@@ -423,7 +432,7 @@ def trust_revoke(trust_path: str | Path, keyid: str, *, reason: str = "",
     try:
         when = parse_time(at) if at else datetime.now(timezone.utc).replace(microsecond=0)
     except ValueError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError.of(exc) from exc
     store.revoke(keyid, when, reason)
     _save_trust(store, trust_path)
     return store.key(keyid) is not None
@@ -506,7 +515,7 @@ def platform_import(db, sources: list[str | Path], trust_path: str | Path, *,
     if platform:
         known = store.platform_name(db)
         if known and known != platform:
-            raise InputError(f"this platform database belongs to {known!r}, not {platform!r}")
+            raise InputError(None, "platform.other-name", known=repr(known), name=repr(platform))
         if not known:
             store.set_platform_name(db, platform)
     name = platform or store.platform_name(db)
@@ -558,7 +567,7 @@ def report_file(rec_path: str | Path, *, fmt: str = "html", lang: str = "zh",
         return render_report(env, fmt, lang, verification=verification,
                              rec_name=Path(rec_path).name, now=now, tz=tz)
     except ValueError as exc:
-        raise InputError(f"{rec_path}: {exc}") from exc
+        raise InputError(None, "report.unusable", path=str(rec_path), reason=exc) from exc
 
 
 def report_pdf(rec_path: str | Path, out: str | Path, *, lang: str = "zh",
@@ -576,6 +585,6 @@ def report_pdf(rec_path: str | Path, out: str | Path, *, lang: str = "zh",
     try:
         return html_to_pdf(html, out, browser=browser)
     except PrintError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError.of(exc) from exc
     except OSError as exc:
-        raise InputError(f"cannot write {out}: {exc}") from exc
+        raise InputError(None, "file.unwritable", path=str(out), reason=exc) from exc

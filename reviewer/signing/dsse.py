@@ -20,17 +20,29 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.i18n import CodedError
+
 #: The payload type of an in-toto Statement (DSSE spec, in-toto attestation framework).
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 
 
 class EnvelopeError(ValueError):
-    """The envelope can't be decoded; ``code`` is a stable reason code."""
+    """The envelope can't be decoded; ``code`` is a stable reason code.
 
-    def __init__(self, code: str, detail: str = ""):
+    ``detail`` may be given as a :class:`CodedError` (``errors.envelope.*``): then
+    ``said`` keeps it, to be said in the user's language, and ``detail`` is its text.
+    """
+
+    def __init__(self, code: str, detail: str | CodedError = ""):
+        self.said = detail if isinstance(detail, CodedError) else None
+        detail = str(detail)
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.detail = detail
+
+
+def _said(code: str, **params: Any) -> CodedError:
+    return CodedError(None, f"envelope.{code}", **params)
 
 
 def pae(payload_type: str, payload: bytes) -> bytes:
@@ -119,27 +131,27 @@ def envelope_from_dict(data: Any) -> Envelope:
     verification.  The input is never modified.
     """
     if not isinstance(data, dict):
-        raise EnvelopeError("envelope.malformed", "the envelope is not a JSON object")
+        raise EnvelopeError("envelope.malformed", _said("not-object"))
     ptype = data.get("payloadType")
     payload = data.get("payload")
     sigs = data.get("signatures")
     if not isinstance(ptype, str):
-        raise EnvelopeError("envelope.malformed", "payloadType missing or not a string")
+        raise EnvelopeError("envelope.malformed", _said("no-string", field="payloadType"))
     if not isinstance(payload, str):
-        raise EnvelopeError("envelope.malformed", "payload missing or not a string")
+        raise EnvelopeError("envelope.malformed", _said("no-string", field="payload"))
     if not isinstance(sigs, list):
-        raise EnvelopeError("envelope.malformed", "signatures missing or not a list")
+        raise EnvelopeError("envelope.malformed", _said("no-list", field="signatures"))
     try:
         raw = b64decode(payload)
     except ValueError as exc:
-        raise EnvelopeError("envelope.bad_base64", f"payload: {exc}") from exc
+        raise EnvelopeError("envelope.bad_base64", _said("payload-base64", reason=str(exc))) from exc
     signatures = []
     for i, item in enumerate(sigs):
         if not isinstance(item, dict) or not isinstance(item.get("sig"), str):
-            raise EnvelopeError("envelope.malformed", f"signatures[{i}] has no sig string")
+            raise EnvelopeError("envelope.malformed", _said("no-sig", index=i))
         keyid = item.get("keyid", "")
         if not isinstance(keyid, str):
-            raise EnvelopeError("envelope.malformed", f"signatures[{i}].keyid is not a string")
+            raise EnvelopeError("envelope.malformed", _said("keyid-not-string", index=i))
         signatures.append(Signature(keyid=keyid, sig=item["sig"]))
     return Envelope(payload_type=ptype, payload=raw, signatures=signatures)
 
@@ -158,4 +170,4 @@ def load_json(text: str | bytes) -> Any:
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
-        raise EnvelopeError("envelope.malformed", f"not JSON: {exc}") from exc
+        raise EnvelopeError("envelope.malformed", _said("not-json", reason=exc)) from exc

@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from reviewer.i18n import CodedError
 from reviewer.signing import sm2
 from reviewer.signing.dsse import b64decode, b64encode
 from reviewer.files import write_atomic
@@ -47,8 +48,13 @@ ROLES = ("reviewer", "committee")
 PUB_TYPE = "reviewer-public-key/v1"
 
 
-class KeyFileError(ValueError):
-    """A key file can't be used (wrong passphrase, malformed, mismatched pair)."""
+class KeyFileError(CodedError, ValueError):
+    """A key file can't be used (wrong passphrase, malformed, mismatched pair), or a
+    key pair can't be made (bad name, role …); ``code`` names the catalog entry."""
+
+
+class KeyExists(CodedError, FileExistsError):
+    """``keys new`` would overwrite a key file."""
 
 
 class AlgorithmUnavailable(RuntimeError):
@@ -131,17 +137,16 @@ class Ed25519Profile:
             msg = str(exc)
             if _SM4_CBC_OID in _pem_body(data):
                 # Our SM2 key files are encrypted with SM4, which this library can't read.
-                raise KeyFileError(f"{source}: an SM2 key file (SM4-encrypted), but its .pub "
-                                   "names an Ed25519 key: the two do not belong together") from exc
+                raise KeyFileError(None, "key.sm4-for-ed25519", source=str(source)) from exc
             # A wrong passphrase usually fails the decryption's padding check, but about one
             # time in 256 the padding happens to look right and the garbage then fails to
             # parse as a key: for an encrypted key file both mean the passphrase is wrong.
             encrypted = b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data
             if encrypted or "password" in msg.lower() or "decrypt" in msg.lower():
-                raise KeyFileError(f"{source}: wrong passphrase (or a damaged key file)") from exc
-            raise KeyFileError(f"{source}: not a usable private key ({msg})") from exc
+                raise KeyFileError(None, "key.wrong-passphrase", source=str(source)) from exc
+            raise KeyFileError(None, "key.unusable", source=str(source), reason=msg) from exc
         if not isinstance(private, Ed25519PrivateKey):
-            raise KeyFileError(f"{source}: not an Ed25519 key")
+            raise KeyFileError(None, "key.not-ed25519", source=str(source))
         return private
 
     def sign(self, private: Ed25519PrivateKey, message: bytes) -> bytes:
@@ -174,7 +179,7 @@ class SM2Profile:
         try:
             return sm2.generate()
         except sm2.SM2Unavailable as exc:
-            raise ValueError(str(exc)) from exc
+            raise KeyFileError.of(exc) from exc
 
     def public_raw(self, private: Any) -> bytes:
         return sm2.public_raw(private)
@@ -186,14 +191,14 @@ class SM2Profile:
         try:
             return sm2.load_private(data, passphrase)
         except sm2.SM2Unavailable as exc:
-            raise KeyFileError(f"{source}: {exc}") from exc
+            raise KeyFileError(None, "key.algorithm-unavailable", source=str(source),
+                               reason=exc) from exc
         except sm2.WrongPassphrase as exc:
-            raise KeyFileError(f"{source}: wrong passphrase (or a damaged key file)") from exc
+            raise KeyFileError(None, "key.wrong-passphrase", source=str(source)) from exc
         except sm2.NotSM2 as exc:
-            raise KeyFileError(f"{source}: not an SM2 key, but its .pub names one: "
-                               "the two do not belong together") from exc
+            raise KeyFileError(None, "key.not-sm2", source=str(source)) from exc
         except ValueError as exc:
-            raise KeyFileError(f"{source}: not a usable private key ({exc})") from exc
+            raise KeyFileError(None, "key.unusable", source=str(source), reason=str(exc)) from exc
 
     def sign(self, private: Any, message: bytes) -> bytes:
         return sm2.sign(private, message)
@@ -255,25 +260,27 @@ class PublicKeyInfo:
     def from_dict(cls, data: Any, source: str = "public key") -> "PublicKeyInfo":
         """Parse and check a ``.pub`` document (the key id must match the key)."""
         if not isinstance(data, dict):
-            raise KeyFileError(f"{source}: not a JSON object")
+            raise KeyFileError(None, "pub.not-object", source=source)
         missing = [k for k in ("keyid", "algorithm", "public_key", "name", "institution", "role")
                    if not isinstance(data.get(k), str) or not data.get(k)]
         if missing:
-            raise KeyFileError(f"{source}: missing or empty field(s): {', '.join(missing)}")
+            raise KeyFileError(None, "pub.missing-fields", source=source, fields=", ".join(missing))
         if data["algorithm"] not in ALGORITHMS:
-            raise KeyFileError(f"{source}: unknown algorithm {data['algorithm']!r}")
+            raise KeyFileError(None, "pub.unknown-algorithm", source=source,
+                               algorithm=repr(data["algorithm"]))
         if data["role"] not in ROLES:
-            raise KeyFileError(f"{source}: role must be one of {', '.join(ROLES)}")
+            raise KeyFileError(None, "pub.bad-role", source=source, roles=", ".join(ROLES))
         try:
             raw = b64decode(data["public_key"])
         except ValueError as exc:
-            raise KeyFileError(f"{source}: public_key is not base64 ({exc})") from exc
+            raise KeyFileError(None, "pub.not-base64", source=source, reason=str(exc)) from exc
         problem = ALGORITHMS[data["algorithm"]].public_key_problem(raw)
         if problem:
-            raise KeyFileError(f"{source}: {problem}")
+            raise KeyFileError(None, "pub.bad-key", source=source, reason=problem)
         expected = ALGORITHMS[data["algorithm"]].key_id(raw)
         if data["keyid"] != expected:
-            raise KeyFileError(f"{source}: keyid {data['keyid']} does not match the key ({expected})")
+            raise KeyFileError(None, "pub.keyid-mismatch", source=source, keyid=data["keyid"],
+                               expected=expected)
         return cls(keyid=data["keyid"], algorithm=data["algorithm"], public_key=raw,
                    name=data["name"], institution=data["institution"], role=data["role"],
                    created=str(data.get("created") or ""))
@@ -285,11 +292,11 @@ def load_public(path: str | Path) -> PublicKeyInfo:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise KeyFileError(f"cannot read {path}: {exc}") from exc
+        raise KeyFileError(None, "file.unreadable", path=str(path), reason=exc) from exc
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise KeyFileError(f"{path}: not JSON ({exc})") from exc
+        raise KeyFileError(None, "pub.not-json", source=str(path), reason=exc) from exc
     return PublicKeyInfo.from_dict(data, str(path))
 
 
@@ -298,25 +305,25 @@ def new_key_pair(out_dir: str | Path, *, name: str, institution: str, role: str,
                  algorithm: str = DEFAULT_ALGORITHM) -> tuple[Path, Path, PublicKeyInfo]:
     """Make ``out_dir/NAME.key`` (encrypted, 0600) and ``out_dir/NAME.pub``.
 
-    Raises ``ValueError`` for a bad name/role/algorithm/empty passphrase and
-    ``FileExistsError`` when either file exists.
+    Raises :class:`KeyFileError` (a ``ValueError``) for a bad name/role/algorithm/empty
+    passphrase and :class:`KeyExists` (a ``FileExistsError``) when either file exists.
     """
     if algorithm not in ALGORITHMS:
-        raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}")
+        raise KeyFileError(None, "keys.bad-algorithm", known=", ".join(ALGORITHMS))
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise KeyFileError(None, "role-choices", roles=", ".join(ROLES))
     if not name or "/" in name or "\\" in name or name.startswith("."):
-        raise ValueError("the key name must be a plain file name")
+        raise KeyFileError(None, "keys.bad-name")
     if not institution.strip():
-        raise ValueError("the institution must not be empty")
+        raise KeyFileError(None, "keys.no-institution")
     if not passphrase:
-        raise ValueError("the passphrase must not be empty")
+        raise KeyFileError(None, "passphrase-empty")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     key_path, pub_path = out / f"{name}.key", out / f"{name}.pub"
     for p in (key_path, pub_path):
         if p.exists():
-            raise FileExistsError(f"{p} already exists (not overwritten)")
+            raise KeyExists(None, "file.exists", path=str(p))
     profile = ALGORITHMS[algorithm]
     private = profile.generate()
     raw = profile.public_raw(private)
@@ -357,7 +364,7 @@ def load_signer(key_path: str | Path, passphrase: str, pub_path: str | Path | No
     try:
         data = key_path.read_bytes()
     except OSError as exc:
-        raise KeyFileError(f"cannot read {key_path}: {exc}") from exc
+        raise KeyFileError(None, "file.unreadable", path=str(key_path), reason=exc) from exc
     info: PublicKeyInfo | None = None
     pub_error: KeyFileError | None = None
     try:
@@ -370,5 +377,5 @@ def load_signer(key_path: str | Path, passphrase: str, pub_path: str | Path | No
         assert pub_error is not None
         raise pub_error
     if profile.public_raw(private) != info.public_key:
-        raise KeyFileError(f"{pub_path} does not belong to {key_path}")
+        raise KeyFileError(None, "key.pair-mismatch", pub=str(pub_path), key=str(key_path))
     return Signer(private=private, info=info)

@@ -35,7 +35,7 @@ import yaml
 from markupsafe import Markup
 
 from reviewer import __version__
-from reviewer.i18n import in_lang, t
+from reviewer.i18n import CodedError, in_lang, t
 from reviewer.signing.dsse import Envelope
 from reviewer.signing.mask import Masker, pii_secrets
 from reviewer.signing.sign import SigningError, self_check
@@ -268,6 +268,10 @@ def _tally(rows: list[dict[str, Any]], L: dict[str, str]) -> list[dict[str, Any]
 
 # ---------------------------------------------------------------- the report
 
+class ReportError(CodedError, ValueError):
+    """The payload is not a recommendation that can be reported (``errors.report.*``)."""
+
+
 def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
                   verification: Verification | None = None, rec_name: str = "REC.json",
                   now: datetime | None = None, tz: str = DEFAULT_TIME_ZONE) -> str:
@@ -284,10 +288,10 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
         problem = "; ".join(r.get(lang) or r["en"] for r in exc.reasons)
     statement = parse_payload(env.payload)
     if not isinstance(statement, dict) or not isinstance(statement.get("predicate"), dict):
-        raise ValueError("the payload is not a recommendation statement")
+        raise ReportError(None, "report.not-statement")
     problems = schema_problems(statement)
     if problems:
-        raise ValueError("not a valid recommendation: " + "; ".join(problems[:5]))
+        raise ReportError(None, "report.invalid", problems="; ".join(problems[:5]))
     p = statement["predicate"]
     L = labels(lang)
     course = dict(p.get("course") or {})

@@ -21,6 +21,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from reviewer.i18n import CodedError
+
 #: The distinguishing ID of the standard's default (GB/T 35276-2017 §10 / GM/T 0009).
 DISTID = b"1234567812345678"
 
@@ -35,7 +37,7 @@ GY = 0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0
 PUBLIC_KEY_BYTES = 65
 
 
-class SM2Unavailable(RuntimeError):
+class SM2Unavailable(CodedError, RuntimeError):
     """``tongsuopy`` is not installed: a dependency wherever it has a wheel (Linux x86-64,
     macOS, Windows), left out elsewhere (see pyproject.toml)."""
 
@@ -47,8 +49,7 @@ def _lib() -> Any:
         from tongsuopy.crypto import exceptions, hashes, serialization
         from tongsuopy.crypto.asymciphers import ec
     except ImportError as exc:
-        raise SM2Unavailable("SM2 needs the tongsuopy package, which is not installed here "
-                             "(it has wheels for Linux x86-64, macOS and Windows)") from exc
+        raise SM2Unavailable(None, "sm2.unavailable") from exc
 
     class Lib:
         pass

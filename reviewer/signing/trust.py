@@ -33,20 +33,35 @@ from typing import Any
 
 import yaml
 
+from reviewer.i18n import CodedError
 from reviewer.signing.dsse import b64decode, b64encode
 from reviewer.files import write_atomic
-from reviewer.signing.keys import ALGORITHMS, ROLES, PublicKeyInfo
+from reviewer.signing.keys import ALGORITHMS, PUB_TYPE, ROLES, PublicKeyInfo
 
 DEFAULT_REQUIRED_ROLES = ("reviewer", "committee")
 
 
-class TrustStoreError(ValueError):
-    """The trust store can't be read or is malformed; ``problems`` lists each issue."""
+def _problem(code: str, **params: Any) -> CodedError:
+    """One problem of a trust store (``errors.trust.<code>``)."""
+    return CodedError(None, f"trust.{code}", **params)
 
-    def __init__(self, source: str, problems: list[str]):
-        super().__init__(f"{source}: " + "; ".join(problems))
+
+class TrustStoreError(CodedError, ValueError):
+    """The trust store can't be read or is malformed; ``problems`` lists each issue
+    (English text; ``params["problems"]`` holds them as :class:`CodedError` to be said
+    in the user's language)."""
+
+    def __init__(self, source: str, problems: list[str | CodedError]):
+        coded = [p if isinstance(p, CodedError) else CodedError.of(p if isinstance(p, BaseException)
+                                                                      else ValueError(p))
+                 for p in problems]
+        super().__init__(None, "trust.invalid", source=source, problems=coded)
         self.source = source
-        self.problems = problems
+        self.problems = [str(p) for p in coded]
+
+
+class TrustValueError(CodedError, ValueError):
+    """A date/time (``errors.time.*``) or an entry value the trust store refuses."""
 
 
 def parse_time(value: Any, *, end_of_day: bool = False) -> datetime:
@@ -58,8 +73,12 @@ def parse_time(value: Any, *, end_of_day: bool = False) -> datetime:
     """
     try:
         return _parse_time(value, end_of_day)
+    except TrustValueError:
+        raise
     except OverflowError as exc:
-        raise ValueError(f"date/time out of range: {value!r}") from exc
+        raise TrustValueError(None, "time.out-of-range", value=repr(value)) from exc
+    except ValueError as exc:
+        raise TrustValueError(None, "time.invalid", value=repr(value)) from exc
 
 
 def _parse_time(value: Any, end_of_day: bool) -> datetime:
@@ -73,7 +92,7 @@ def _parse_time(value: Any, end_of_day: bool) -> datetime:
             return _parse_time(date.fromisoformat(text), end_of_day)
         dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     else:
-        raise ValueError(f"not a date/time: {value!r}")
+        raise TrustValueError(None, "time.invalid", value=repr(value))
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt.astimezone(timezone.utc)
@@ -154,9 +173,9 @@ class TrustStore:
             not_after: datetime | None = None) -> bool:
         """Trust ``info`` for ``role``; returns ``False`` when it replaced an entry."""
         if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+            raise TrustValueError(None, "role-choices", roles=", ".join(ROLES))
         if not_before and not_after and not_after <= not_before:
-            raise ValueError("not_after must be later than not_before")
+            raise TrustValueError(None, "trust.window")
         fresh = info.keyid not in self.keys
         self.keys[info.keyid] = TrustedKey(
             keyid=info.keyid, algorithm=info.algorithm, public_key=info.public_key,
@@ -192,33 +211,37 @@ class TrustStore:
         write_atomic(path, self.dump().encode("utf-8"))
 
 
-def _key_from(entry: Any, institution: str, where: str, problems: list[str]) -> TrustedKey | None:
+def _key_from(entry: Any, institution: str, where: str,
+              problems: list[CodedError]) -> TrustedKey | None:
     if not isinstance(entry, dict):
-        problems.append(f"{where}: a key entry must be a mapping")
+        problems.append(_problem("entry-not-mapping", where=where))
         return None
     bad = [f for f in ("keyid", "public_key", "role") if not isinstance(entry.get(f), str)]
     if bad:
-        problems.append(f"{where}: missing or non-text field(s) {', '.join(bad)}")
+        problems.append(_problem("entry-fields", where=where, fields=", ".join(bad)))
         return None
     algorithm = entry.get("algorithm", "ed25519")
     if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
-        problems.append(f"{where}: unknown algorithm {algorithm!r} (known: {', '.join(ALGORITHMS)})")
+        problems.append(_problem("entry-algorithm", where=where, algorithm=repr(algorithm),
+                                 known=", ".join(ALGORITHMS)))
         return None
     if entry["role"] not in ROLES:
-        problems.append(f"{where}: role {entry['role']!r} is not one of {', '.join(ROLES)}")
+        problems.append(_problem("entry-role", where=where, role=repr(entry["role"]),
+                                 roles=", ".join(ROLES)))
         return None
     try:
         raw = b64decode(entry["public_key"])
     except ValueError as exc:
-        problems.append(f"{where}: public_key is not base64 ({exc})")
+        problems.append(_problem("entry-base64", where=where, reason=str(exc)))
         return None
     expected = ALGORITHMS[algorithm].key_id(raw)
     if entry["keyid"] != expected:
-        problems.append(f"{where}: keyid {entry['keyid']} does not match its public key ({expected})")
+        problems.append(_problem("entry-keyid", where=where, keyid=entry["keyid"],
+                                 expected=expected))
         return None
     bad_key = ALGORITHMS[algorithm].public_key_problem(raw)
     if bad_key:
-        problems.append(f"{where}: {bad_key}")
+        problems.append(_problem("entry-key", where=where, reason=bad_key))
         return None
     times = {}
     for name in ("not_before", "not_after"):
@@ -229,7 +252,7 @@ def _key_from(entry: Any, institution: str, where: str, problems: list[str]) -> 
         try:
             times[name] = parse_time(value, end_of_day=(name == "not_after"))
         except ValueError as exc:
-            problems.append(f"{where}: {name}: {exc}")
+            problems.append(_problem("entry-time", where=where, field=name, reason=exc))
             return None
     return TrustedKey(keyid=entry["keyid"], algorithm=algorithm, public_key=raw,
                       institution=institution, role=entry["role"],
@@ -238,58 +261,61 @@ def _key_from(entry: Any, institution: str, where: str, problems: list[str]) -> 
 
 def trust_from_dict(data: Any, source: str = "trust store") -> TrustStore:
     """Build a :class:`TrustStore` from parsed YAML; raises :class:`TrustStoreError`."""
-    problems: list[str] = []
+    problems: list[CodedError] = []
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise TrustStoreError(source, ["the top level must be a mapping"])
+        raise TrustStoreError(source, [_problem("not-mapping")])
+    if data.get("type") == PUB_TYPE or {"keyid", "public_key"} <= set(data):
+        raise TrustStoreError(source, [_problem("is-public-key")])
     unknown = set(data) - {"version", "required_roles", "require", "institutions", "revoked"}
     if unknown:
-        problems.append(f"unknown top-level field(s): {', '.join(sorted(map(str, unknown)))}")
+        problems.append(_problem("unknown-fields", fields=", ".join(sorted(map(str, unknown)))))
     if data.get("version", 1) != 1:
-        problems.append(f"unsupported version {data.get('version')!r}")
+        problems.append(_problem("version", version=repr(data.get("version"))))
     roles = data.get("required_roles", list(DEFAULT_REQUIRED_ROLES))
     if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
-        problems.append(f"required_roles must be a non-empty list of {', '.join(ROLES)}")
+        problems.append(_problem("required-roles", roles=", ".join(ROLES)))
         roles = list(DEFAULT_REQUIRED_ROLES)
     store = TrustStore(required_roles=list(roles))
     require = data.get("require") or {}
     if not isinstance(require, dict) or set(require) - {"reviewers"}:
-        problems.append("require must be a mapping with reviewers: N")
+        problems.append(_problem("require"))
     else:
         n = require.get("reviewers", 1)
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            problems.append(f"require.reviewers must be a whole number of at least 1, not {n!r}")
+            problems.append(_problem("reviewers", value=repr(n)))
         else:
             store.reviewers = n
     institutions = data.get("institutions") or {}
     if not isinstance(institutions, dict):
-        problems.append("institutions must be a mapping of institution name → {keys: [...]}")
+        problems.append(_problem("institutions"))
         institutions = {}
     for inst, body in institutions.items():
         if not isinstance(body, dict) or not isinstance(body.get("keys", []), list):
-            problems.append(f"institutions.{inst}: must be a mapping with a keys list")
+            problems.append(_problem("institution-body", institution=str(inst)))
             continue
         for i, entry in enumerate(body.get("keys") or []):
             key = _key_from(entry, str(inst), f"institutions.{inst}.keys[{i}]", problems)
             if key is None:
                 continue
             if key.keyid in store.keys:
-                problems.append(f"institutions.{inst}.keys[{i}]: key {key.keyid} is listed twice")
+                problems.append(_problem("key-twice", where=f"institutions.{inst}.keys[{i}]",
+                                         keyid=key.keyid))
                 continue
             store.keys[key.keyid] = key
     revoked = data.get("revoked") or []
     if not isinstance(revoked, list):
-        problems.append("revoked must be a list")
+        problems.append(_problem("revoked-list"))
         revoked = []
     for i, entry in enumerate(revoked):
         if not isinstance(entry, dict) or not isinstance(entry.get("keyid"), str):
-            problems.append(f"revoked[{i}]: needs a keyid")
+            problems.append(_problem("revoked-keyid", index=i))
             continue
         try:
             at = parse_time(entry.get("at"))
         except ValueError as exc:
-            problems.append(f"revoked[{i}]: at: {exc}")
+            problems.append(_problem("revoked-at", index=i, reason=exc))
             continue
         store.revoked.append(Revocation(entry["keyid"], at, str(entry.get("reason") or "")))
     if problems:
@@ -305,9 +331,9 @@ def load_trust(path: str | Path, *, missing_ok: bool = False) -> TrustStore:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TrustStoreError(str(path), [f"cannot read: {exc}"]) from exc
+        raise TrustStoreError(str(path), [_problem("unreadable", reason=exc)]) from exc
     try:
         data = yaml.safe_load(text)
     except (yaml.YAMLError, RecursionError) as exc:
-        raise TrustStoreError(str(path), [f"not valid YAML: {exc}"]) from exc
+        raise TrustStoreError(str(path), [_problem("not-yaml", reason=exc)]) from exc
     return trust_from_dict(data, str(path))

@@ -175,6 +175,29 @@ def complete_review(db, pkg: Path, decision: str = "recommend", comment: str | N
     rv.decide(db, pkg, decision, comment)
 
 
+def reviewed_course(root: Path, run, holders=(("wang", "reviewer"), ("li", "committee"))):
+    """For the command-line tests: key pairs made by ``reviewer keys new`` through ``run``
+    (the passphrase from $REVIEWER_PASSPHRASE) in ``root/keys``, and a copy of the sample
+    course scanned and reviewed to "recommend" in ``root/state.db``.  Returns (keys
+    folder, package, database path)."""
+    import shutil
+
+    from reviewer.service.scan import scan
+    from reviewer.store import open_db
+
+    kd = root / "keys"
+    for name, role in holders:
+        r = run(["keys", "new", "--name", name, "--institution", UNI, "--role", role, "--out", kd])
+        assert r.exit_code == 0, r.output
+    pkg = root / "course"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "sample_courses" / "zh-data-structures", pkg)
+    dbp = root / "state.db"
+    db = open_db(dbp)
+    scan(db, pkg)
+    complete_review(db, pkg, "recommend", "同意推荐")
+    return kd, pkg, dbp
+
+
 def as_data(env: Envelope) -> dict:
     return json.loads(env.to_json())
 

@@ -14,9 +14,8 @@ from click.testing import CliRunner
 
 from reviewer.cli import cli
 from reviewer.service import review as rv
-from reviewer.service.scan import scan
 from reviewer.store import open_db
-from tests.signing.signing_helpers import complete_review
+from tests.signing.signing_helpers import reviewed_course
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_courses" / "zh-data-structures"
 INST = "江东理工大学"
@@ -31,16 +30,7 @@ def invoke(args, *, env=None, input=None):
 @pytest.fixture()
 def setup(tmp_path, monkeypatch):
     monkeypatch.setenv("REVIEWER_PASSPHRASE", "pw-123")
-    kd = tmp_path / "keys"
-    for name, role in (("wang", "reviewer"), ("li", "committee")):
-        r = invoke(["keys", "new", "--name", name, "--institution", INST, "--role", role, "--out", kd])
-        assert r.exit_code == 0, r.output
-    pkg = tmp_path / "course"
-    shutil.copytree(SAMPLE, pkg)
-    dbp = tmp_path / "state.db"
-    db = open_db(dbp)
-    scan(db, pkg)
-    complete_review(db, pkg, "recommend", "同意推荐")
+    kd, pkg, dbp = reviewed_course(tmp_path, invoke)
     return tmp_path, kd, pkg, dbp
 
 
@@ -65,7 +55,8 @@ def test_keys_new_has_no_passphrase_option():
 
 def test_keys_new_refuses_to_overwrite(setup):
     _, kd, _, _ = setup
-    r = invoke(["keys", "new", "--name", "wang", "--institution", INST, "--role", "reviewer", "--out", kd])
+    r = invoke(["--lang", "en", "keys", "new", "--name", "wang", "--institution", INST, "--role", "reviewer",
+                "--out", kd])
     assert r.exit_code == 2 and "already exists" in r.output
 
 
@@ -136,7 +127,7 @@ def test_sign_refused_lists_reasons(setup, tmp_path):
 def test_wrong_passphrase_exit_2(setup, monkeypatch):
     tmp, kd, pkg, dbp = setup
     monkeypatch.setenv("REVIEWER_PASSPHRASE", "wrong")
-    r = invoke(["sign", pkg, "--key", kd / "wang.key", "--out", tmp / "rec.json", "--db", dbp])
+    r = invoke(["--lang", "en", "sign", pkg, "--key", kd / "wang.key", "--out", tmp / "rec.json", "--db", dbp])
     assert r.exit_code == 2 and "wrong passphrase" in r.stderr
 
 
@@ -154,7 +145,7 @@ def test_verify_unreadable_inputs_exit_2(setup):
     assert r.exit_code == 1 and json.loads(r.stdout)["reasons"][0]["code"] == "envelope.malformed"
     broken = tmp / "broken.yaml"
     broken.write_text("institutions: [\n", encoding="utf-8")
-    r = invoke(["verify", tmp / "obj.json", "--trust", broken])
+    r = invoke(["--lang", "en", "verify", tmp / "obj.json", "--trust", broken])
     assert r.exit_code == 2 and "not valid YAML" in r.stderr
     r = invoke(["verify", tmp / "obj.json", "--trust", trust, "--at", "someday"])
     assert r.exit_code == 2
@@ -163,14 +154,15 @@ def test_verify_unreadable_inputs_exit_2(setup):
 def test_trust_commands(setup):
     tmp, kd, pkg, dbp = setup
     trust = tmp / "t.yaml"
-    r = invoke(["trust", "add", trust, kd / "li.pub", "--role", "reviewer", "--not-after", "2030-01-01"])
+    r = invoke(["--lang", "en", "trust", "add", trust, kd / "li.pub", "--role", "reviewer",
+                "--not-after", "2030-01-01"])
     assert r.exit_code == 0 and "trusted as reviewer" in r.stderr
     data = yaml.safe_load(trust.read_text(encoding="utf-8"))
     [entry] = data["institutions"][INST]["keys"]
     assert entry["role"] == "reviewer" and entry["not_after"].startswith("2030-01-01T23:59:59")
     r = invoke(["trust", "add", trust, kd / "li.pub", "--role", "committee"])
     assert r.stdout.startswith("updated")
-    r = invoke(["trust", "revoke", trust, "ed25519:" + "0" * 32])
+    r = invoke(["--lang", "en", "trust", "revoke", trust, "ed25519:" + "0" * 32])
     assert r.exit_code == 0 and "not in" in r.stderr
     assert invoke(["trust", "revoke", tmp / "none.yaml", "x"]).exit_code == 2
     r = invoke(["trust", "list", trust])
@@ -198,13 +190,14 @@ def test_report_command(setup):
 def test_unwritable_outputs_exit_2(setup):
     tmp, kd, pkg, dbp = setup
     (tmp / "afile").write_text("x", encoding="utf-8")
-    r = invoke(["sign", pkg, "--key", kd / "wang.key", "--out", tmp / "afile" / "rec.json", "--db", dbp])
+    r = invoke(["--lang", "en", "sign", pkg, "--key", kd / "wang.key", "--out", tmp / "afile" / "rec.json",
+                "--db", dbp])
     assert r.exit_code == 2 and "cannot write" in r.stderr
-    r = invoke(["trust", "add", tmp / "afile" / "t.yaml", kd / "wang.pub"])
+    r = invoke(["--lang", "en", "trust", "add", tmp / "afile" / "t.yaml", kd / "wang.pub"])
     assert r.exit_code == 2 and "cannot write" in r.stderr
     rec = tmp / "rec.json"
     invoke(["sign", pkg, "--key", kd / "wang.key", "--out", rec, "--db", dbp])
-    r = invoke(["report", rec, "--out", tmp / "afile" / "r.html"])
+    r = invoke(["--lang", "en", "report", rec, "--out", tmp / "afile" / "r.html"])
     assert r.exit_code == 2 and "cannot write" in r.stderr
 
 
