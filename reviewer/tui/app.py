@@ -122,7 +122,12 @@ class ReviewerApp(App):
 
             self.push_screen(PackageScreen(event.worker.result, self.lang))
         elif event.state == WorkerState.ERROR:
-            self.notify(t("tui.package.open_failed", self.lang, error=str(event.worker.error)),
+            from reviewer.i18n import CodedError, error_text
+
+            error = event.worker.error
+            if isinstance(error, OSError) and error.filename:  # say which file, in words
+                error = CodedError(None, "file.unreadable", path=str(error.filename), reason=error)
+            self.notify(t("tui.package.open_failed", self.lang, error=error_text(error, self.lang)),
                         severity="error", markup=False)
 
     def action_help_quit(self) -> None:

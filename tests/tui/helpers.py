@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import asynccontextmanager
 
 from textual.widgets import Input
 
@@ -63,3 +64,27 @@ async def open_package(pilot, path) -> None:
     await wait_screen(pilot, "PackageScreen")
     await wait_for(pilot, lambda: pilot.app.focused is not None
                    and pilot.app.focused.id == "fv-table")
+
+
+async def recommend(pilot, comment: str) -> None:
+    """From the package screen: the summary view (5), decide (d), "recommend" with
+    ``comment``; back on the package screen (recorded, or refused with a notification)."""
+    await pilot.press("5")
+    await pilot.press("d")
+    await wait_screen(pilot, "DecisionModal")
+    await pilot.press("enter")
+    pilot.app.screen.query_one("#comment").value = comment
+    await pilot.press("enter")
+    await wait_screen(pilot, "PackageScreen")
+
+
+@asynccontextmanager
+async def package_open(seeded, lang: str, size: tuple[int, int] = (100, 32)):
+    """The app in ``lang`` with the ``seeded`` package open on its package screen: the pilot."""
+    from reviewer.tui.app import create_app
+
+    app = create_app(seeded.db, lang)
+    async with app.run_test(size=size) as pilot:
+        await wait_screen(pilot, "LibraryScreen")
+        await open_package(pilot, seeded.pkg)
+        yield pilot

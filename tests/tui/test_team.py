@@ -8,7 +8,9 @@ import pytest
 from textual.widgets import DataTable, Label, Static
 
 from reviewer.tui.app import create_app
-from tests.tui.helpers import fresh_status, open_package, sync, type_into_prompt, wait_for, wait_screen
+from tests.tui.helpers import (
+    fresh_status, open_package, package_open, recommend, sync, type_into_prompt, wait_for, wait_screen,
+)
 
 WANG, LI = "王明", "李华"
 SIZES = [(100, 32), (80, 24)]
@@ -98,23 +100,15 @@ async def test_chair_resolves_two_disagreements_and_decides(team_seeded, size, l
         # back to the package; the chair decides
         await pilot.press("escape")
         await wait_screen(pilot, "PackageScreen")
-        await pilot.press("5")
-        await pilot.press("d")
-        await wait_screen(pilot, "DecisionModal")
-        await pilot.press("enter")
-        app.screen.query_one("#comment").value = "审核组一致推荐"
-        await pilot.press("enter")
-        await wait_screen(pilot, "PackageScreen")
+        await recommend(pilot, "审核组一致推荐")
         decision = fresh_status(team_seeded.db, team_seeded.pkg).decision
         assert (decision.decision, decision.actor) == ("recommend", WANG)
 
 
 @sync
 async def test_without_a_team_the_view_says_how_to_form_one(seeded):
-    app = create_app(seeded.db, "en")
-    async with app.run_test(size=(100, 32)) as pilot:
-        await wait_screen(pilot, "LibraryScreen")
-        await open_package(pilot, seeded.pkg)
+    async with package_open(seeded, "en") as pilot:
+        app = pilot.app
         await pilot.press("6")
         await wait_screen(pilot, "TeamScreen")
         await pilot.pause(0.1)
