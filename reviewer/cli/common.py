@@ -53,7 +53,7 @@ def open_store(db_path: str | None):
     try:
         return open_db(resolve_db(db_path))
     except StoreError as exc:
-        fail(str(exc))
+        fail_error(exc)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

@@ -168,6 +168,11 @@ def _native(exc: BaseException, lang: str) -> str:
         return t("errors.native.not-utf8", lang)
     if isinstance(exc, RecursionError):
         return t("errors.native.too-deep", lang)
+    if type(exc).__module__ == "sqlite3":
+        if "not a database" in str(exc):
+            return t("errors.native.not-sqlite", lang)
+        if "unable to open" in str(exc):
+            return t("errors.native.sqlite-open", lang)
     if isinstance(exc, yaml.YAMLError):
         mark = getattr(exc, "problem_mark", None)
         if mark is not None:

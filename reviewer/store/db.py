@@ -17,6 +17,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from reviewer.i18n import CodedError
+
 
 def _import_sqlite_utils():
     """sqlite-utils, imported without numpy and pandas.
@@ -62,8 +64,9 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-class StoreError(RuntimeError):
-    """The database can't be opened or used (the message says why)."""
+class StoreError(CodedError, RuntimeError):
+    """The database can't be opened or used (the message says why; ``code`` names its
+    ``errors.store.*`` entry when it has one)."""
 
 
 def migration(name: str) -> Callable[[Migration], Migration]:
@@ -94,7 +97,7 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
                                timeout=30)
     except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"cannot open database {path}: {exc}") from exc
+        raise StoreError(None, "store.cannot-open", path=str(path), reason=exc) from exc
     # No sqlite-utils plugins: the store needs none, and finding them reads the
     # metadata of every installed distribution (0.05 s a process).
     db = sqlite_utils.Database(conn, execute_plugins=False)
@@ -107,7 +110,7 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
             apply_migrations(db)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"{path} is not a usable reviewer database: {exc}") from exc
+        raise StoreError(None, "store.unusable", path=str(path), reason=exc) from exc
     return db
 
 

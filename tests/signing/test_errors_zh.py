@@ -255,6 +255,12 @@ CASES = {
     "platform import: another platform's database": Case(
         ["platform", "import", "{rec}", "--trust", "{trust}", "--db", "{platform_db}",
          "--platform", "other"], None, zh="平台数据库属于", en="belongs to"),
+    "platform list: not a database": Case(["platform", "list", "--db", f"{W}/notjson.txt"],
+                                          f"{W}/notjson.txt", zh="不是 SQLite 数据库",
+                                          en="not a usable reviewer database"),
+    "sign: a database under a file": Case(
+        ["sign", "{pkg}", "--key", f"{K}/wang.key", "--out", f"{W}/o12.json", "--db", f"{W}/afile/x.db"],
+        f"{W}/afile/x.db", zh="无法打开数据库", en="cannot open database"),
     "platform list: missing database": Case(["platform", "list", "--db", f"{W}/nope.db"],
                                             f"{W}/nope.db", zh="找不到", en="does not exist"),
     # report
