@@ -243,7 +243,7 @@ def report(rec: str, fmt: str, lang: str | None, out: str | None, trust_path: st
         except InputError as exc:
             fail_error(exc, lang)
         for w in result.warnings:
-            click.echo(f"reviewer: {w}", err=True)
+            click.echo(f"reviewer: {in_lang(w, lang)}", err=True)
         pages = f"\t{result.pages} pages" if result.pages else ""
         click.echo(f"{result.out}{pages}")
         return

@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.i18n import CodedError, t
+from reviewer.i18n import CodedError, bilingual, t
 
 CHROMIUM_ENV = "REVIEWER_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -46,7 +46,7 @@ class PrintResult:
     out: Path
     browser: str
     pages: int | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # {zh, en}
 
 
 def find_chromium() -> str | None:
@@ -110,8 +110,8 @@ def html_to_pdf(html: str, out: str | Path, *, browser: str | None = None,
     warnings = []
     major = chromium_major(browser)
     if major is not None and major < MARGIN_BOXES_SINCE:
-        warnings.append(f"{Path(browser).name} {major} prints no page numbers or running header "
-                        f"(Chromium {MARGIN_BOXES_SINCE} or later does)")
+        warnings.append(bilingual("signing.old_browser", browser=Path(browser).name, major=major,
+                                  since=MARGIN_BOXES_SINCE))
     # The folder lies beside the output: a confined browser (a snap) may not see /tmp.
     with tempfile.TemporaryDirectory(prefix=".reviewer-print-", dir=out.parent) as tmp:
         work = Path(tmp).resolve()
