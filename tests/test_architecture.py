@@ -91,14 +91,15 @@ def test_stages_point_one_way() -> None:
     assert problems == []
 
 
-#: What the terminal UI may import from the package: the service (its API for the
-#: rooms below), the catalogs, the data paths, and itself.
-SHELL_MAY_IMPORT = {"service", "i18n", "paths", "tui"}
+#: What the shells may import from the package: the service (its API for the rooms
+#: below), the catalogs, the data paths and atomic writes, each other, and themselves.
+SHELL_MAY_IMPORT = {"service", "i18n", "paths", "files", "tui", "cli"}
 
 
-def test_the_terminal_ui_speaks_only_to_the_service() -> None:
+@pytest.mark.parametrize("shell", ["tui", "cli"])
+def test_the_shells_speak_only_to_the_service(shell: str) -> None:
     problems = []
-    for path in (PKG / "tui").rglob("*.py"):
+    for path in (PKG / shell).rglob("*.py"):
         for name in _imports(path):
             parts = name.split(".")
             if parts[0] == "reviewer" and len(parts) > 1 and parts[1] not in SHELL_MAY_IMPORT:

@@ -48,7 +48,7 @@ def resolve_lang(lang: str | None = None) -> str:
 
 def open_store(db_path: str | None):
     """Open the state database or exit 2 with the reason."""
-    from reviewer.store import StoreError, open_db
+    from reviewer.service.api import StoreError, open_db
 
     try:
         return open_db(resolve_db(db_path))

@@ -37,7 +37,7 @@ def _passphrase(confirm: bool) -> str:
 def _refused(title: str, reasons: list[dict], lang: str, blockers: list[dict] | None = None) -> None:
     """Every reason on stderr, then the review's ``blockers`` in their groups (to answer ·
     failed or to recheck · error findings); exit 1."""
-    from reviewer.review.model import group_blockers
+    from reviewer.service.api import group_blockers
 
     click.echo(f"reviewer: {title}", err=True)
     for r in reasons:
@@ -55,7 +55,7 @@ def _refused(title: str, reasons: list[dict], lang: str, blockers: list[dict] | 
 def _at(value: str | None) -> datetime | None:
     if not value:
         return None
-    from reviewer.signing.trust import parse_time
+    from reviewer.service.api import parse_time
 
     try:
         return parse_time(value)
@@ -102,7 +102,7 @@ def keys_new(name: str, institution: str, role: str, out_dir: str, algorithm: st
 @click.argument("pub", type=click.Path(dir_okay=False))
 def keys_show(pub: str) -> None:
     """Print a public key file's key id and identity."""
-    from reviewer.signing.keys import KeyFileError, load_public
+    from reviewer.service.api import KeyFileError, load_public
 
     try:
         info = load_public(pub)

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from reviewer.review.model import (
         ANSWER_LABELS, DECISION_LABELS, DISPOSITION_LABELS, group_blockers,
     )
-    from reviewer.store import StoreError
+    from reviewer.signing.keys import KeyFileError, load_public
+    from reviewer.signing.trust import parse_time
+    from reviewer.store import StoreError, open_db
 
 #: name → the module it lives in.
 _WHERE = {
@@ -52,7 +54,11 @@ _WHERE = {
     "DECISION_LABELS": "reviewer.review.model",
     "DISPOSITION_LABELS": "reviewer.review.model",
     "group_blockers": "reviewer.review.model",
+    "KeyFileError": "reviewer.signing.keys",
+    "load_public": "reviewer.signing.keys",
+    "parse_time": "reviewer.signing.trust",
     "StoreError": "reviewer.store",
+    "open_db": "reviewer.store",
 }
 
 __all__ = [*_WHERE, "open_store"]
