@@ -210,3 +210,23 @@ def env(package, keys) -> Envelope:
 @pytest.fixture()
 def trust(keys) -> TrustStore:
     return trust_for(keys)
+
+
+def check_truncated_signature_text(env: Envelope, trust: TrustStore, at: datetime) -> None:
+    """Five characters cut off the committee's signature: unreadable, so its role is missing."""
+    from reviewer.signing.verify import verify_envelope
+
+    data = as_data(env)
+    data["signatures"][1]["sig"] = data["signatures"][1]["sig"][:-5]
+    result = verify_envelope(data, trust, at=at)
+    assert result.codes[0] in ("signature.bad_base64", "signature.invalid")
+    assert "roles.missing" in result.codes
+
+
+def check_not_base64_signature(env: Envelope, trust: TrustStore, at: datetime) -> None:
+    """The reviewer's signature is not base64 at all: that is the first reason given."""
+    from reviewer.signing.verify import verify_envelope
+
+    data = as_data(env)
+    data["signatures"][0]["sig"] = "!!!not base64!!!"
+    assert verify_envelope(data, trust, at=at).codes[0] == "signature.bad_base64"

@@ -46,6 +46,13 @@ def _en(exc) -> str:
     return "\n".join(r["en"] for r in exc.value.reasons)
 
 
+def _refusal(db, pkg, key, out) -> str:
+    """Signing is refused: the English message of the refusal."""
+    with pytest.raises(SignRefused) as exc:
+        _sign(db, pkg, key, out)
+    return _en(exc)
+
+
 def test_unreviewed_package_is_refused_with_every_reason(course, keys, tmp_path):
     db, pkg = course
     status = rv.review_status(db, pkg)
@@ -135,9 +142,7 @@ def test_package_changed_after_review_is_refused(course, keys, tmp_path):
     complete_review(db, pkg)
     with (pkg / "notes" / "课程笔记.md").open("a", encoding="utf-8") as fh:
         fh.write("\n新增一行\n")
-    with pytest.raises(SignRefused) as exc:
-        _sign(db, pkg, keys["reviewer"], tmp_path / "rec.json")
-    assert "changed after the review" in _en(exc)
+    assert "changed after the review" in _refusal(db, pkg, keys["reviewer"], tmp_path / "rec.json")
 
 
 def test_sequence_and_supersedes(course, keys, tmp_path):
@@ -157,26 +162,20 @@ def test_sequence_and_supersedes(course, keys, tmp_path):
 def test_committee_key_cannot_sign(course, keys, tmp_path):
     db, pkg = course
     complete_review(db, pkg)
-    with pytest.raises(SignRefused) as exc:
-        _sign(db, pkg, keys["committee"], tmp_path / "rec.json")
-    assert "needs a reviewer key" in _en(exc)
+    assert "needs a reviewer key" in _refusal(db, pkg, keys["committee"], tmp_path / "rec.json")
 
 
 def test_reviewer_of_another_institution_cannot_sign(course, keys, tmp_path):
     db, pkg = course
     complete_review(db, pkg)
-    with pytest.raises(SignRefused) as exc:
-        _sign(db, pkg, keys["other_reviewer"], tmp_path / "rec.json")
-    assert "the course belongs to" in _en(exc)
+    assert "the course belongs to" in _refusal(db, pkg, keys["other_reviewer"], tmp_path / "rec.json")
 
 
 def test_not_scanned_is_refused(keys, tmp_path):
     pkg = tmp_path / "course"
     shutil.copytree(SAMPLE, pkg)
     db = open_db(tmp_path / "state.db")
-    with pytest.raises(SignRefused) as exc:
-        _sign(db, pkg, keys["reviewer"], tmp_path / "rec.json")
-    assert "scan" in _en(exc)
+    assert "scan" in _refusal(db, pkg, keys["reviewer"], tmp_path / "rec.json")
 
 
 def test_wrong_passphrase_is_input_error(course, keys, tmp_path):
@@ -205,9 +204,7 @@ def test_outdated_decision_is_refused(course, keys, tmp_path):
     rv.answer_item(db, pkg, item.id, "na", "本课程不涉及")
     if not rv.review_status(db, pkg).decision_outdated:
         pytest.skip("the review service does not mark this change as outdating the decision")
-    with pytest.raises(SignRefused) as exc:
-        _sign(db, pkg, keys["reviewer"], tmp_path / "rec.json")
-    assert "record it again" in _en(exc)
+    assert "record it again" in _refusal(db, pkg, keys["reviewer"], tmp_path / "rec.json")
 
 
 # ------------------------------------------------------------------ countersign
