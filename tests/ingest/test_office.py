@@ -119,29 +119,26 @@ def test_docx_paragraphs_headings_tables_and_text_boxes(make_docx):
     assert record.meta["title"] == "教学大纲" and record.meta["author"] == "责任教师"
 
 
-def test_docx_outline_level_makes_a_heading(make_docx):
+def _read_with_outline_level(make_docx, text: str, level: str):
+    """Read a .docx whose paragraph ``text`` carries ``w:outlineLvl=level``, then "正文"."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
     def fill(doc):
-        p = doc.add_paragraph("第三章 自定义标题")
-        p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>'))
+        p = doc.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
         doc.add_paragraph("正文")
 
-    record = read_file(make_docx(fill), "notes/a.docx")
+    return read_file(make_docx(fill), "notes/a.docx")
+
+
+def test_docx_outline_level_makes_a_heading(make_docx):
+    record = _read_with_outline_level(make_docx, "第三章 自定义标题", "0")
     assert record.segments[1].locator.heading == "第三章 自定义标题"
 
 
 def test_docx_malformed_outline_level_is_body_text_not_an_unreadable_file(make_docx):
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    def fill(doc):
-        p = doc.add_paragraph("第三章 格式错误的大纲级别")
-        p._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="one"/>'))
-        doc.add_paragraph("正文")
-
-    record = read_file(make_docx(fill), "notes/a.docx")
+    record = _read_with_outline_level(make_docx, "第三章 格式错误的大纲级别", "one")
     assert record.status == "ok", record.error
     assert [s.text for s in record.segments] == ["第三章 格式错误的大纲级别", "正文"]
     assert record.segments[1].locator.heading is None

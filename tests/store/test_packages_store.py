@@ -79,13 +79,18 @@ def test_search_folds_kangxi_radicals(tmp_path):
     assert len(hits) == 1 and hits[0][0].text[hits[0][1]:hits[0][1] + 2] == "⼤学"
 
 
-def test_findings_round_trip(tmp_path):
+def _saved_with_error(tmp_path, start: int, end: int):
+    """A saved package and one lexicon error on its first segment: (db, pkg, pid, finding)."""
     db = open_db(tmp_path / "s.db")
     pkg = _package()
     pid = store.save_package(db, "/x/pkg", pkg, {"md": "1"})
-    seg = pkg.files[0].segments[0]
-    f = finding_at(seg, 2, 4, check="lexicon", rule="r", category="c", severity="error",
-                   message={"zh": "中", "en": "en"})
+    f = finding_at(pkg.files[0].segments[0], start, end, check="lexicon", rule="r",
+                   category="c", severity="error", message={"zh": "中", "en": "en"})
+    return db, pkg, pid, f
+
+
+def test_findings_round_trip(tmp_path):
+    db, pkg, pid, f = _saved_with_error(tmp_path, 2, 4)
     sid = store.start_scan(db, pid, pkg.digest, "0", {}, "sha256:x")
     store.finish_scan(db, sid, [f], None, reused=0, extracted=1)
     back = store.scan_findings(db, sid)
@@ -112,12 +117,7 @@ def test_schema_has_foreign_keys(tmp_path):
 def test_library_counts_come_from_the_last_finished_scan(tmp_path):
     # A scan killed between start_scan and finish_scan must not make the
     # library show the package as never scanned.
-    db = open_db(tmp_path / "s.db")
-    pkg = _package()
-    pid = store.save_package(db, "/x/pkg", pkg, {"md": "1"})
-    seg = pkg.files[0].segments[0]
-    f = finding_at(seg, 0, 2, check="lexicon", rule="r", category="c", severity="error",
-                   message={"zh": "中", "en": "en"})
+    db, pkg, pid, f = _saved_with_error(tmp_path, 0, 2)
     done = store.start_scan(db, pid, pkg.digest, "0", {}, "sha256:x")
     store.finish_scan(db, done, [f], None, reused=0, extracted=1)
     store.start_scan(db, pid, pkg.digest, "0", {}, "sha256:x")  # never finished
