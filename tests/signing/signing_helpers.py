@@ -230,3 +230,15 @@ def check_not_base64_signature(env: Envelope, trust: TrustStore, at: datetime) -
     data = as_data(env)
     data["signatures"][0]["sig"] = "!!!not base64!!!"
     assert verify_envelope(data, trust, at=at).codes[0] == "signature.bad_base64"
+
+
+def check_swapped_signatures(env: Envelope, trust: TrustStore, at: datetime) -> None:
+    """Each role's signature under the other's key id: both invalid, none valid."""
+    from reviewer.signing.dsse import Signature
+    from reviewer.signing.verify import verify_envelope
+
+    a, b = env.signatures
+    swapped = Envelope(env.payload_type, env.payload,
+                       [Signature(a.keyid, b.sig), Signature(b.keyid, a.sig)])
+    result = verify_envelope(as_data(swapped), trust, at=at)
+    assert result.codes == ["signature.invalid", "signature.invalid", "signature.none_valid"]
