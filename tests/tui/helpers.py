@@ -66,16 +66,39 @@ async def open_package(pilot, path) -> None:
                    and pilot.app.focused.id == "fv-table")
 
 
+async def open_view(pilot, path, key: str, ready=None) -> None:
+    """Open ``path``, press the view key ``key`` and wait until ``ready()`` is true
+    (its table filled or focused, say); without ``ready``, one pause."""
+    await open_package(pilot, path)
+    await pilot.press(key)
+    if ready is None:
+        await pilot.pause()
+    else:
+        await wait_for(pilot, ready)
+
+
 async def recommend(pilot, comment: str) -> None:
     """From the package screen: the summary view (5), decide (d), "recommend" with
     ``comment``; back on the package screen (recorded, or refused with a notification)."""
     await pilot.press("5")
-    await pilot.press("d")
+    await record_decision(pilot, comment, key="d")
+
+
+async def record_decision(pilot, comment: str, key: str = "D") -> None:
+    """From the package screen: open the decision dialog with ``key``, keep the first
+    choice, write ``comment`` and confirm; wait until the package screen is back."""
+    await pilot.press(key)
     await wait_screen(pilot, "DecisionModal")
     await pilot.press("enter")
     pilot.app.screen.query_one("#comment").value = comment
     await pilot.press("enter")
     await wait_screen(pilot, "PackageScreen")
+
+
+async def press_for(pilot, key: str, screen: str) -> None:
+    """Press ``key`` and wait until the screen named ``screen`` is on top."""
+    await pilot.press(key)
+    await wait_screen(pilot, screen)
 
 
 @asynccontextmanager

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from reviewer.tui.app import create_app
 from tests.tui.conftest import make_package
-from tests.tui.helpers import fresh_status, open_package, sync, type_into_prompt, wait_for, wait_screen
+from tests.tui.helpers import (
+    fresh_status,
+    open_package,
+    package_open,
+    press_for,
+    sync,
+    type_into_prompt,
+    wait_for,
+    wait_screen,
+)
 
 
 @sync
@@ -55,14 +64,12 @@ async def test_rescan_after_a_change_keeps_the_review_and_flags_new_findings(tmp
 async def test_opening_a_package_whose_files_changed_says_so(seeded):
     from textual.widgets import Label
 
-    app = create_app(seeded.db, "en")
-    async with app.run_test(size=(100, 32)) as pilot:
-        await open_package(pilot, seeded.pkg)
+    async with package_open(seeded, "en") as pilot:
+        app = pilot.app
         first = app.screen
         await wait_for(pilot, lambda: first.digest_checked)
         assert not first.changed
-        await pilot.press("escape")
-        await wait_screen(pilot, "LibraryScreen")
+        await press_for(pilot, "escape", "LibraryScreen")
         (seeded.pkg / "notes" / "new.md").write_text("新增的一页\n", "utf-8")
         await open_package(pilot, seeded.pkg)
         screen = app.screen

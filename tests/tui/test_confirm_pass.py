@@ -14,23 +14,20 @@ from textual.widgets import Input, Label, Static
 from reviewer.service.review import audit_log
 from reviewer.store import open_db
 from reviewer.tui.app import create_app
-from tests.tui.helpers import fresh_status, open_package, sync, wait_for, wait_screen
+from tests.tui.helpers import fresh_status, open_view, press_for, sync
 
 
 async def _pass_p3(pilot, pkg) -> None:
     """Open the package, then the checklists, and press ``p`` on P3: the modal opens."""
     app = pilot.app
-    await open_package(pilot, pkg)
-    await pilot.press("4")
-    await wait_for(pilot, lambda: app.screen.query_one("#ck-table").row_count > 0
+    await open_view(pilot, pkg, "4", lambda: app.screen.query_one("#ck-table").row_count > 0
                    and app.focused is app.screen.query_one("#ck-table"))
     view = app.screen.query_one("ChecklistView")
     table = app.screen.query_one("#ck-table")
     table.move_cursor(row=[i["id"] for i in view.items].index("P3"))
     await pilot.pause()
     assert view.current()["id"] == "P3"
-    await pilot.press("p")
-    await wait_screen(pilot, "ConfirmPassModal")
+    await press_for(pilot, "p", "ConfirmPassModal")
 
 
 @sync
@@ -50,8 +47,7 @@ async def test_pass_with_a_comment_is_recorded_and_audited(seeded):
         assert app.screen.query_one("#error", Label).display
 
         await pilot.press(*"fan mian an li")
-        await pilot.press("enter")
-        await wait_screen(pilot, "PackageScreen")
+        await press_for(pilot, "enter", "PackageScreen")
         item = fresh_status(seeded.db, seeded.pkg).item("P3")
         assert (item.answer, item.comment) == ("pass", "fan mian an li")
         db = open_db(seeded.db)
@@ -79,8 +75,7 @@ async def test_escape_leaves_the_answer_unchanged(seeded):
         await _pass_p3(pilot, seeded.pkg)
         assert "have no disposition" in str(app.screen.query_one("#title", Label).content)
         await pilot.press(*"typed then cancelled")
-        await pilot.press("escape")
-        await wait_screen(pilot, "PackageScreen")
+        await press_for(pilot, "escape", "PackageScreen")
         item = fresh_status(seeded.db, seeded.pkg).item("P3")
         assert (item.answer, item.comment) == ("fail", "含代刷广告")
         assert app.screen.query_one("ChecklistView").current()["id"] == "P3"

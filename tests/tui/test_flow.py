@@ -12,7 +12,16 @@ import pytest
 from textual.widgets import DataTable, Label
 
 from reviewer.tui.app import create_app
-from tests.tui.helpers import fresh_status, open_package, sync, type_into_prompt, wait_for, wait_screen
+from tests.tui.helpers import (
+    fresh_status,
+    open_package,
+    open_view,
+    record_decision,
+    sync,
+    type_into_prompt,
+    wait_for,
+    wait_screen,
+)
 
 SIZES = [(100, 32), (80, 24)]
 
@@ -93,12 +102,7 @@ async def test_open_dispose_answer_decide(seeded, size):
         # now recommend, with a comment
         await pilot.press("5")
         await wait_for(pilot, lambda: app.focused is app.screen.query_one("#summary"))
-        await pilot.press("D")
-        await wait_screen(pilot, "DecisionModal")
-        await pilot.press("enter")
-        app.screen.query_one("#comment").value = "内容合格，同意推荐"
-        await pilot.press("enter")
-        await wait_screen(pilot, "PackageScreen")
+        await record_decision(pilot, "内容合格，同意推荐")
         status = fresh_status(seeded.db, seeded.pkg)
         assert status.decision.decision == "recommend"
         assert status.decision.comment == "内容合格，同意推荐"
@@ -117,9 +121,7 @@ async def test_open_dispose_answer_decide(seeded, size):
 async def test_revise_needs_a_comment_and_is_shown_in_the_summary(seeded):
     app = create_app(seeded.db, "en")
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_package(pilot, seeded.pkg)
-        await pilot.press("5")
-        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#summary"))
+        await open_view(pilot, seeded.pkg, "5", lambda: app.focused is app.screen.query_one("#summary"))
         await pilot.press("D")
         await wait_screen(pilot, "DecisionModal")
         await pilot.press("down", "enter")  # revise, no comment → refused by the service

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Label
 from reviewer.tui.app import create_app
 from reviewer.tui.widgets.coverage_view import CoverageView
 from reviewer.tui.widgets.reader_view import ReaderView
-from tests.tui.helpers import open_package, sync, wait_for, wait_screen
+from tests.tui.helpers import open_view, package_open, press_for, sync, wait_for, wait_screen
 
 
 def _footer_labels(screen) -> set[str]:
@@ -16,9 +16,8 @@ def _footer_labels(screen) -> set[str]:
 
 @sync
 async def test_f2_switches_the_language_everywhere_and_back(seeded):
-    app = create_app(seeded.db, "zh")
-    async with app.run_test(size=(100, 32)) as pilot:
-        await open_package(pilot, seeded.pkg)
+    async with package_open(seeded, "zh") as pilot:
+        app = pilot.app
         screen = app.screen
         assert "误报" in _footer_labels(screen)
         assert "测试课程 · 审核中" in str(screen.query_one("#tb-title", Label).content)
@@ -47,29 +46,23 @@ async def test_f2_switches_the_language_everywhere_and_back(seeded):
 
 @sync
 async def test_help_lists_the_keys_of_the_current_view_and_closes(seeded):
-    app = create_app(seeded.db, "en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_package(pilot, seeded.pkg)
-        await pilot.press("f1")
-        await wait_screen(pilot, "HelpScreen")
+    async with package_open(seeded, "en", size=(80, 24)) as pilot:
+        app = pilot.app
+        await press_for(pilot, "f1", "HelpScreen")
         help_screen = app.screen
         assert help_screen.scopes == ["findings", "package", "app"]
-        await pilot.press("escape")
-        await wait_screen(pilot, "PackageScreen")
+        await press_for(pilot, "escape", "PackageScreen")
         await pilot.press("4")
         await pilot.pause()
-        await pilot.press("question_mark")
-        await wait_screen(pilot, "HelpScreen")
+        await press_for(pilot, "question_mark", "HelpScreen")
         assert app.screen.scopes[0] == "checklists"
-        await pilot.press("f1")
-        await wait_screen(pilot, "PackageScreen")
+        await press_for(pilot, "f1", "PackageScreen")
 
 
 @sync
 async def test_the_command_palette_offers_every_action_of_the_view(seeded):
-    app = create_app(seeded.db, "en")
-    async with app.run_test(size=(100, 32)) as pilot:
-        await open_package(pilot, seeded.pkg)
+    async with package_open(seeded, "en") as pilot:
+        app = pilot.app
         commands = list(app.get_system_commands(app.screen))
         titles = [c.title for c in commands]
         assert any(t.startswith("False alarm") for t in titles)
@@ -80,15 +73,13 @@ async def test_the_command_palette_offers_every_action_of_the_view(seeded):
         reader_cmd.callback()
         await pilot.pause()
         assert app.screen.current == "reader"
-        await pilot.press("ctrl+p")
-        await wait_screen(pilot, "CommandPalette")
+        await press_for(pilot, "ctrl+p", "CommandPalette")
         from textual.command import CommandInput
 
         assert app.screen.query_one(CommandInput).placeholder == "Type the name of an action…"
         await pilot.press(*"coverage")
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await wait_screen(pilot, "PackageScreen")
+        await press_for(pilot, "enter", "PackageScreen")
         await wait_for(pilot, lambda: app.screen.current == "coverage")
 
 
@@ -96,11 +87,10 @@ async def test_the_command_palette_offers_every_action_of_the_view(seeded):
 async def test_coverage_lists_topics_and_opens_evidence_in_the_reader(seeded):
     app = create_app(seeded.db, "zh")
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_package(pilot, seeded.pkg)
-        await pilot.press("3")
+        await open_view(pilot, seeded.pkg, "3",
+                        lambda: app.screen.query_one("#cv-table", DataTable).row_count == 2)
         view = app.screen.query_one(CoverageView)
         table = view.query_one("#cv-table", DataTable)
-        await wait_for(pilot, lambda: table.row_count == 2)
         assert "1/2" in str(view.query_one("#cv-summary", Label).content)
         assert "✗" in str(table.get_row_at(1)[1])
         await pilot.press("down")
@@ -119,17 +109,12 @@ async def test_lower_case_d_opens_the_decision_dialog_as_the_footer_suggests(see
     """The footer said "D": a reviewer pressing d (no Shift) got nothing."""
     app = create_app(seeded.db, "zh")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_package(pilot, seeded.pkg)
-        await pilot.press("5")
-        await pilot.pause()
+        await open_view(pilot, seeded.pkg, "5")
         assert "d" in {b.key_display or b.key for _, b, _, _ in app.screen.active_bindings.values()
                        if b.show}
-        await pilot.press("d")
-        await wait_screen(pilot, "DecisionModal")
-        await pilot.press("escape")
-        await wait_screen(pilot, "PackageScreen")
-        await pilot.press("n")
-        await wait_screen(pilot, "TextPrompt")
+        await press_for(pilot, "d", "DecisionModal")
+        await press_for(pilot, "escape", "PackageScreen")
+        await press_for(pilot, "n", "TextPrompt")
 
 
 @sync
@@ -139,9 +124,7 @@ async def test_a_refused_note_is_shown_not_a_crash(seeded):
 
     app = create_app(seeded.db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_package(pilot, seeded.pkg)
-        await pilot.press("5")
-        await pilot.pause()
+        await open_view(pilot, seeded.pkg, "5")
 
         def refuse(text):
             raise ReviewError("not-scanned", {"zh": "未扫描", "en": "never scanned"}, usage=True)
@@ -158,9 +141,8 @@ async def test_the_checklist_item_heading_keeps_its_id_on_the_question_line(seed
     """Rich broke the line after "P1 ": a Chinese question has no space to wrap at."""
     from textual.widgets import Static
 
-    app = create_app(seeded.db, "zh")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_package(pilot, seeded.pkg)
+    async with package_open(seeded, "zh", size=(80, 24)) as pilot:
+        app = pilot.app
         await pilot.press("4")
         await pilot.pause(0.3)
         view = app.screen.query_one("#checklists")
@@ -173,9 +155,8 @@ async def test_the_checklist_item_heading_keeps_its_id_on_the_question_line(seed
 @sync
 async def test_the_findings_badge_counts_up_like_the_checklist_badge(seeded):
     """It showed undecided/total (16/16 meant none done) beside answered/total (0/24)."""
-    app = create_app(seeded.db, "zh")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_package(pilot, seeded.pkg)
+    async with package_open(seeded, "zh", size=(80, 24)) as pilot:
+        app = pilot.app
         bar = app.screen.query_one("#views")
         total = app.screen.session.model.counts()["total"]
         assert f"问题 0/{total}" in str(bar.content)
