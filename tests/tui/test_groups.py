@@ -47,14 +47,19 @@ def _email_row(view):
     return next(model.rows[i] for i in model.view if model.rows[i].finding.match == EMAIL)
 
 
-@sync
-async def test_a_group_row_shows_its_count_and_places_and_x_disposes_of_all(handouts):
+async def _open_findings(pilot, pkg):
+    """Open ``pkg``; its findings view."""
     from reviewer.tui.widgets.findings_view import FindingsView
 
+    await open_package(pilot, pkg)
+    return pilot.app.screen.query_one(FindingsView)
+
+
+@sync
+async def test_a_group_row_shows_its_count_and_places_and_x_disposes_of_all(handouts):
     app = create_app(handouts.db, "zh")
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_package(pilot, handouts.pkg)
-        view = app.screen.query_one(FindingsView)
+        view = await _open_findings(pilot, handouts.pkg)
         emails = [r for r in view.model.rows if r.finding.match == EMAIL]
         assert len(emails) == HANDOUTS
         row = _email_row(view)
@@ -85,12 +90,9 @@ async def test_a_group_row_shows_its_count_and_places_and_x_disposes_of_all(hand
 
 @sync
 async def test_e_lists_each_occurrence_and_c_then_confirms_one_alone(handouts):
-    from reviewer.tui.widgets.findings_view import FindingsView
-
     app = create_app(handouts.db, "en")
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_package(pilot, handouts.pkg)
-        view = app.screen.query_one(FindingsView)
+        view = await _open_findings(pilot, handouts.pkg)
         grouped = len(view.model.view)
         await pilot.press("e")
         await pilot.pause()

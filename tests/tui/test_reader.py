@@ -8,7 +8,7 @@ from textual.widgets import OptionList, Static
 from reviewer.tui.app import create_app
 from reviewer.tui.widgets.reader_view import CHUNK, ReaderView
 from tests.tui.conftest import make_package, record_scan
-from tests.tui.helpers import open_package, sync, wait_for
+from tests.tui.helpers import open_package, open_view, sync, wait_for
 
 
 @pytest.fixture
@@ -54,10 +54,9 @@ async def test_long_files_page_in_chunks_and_unreadable_files_say_why(reader_pkg
     db, pkg = reader_pkg
     app = create_app(db, "en")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_package(pilot, pkg)
-        await pilot.press("2")
+        await open_view(pilot, pkg, "2", lambda: app.screen.query_one(ReaderView)
+                        .query_one("#rv-list", OptionList).option_count > 0)
         reader = app.screen.query_one(ReaderView)
-        await wait_for(pilot, lambda: reader.query_one("#rv-list", OptionList).option_count > 0)
         reader.open_file("notes/long.md")
         await pilot.pause()
         assert reader.chunks == 3 and reader.chunk == 0
@@ -82,14 +81,19 @@ async def test_long_files_page_in_chunks_and_unreadable_files_say_why(reader_pkg
         assert "栈和队列" in shown  # decoded from GBK
 
 
+async def _search(pilot, reader, text: str) -> None:
+    """Type ``text`` into the reader's search field and press Enter."""
+    reader.query_one("#rv-search").value = text
+    reader.query_one("#rv-search").focus()
+    await pilot.press("enter")
+
+
 @sync
 async def test_full_text_search_lists_hits_and_opens_one(reader_pkg):
     db, pkg = reader_pkg
     app = create_app(db, "zh")
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_package(pilot, pkg)
-        await pilot.press("2")
-        await pilot.pause()
+        await open_view(pilot, pkg, "2")
         await pilot.press("slash")
         reader = app.screen.query_one(ReaderView)
         reader.query_one("#rv-search").value = "栈"
@@ -103,9 +107,7 @@ async def test_full_text_search_lists_hits_and_opens_one(reader_pkg):
         seg = reader.segments[reader.mark.index]
         assert seg.text[reader.mark.start:reader.mark.end] == "栈"
 
-        reader.query_one("#rv-search").value = "不存在的词语"
-        reader.query_one("#rv-search").focus()
-        await pilot.press("enter")
+        await _search(pilot, reader, "不存在的词语")
         await pilot.pause()
         assert reader.hits == [] and reader.query_one("#rv-list", OptionList).option_count == 0
         await pilot.press("l")  # back to the file list
@@ -118,13 +120,9 @@ async def test_a_hit_location_stays_on_one_line_beside_the_scrollbar(reader_pkg)
     db, pkg = reader_pkg
     app = create_app(db, "zh")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_package(pilot, pkg)
-        await pilot.press("2")
-        await pilot.pause()
+        await open_view(pilot, pkg, "2")
         reader = app.screen.query_one(ReaderView)
-        reader.query_one("#rv-search").value = "排序"
-        reader.query_one("#rv-search").focus()
-        await pilot.press("enter")
+        await _search(pilot, reader, "排序")
         await wait_for(pilot, lambda: reader.mode == "hits")
         await pilot.pause()
         options = reader.query_one("#rv-list", OptionList)

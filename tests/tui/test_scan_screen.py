@@ -15,16 +15,21 @@ from tests.tui.conftest import make_package
 from tests.tui.helpers import sync, wait_for, wait_screen
 
 
+async def _open_scanning(pilot, path, **kw):
+    """From the library, open ``path``; once the scan screen is up, return it."""
+    await wait_screen(pilot, "LibraryScreen")
+    pilot.app.open_package(str(path), **kw)
+    await wait_screen(pilot, "ScanScreen")
+    return pilot.app.screen
+
+
 @sync
 async def test_scanning_a_sample_course_shows_progress_then_its_findings(tmp_path, samples_dir):
     db = tmp_path / "state.db"
     pkg = samples_dir / "zh-data-structures"
     app = create_app(db, "zh")
     async with app.run_test(size=(100, 32)) as pilot:
-        await wait_screen(pilot, "LibraryScreen")
-        app.open_package(str(pkg))
-        await wait_screen(pilot, "ScanScreen")
-        scan_screen = app.screen
+        scan_screen = await _open_scanning(pilot, pkg)
         await wait_screen(pilot, "PackageScreen", timeout=120)
         assert scan_screen.updates > 0
         done, total = scan_screen.last["ingest"]
@@ -56,17 +61,20 @@ def _slow_scan(started: threading.Event):
     return fake
 
 
-@sync
-async def test_escape_cancels_the_scan_and_records_nothing(tmp_path, monkeypatch):
+def _install_slow_scan(monkeypatch) -> threading.Event:
+    """Replace the scan service by ``_slow_scan``; the event is set once it runs."""
     started = threading.Event()
     monkeypatch.setattr("reviewer.service.scan.scan", _slow_scan(started))
+    return started
+
+
+@sync
+async def test_escape_cancels_the_scan_and_records_nothing(tmp_path, monkeypatch):
+    started = _install_slow_scan(monkeypatch)
     pkg = make_package(tmp_path)
     app = create_app(tmp_path / "state.db", "zh")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_screen(pilot, "LibraryScreen")
-        app.open_package(str(pkg))
-        await wait_screen(pilot, "ScanScreen")
-        screen = app.screen
+        screen = await _open_scanning(pilot, pkg)
         await wait_for(pilot, lambda: screen.updates >= 3)
         # the UI stays responsive: labels keep changing while the worker runs
         first = str(screen.query_one("#files-label", Label).content)
@@ -83,10 +91,7 @@ async def test_a_path_that_is_not_a_package_shows_the_error_and_escape_goes_back
     not_a_package.write_text("just a file", encoding="utf-8")
     app = create_app(tmp_path / "state.db", "en")
     async with app.run_test(size=(100, 32)) as pilot:
-        await wait_screen(pilot, "LibraryScreen")
-        app.open_package(str(not_a_package / "missing"))
-        await wait_screen(pilot, "ScanScreen")
-        screen = app.screen
+        screen = await _open_scanning(pilot, not_a_package / "missing")
         await wait_for(pilot, lambda: screen.finished is not None, timeout=60)
         assert screen.finished.status == "error"
         assert "Scan failed" in str(screen.query_one("#status", Label).content)
@@ -104,10 +109,7 @@ async def test_a_single_file_is_told_in_chinese_with_the_hint(tmp_path):
     single.write_bytes(b"%PDF-1.4\n")
     app = create_app(tmp_path / "state.db", "zh")
     async with app.run_test(size=(100, 32)) as pilot:
-        await wait_screen(pilot, "LibraryScreen")
-        app.open_package(str(single))
-        await wait_screen(pilot, "ScanScreen")
-        screen = app.screen
+        screen = await _open_scanning(pilot, single)
         await wait_for(pilot, lambda: screen.finished is not None, timeout=60)
         status = str(screen.query_one("#status", Label).content)
         assert "是单个文件，不是课程包" in status and "请把 大纲.pdf 放进一个文件夹" in status
@@ -193,10 +195,7 @@ async def test_a_scan_ending_under_the_help_screen_leaves_once_help_closes(seede
     monkeypatch.setattr("reviewer.service.scan.scan", fake)
     app = create_app(seeded.db, "en")
     async with app.run_test(size=(100, 32)) as pilot:
-        await wait_screen(pilot, "LibraryScreen")
-        app.open_package(str(seeded.pkg), rescan=True)
-        await wait_screen(pilot, "ScanScreen")
-        scan_screen = app.screen
+        scan_screen = await _open_scanning(pilot, seeded.pkg, rescan=True)
         await pilot.press("f1")
         await wait_screen(pilot, "HelpScreen")
         release.set()
@@ -210,15 +209,11 @@ async def test_a_scan_ending_under_the_help_screen_leaves_once_help_closes(seede
 @sync
 async def test_f2_while_scanning_switches_the_scan_screen_too(tmp_path, monkeypatch):
     """Its headings and hint stayed in the language the scan started in."""
-    started = threading.Event()
-    monkeypatch.setattr("reviewer.service.scan.scan", _slow_scan(started))
+    _install_slow_scan(monkeypatch)
     pkg = make_package(tmp_path)
     app = create_app(tmp_path / "state.db", "zh")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_screen(pilot, "LibraryScreen")
-        app.open_package(str(pkg))
-        await wait_screen(pilot, "ScanScreen")
-        screen = app.screen
+        screen = await _open_scanning(pilot, pkg)
         await wait_for(pilot, lambda: screen.updates >= 1)
         await pilot.press("f2")
         await pilot.pause()
