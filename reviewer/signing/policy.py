@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewer.i18n import bilingual
+from reviewer.i18n import bilingual, t
 from reviewer.ingest.model import Msg
 from reviewer.signing.statement import is_send_back
 
@@ -50,16 +50,14 @@ def sign_refusals(snap: ReviewSnapshot, *, current_digest: str | None, signer_ro
     """Every reason the reviewer may not sign now (empty: go ahead)."""
     out: list[Msg] = []
     if signer_role != "reviewer":
-        out.append({"zh": f"签名密钥的角色是 {signer_role}，签发推荐需要审核人（reviewer）密钥",
-                     "en": f"the key has role {signer_role}; signing a recommendation needs a reviewer key"})
+        out.append(bilingual("signing.refuse.role", role=signer_role))
     if snap.reviewed_digest is None:
-        out.append({"zh": "该课程包尚未扫描审核", "en": "this package has not been scanned and reviewed"})
+        out.append(bilingual("signing.refuse.not_reviewed"))
     elif current_digest is None:
-        out.append({"zh": "无法重新读取课程包", "en": "the package could not be read again"})
+        out.append(bilingual("signing.refuse.unreadable"))
     elif current_digest != snap.reviewed_digest:
-        out.append({"zh": f"课程包在审核后已改变（审核时 {snap.reviewed_digest[:19]}…，现在 {current_digest[:19]}…），请重新扫描并审核",
-                     "en": f"the package changed after the review (reviewed {snap.reviewed_digest[:19]}…, now "
-                           f"{current_digest[:19]}…): scan and review it again"})
+        out.append(bilingual("signing.refuse.changed", reviewed=snap.reviewed_digest[:19],
+                             now=current_digest[:19]))
     decision = (snap.decision or {}).get("value")
     if is_send_back(decision):
         # A send-back records why the course goes back: the blockers travel inside it.
@@ -68,13 +66,12 @@ def sign_refusals(snap: ReviewSnapshot, *, current_digest: str | None, signer_ro
     else:
         out.extend(recommend_refusals(snap))
     if not decision:
-        out.append({"zh": "尚未记录审核结论", "en": "no decision has been recorded"})
+        out.append(bilingual("signing.refuse.no_decision"))
     elif snap.decision_outdated:
-        out.append({"zh": "结论作出后回答、处置或发现有变化：请重新确认结论",
-                    "en": "answers, dispositions or findings changed after the decision: record it again"})
+        out.append(bilingual("signing.refuse.decision_outdated"))
     if course_institution and course_institution != signer_institution:
-        out.append({"zh": f"课程属于 {course_institution}，签名密钥属于 {signer_institution}",
-                     "en": f"the course belongs to {course_institution}, the key to {signer_institution}"})
+        out.append(bilingual("signing.refuse.institution", course=course_institution,
+                             key=signer_institution))
     return out
 
 
@@ -86,14 +83,15 @@ def recommend_refusals(snap: ReviewSnapshot) -> list[Msg]:
     named = {b.get("id") for b in snap.blockers}
     for f in snap.findings:
         if f.get("severity") == "error" and not f.get("disposition") and f["id"] not in named:
-            out.append({"zh": f"错误级发现 {f['id']}（{f['check']}/{f['rule']}，{f.get('file') or '整个课程包'}）尚未处置",
-                        "en": f"error finding {f['id']} ({f['check']}/{f['rule']}, "
-                              f"{f.get('file') or 'whole package'}) has no disposition"})
+            out.append(bilingual("signing.refuse.undisposed", id=f["id"], check=f["check"],
+                                 rule=f["rule"], file=f.get("file") or {
+                                     lang: t("review.open_findings.whole_package", lang)
+                                     for lang in ("zh", "en")}))
     for a in snap.answers:
         if not a.get("blocking") or a["item"] in named:
             continue
         if not a.get("answer"):
-            out.append({"zh": f"必答项 {a['item']} 尚未回答", "en": f"blocking item {a['item']} is unanswered"})
+            out.append(bilingual("signing.refuse.blocking_unanswered", item=a["item"]))
         elif a["answer"] == "fail":
-            out.append({"zh": f"必答项 {a['item']} 未通过", "en": f"blocking item {a['item']} failed"})
+            out.append(bilingual("signing.refuse.blocking_failed", item=a["item"]))
     return out
