@@ -255,7 +255,7 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
                              course_institution=str(manifest_inst) if manifest_inst else None)
     unreadable = [f.path for f in package.files if not f.sha256]
     for p in unreadable:
-        refusals.append({"zh": f"文件 {p} 无法读取，不能计算摘要", "en": f"file {p} cannot be read, so it has no digest"})
+        refusals.append(bilingual("signing.refuse.no_digest", file=p))
     refusals.extend(team_refusals(snap.team, pub))
     send_back = is_send_back((snap.decision or {}).get("value"))
     if refusals:
@@ -264,8 +264,8 @@ def sign_package(db, path: str | Path, *, key_path: str | Path, passphrase: Pass
     changed = [f.path for f in package.files
                if f.path not in digests or digests[f.path].sha256 != f.sha256]
     if changed:
-        raise SignRefused([{"zh": f"签名过程中文件发生变化：{', '.join(changed)}",
-                            "en": f"files changed while signing: {', '.join(changed)}"}])
+        raise SignRefused([bilingual("signing.refuse.changed_while_signing",
+                                     files=", ".join(changed))])
     signer = _signer(key_path, passphrase)
     previous = store.last_issued(db, course["institution"], course["id"])
     seq = sequence if sequence is not None else (previous["sequence"] + 1 if previous else 1)
