@@ -104,7 +104,8 @@ def _open_dir(root: Path) -> Source:
     try:
         os.listdir(root_real)
     except OSError as exc:
-        raise PackageError(f"cannot read folder {root}: {exc.strerror}") from None
+        raise PackageError(f"cannot read folder {root}: {exc.strerror}", "folder-unreadable",
+                           path=str(root), reason=exc) from None
     entries: list[Entry] = []
     issues: list[IngestIssue] = []
 
@@ -232,15 +233,18 @@ def _open_zip(path: Path, limits: "Limits") -> Source:
         zf = zipfile.ZipFile(path)
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-        raise PackageError(f"corrupt zip archive: {path}: {exc}") from None
+        raise PackageError(f"corrupt zip archive: {path}: {exc}", "corrupt-zip",
+                           path=str(path)) from None
     if len(infos) > limits.max_entries:
         zf.close()
-        raise PackageError(f"zip refused: {len(infos)} entries exceed the limit of {limits.max_entries}")
+        raise PackageError(f"zip refused: {len(infos)} entries exceed the limit of {limits.max_entries}",
+                           "zip-entries", path=str(path), n=len(infos), limit=limits.max_entries)
     declared = sum(i.file_size for i in infos)
     if declared > limits.max_total_bytes:
         zf.close()
         raise PackageError(f"zip refused (zip bomb?): {declared} bytes uncompressed exceed the limit of "
-                           f"{limits.max_total_bytes}")
+                           f"{limits.max_total_bytes}", "zip-bomb", path=str(path), size=declared,
+                           limit=limits.max_total_bytes)
     issues: list[IngestIssue] = []
     kept: list[tuple[str, zipfile.ZipInfo]] = []
     for info in infos:

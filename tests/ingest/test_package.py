@@ -390,3 +390,38 @@ def test_a_file_that_grew_past_the_limit_since_listing_is_hashed_whole():
     assert _read_entry(entry, Limits(max_file_bytes=10_000)) == (None, file_sha256(data), len(data))
     small = Entry("b.txt", 2, lambda: io.BytesIO(b"ok\n"))
     assert _read_entry(small, Limits()) == (b"ok\n", file_sha256(b"ok\n"), 3)
+
+
+def test_refused_zips_and_an_unreadable_folder_are_said_in_the_users_language(tmp_path):
+    """Every package error has a code: the reviewer reads why in Chinese (with the path),
+    and the English message stays what it was."""
+    import os
+    import zipfile
+
+    from reviewer.i18n import error_text
+    from reviewer.ingest.package import Limits
+    from tests.english import english_lines
+
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as zf:
+        for i in range(5):
+            zf.writestr(f"notes/{i}.md", "# 笔记\n")
+    big = tmp_path / "big.zip"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("notes/a.md", "零" * 50_000)
+    cases = [(many, Limits(max_entries=3), "超过上限 3", "entries exceed the limit"),
+             (big, Limits(max_total_bytes=1_000), "疑似压缩炸弹", "zip bomb")]
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    if os.geteuid() != 0:  # root reads any folder
+        locked.chmod(0)
+        cases.append((locked, Limits(), "无法读取文件夹", "cannot read folder"))
+    try:
+        for path, limits, zh, en in cases:
+            with pytest.raises(PackageError) as err:
+                load_package(path, limits=limits)
+            said = error_text(err.value, "zh")
+            assert zh in said and str(path) in said and not english_lines(said), said
+            assert en in str(err.value) and en in error_text(err.value, "en")
+    finally:
+        locked.chmod(0o755)
