@@ -15,7 +15,8 @@ from typing import IO
 
 import click
 
-from reviewer.cli.common import fail, open_store
+from reviewer.cli.common import fail, fail_error, open_store
+from reviewer.i18n import os_reason, t
 
 
 def scan_many(paths: list[str], *, lexicons: tuple[str, ...], only_lexicons: tuple[str, ...],
@@ -37,7 +38,7 @@ def scan_many(paths: list[str], *, lexicons: tuple[str, ...], only_lexicons: tup
             try:
                 sink = stack.enter_context(open(jsonl, "w", encoding="utf-8"))
             except OSError as exc:
-                fail(f"cannot write {jsonl}: {exc}")
+                fail(t("errors.file.unwritable", lang, path=jsonl, reason=os_reason(exc, lang)))
         err = Console(file=sys.stderr, highlight=False)
         display = _Display(err, len(paths), lang) if sys.stderr.isatty() else None
         if display is not None:
@@ -53,18 +54,19 @@ def scan_many(paths: list[str], *, lexicons: tuple[str, ...], only_lexicons: tup
                 sink.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
                 sink.flush()
             for msg in result.rule_errors:
-                click.echo(f"reviewer: {result.path}: rule file skipped: {msg}", err=True)
+                click.echo(f"reviewer: {result.path}: {t('cli.scan.rule_skipped', lang, error=msg)}",
+                           err=True)
             if result.status != "ok":
-                click.echo(f"reviewer: {result.path}: {result.message}", err=True)
+                click.echo(f"reviewer: {result.path}: {result.said or result.message}", err=True)
 
         try:
             outcome = scan_batch(db, paths, on_progress=on_event, jobs=jobs, cluster=cluster,
                                  lexicons=lexicons, only_lexicons=only_lexicons or None,
                                  lang=lang, report=sink is not None)
         except BatchError as exc:
-            fail(str(exc))
+            fail_error(exc)
         except (ScanCancelled, KeyboardInterrupt):
-            fail("interrupted; the packages finished so far are recorded", code=130)
+            fail(t("cli.scan.interrupted", lang), code=130)
     _summary(table_to, outcome, lang)
     sys.exit(outcome.exit_code)
 
@@ -76,8 +78,7 @@ class _Display:
     def __init__(self, console, total: int, lang: str):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from reviewer.i18n import t
-
+    
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                                  transient=True)
@@ -112,7 +113,6 @@ def _summary(out: IO[str], outcome, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from reviewer.i18n import t
 
     tty = out.isatty()
     console = Console(file=out, force_terminal=tty, highlight=False,

@@ -9,6 +9,7 @@ from itertools import groupby
 import click
 
 from reviewer import __version__
+from reviewer.i18n import t
 from reviewer.cli.common import (EXIT_OK, EXIT_PROBLEMS, db_option, fail, open_store, resolve_lang,
                                  write_output)
 from reviewer.cli.help_catalog import HelpCommand
@@ -57,9 +58,9 @@ def scan(paths: tuple[str, ...], fmt: str, lexicons: tuple[str, ...],
     from reviewer.cli.batch import scan_many
 
     if fmt != "text" or out:
-        fail("several packages: use --jsonl FILE (or -) for their reports, not --format/--out")
+        fail(t("cli.scan.several_formats", resolve_lang(lang)))
     if not packages:
-        fail(f"no packages in {', '.join(paths)}")
+        fail(t("cli.scan.no_packages", resolve_lang(lang), paths=", ".join(paths)))
     scan_many(packages, lexicons=lexicons, only_lexicons=only_lexicons,
               lang=resolve_lang(lang), db_path=db_path, jobs=jobs, jsonl=jsonl, cluster=cluster)
 
@@ -71,14 +72,14 @@ def _scan_one(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tup
 
     lang = resolve_lang(lang)
     db = open_store(db_path)
-    progress = _progress_printer() if fmt == "text" and sys.stderr.isatty() else None
+    progress = _progress_printer(lang) if fmt == "text" and sys.stderr.isatty() else None
     try:
         outcome = run_scan(db, path, lexicons=lexicons, only_lexicons=only_lexicons or None,
                            on_progress=progress, lang=lang)
     except ScanError as exc:
         fail(error_text(exc, lang))
     for err in outcome.rule_errors:
-        click.echo(f"reviewer: rule file skipped: {err}", err=True)
+        click.echo(f"reviewer: {t('cli.scan.rule_skipped', lang, error=err)}", err=True)
     if outcome.continued is not None and outcome.continued.linked_now:
         click.echo(f"reviewer: {outcome.continued.text(lang)}", err=True)
     text = _render(outcome, fmt, lang, db)
@@ -92,10 +93,13 @@ def _scan_one(path: str, fmt: str, lexicons: tuple[str, ...], only_lexicons: tup
     sys.exit(EXIT_PROBLEMS if has_error else EXIT_OK)
 
 
-def _progress_printer():
+def _progress_printer(lang: str):
+    stages = {stage: t(f"cli.scan.stage.{stage}", lang) for stage in ("ingest", "checks")}
+
     def show(p) -> None:
         label = p.label[-50:]
-        click.echo(f"\r\x1b[2K{p.stage} {p.done}/{p.total} {label}", err=True, nl=False)
+        click.echo(f"\r\x1b[2K{stages.get(p.stage, p.stage)} {p.done}/{p.total} {label}", err=True,
+                   nl=False)
         if p.stage == "checks" and p.done == p.total:
             click.echo("\r\x1b[2K", err=True, nl=False)
 
@@ -130,7 +134,6 @@ def render_text(outcome, lang: str) -> str:
     from rich.console import Console
     from rich.text import Text
 
-    from reviewer.i18n import t
     from reviewer.service.api import severity_counts
 
     buf = StringIO()
@@ -217,4 +220,4 @@ def search(path: str, query: str, limit: int, fmt: str, lang: str | None,
         return
     for seg, off in hits:
         click.echo(f"{seg.file}\t{seg.locator.label(lang)}\t{context(seg, off)}")
-    click.echo(f"{len(hits)} hit(s)", err=True)
+    click.echo(t("cli.scan.hits", lang, n=len(hits)), err=True)

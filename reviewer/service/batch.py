@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.checks.model import Finding
+from reviewer.i18n import CodedError, error_text
 
 #: Exit status of one package, as ``reviewer scan`` gives it.
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -80,6 +81,9 @@ class PackageResult:
     status: str
     exit_code: int
     message: str = ""
+    #: ``message`` in the run's language, for people (the CLI's stderr); JSON Lines keep
+    #: ``message`` (English) for programs.
+    said: str = ""
     detail: str = ""
     title: str = ""
     digest: str = ""
@@ -99,7 +103,8 @@ class PackageResult:
 
     def to_dict(self) -> dict[str, Any]:
         """One JSON Lines record (findings are in ``report`` when it was asked for)."""
-        out = {k: v for k, v in asdict(self).items() if k not in ("findings", "report", "detail")}
+        out = {k: v for k, v in asdict(self).items()
+               if k not in ("findings", "report", "detail", "said")}
         out["exit"] = out.pop("exit_code")
         out["seconds"] = round(self.seconds, 3)
         if self.detail:
@@ -141,7 +146,7 @@ class BatchOutcome:
         return max((r.exit_code for r in self.results), default=EXIT_OK)
 
 
-class BatchError(Exception):
+class BatchError(CodedError):
     """The batch can't start (no cluster at that address, nothing to scan)."""
 
 
@@ -294,7 +299,8 @@ def scan_task(index: int, path: str, opts: BatchOptions) -> _TaskResult:
         result.seconds = time.perf_counter() - started
         return _TaskResult(result, key, data, outcome.scan_id)
     except ScanError as exc:
-        result = PackageResult(index, path, "error", EXIT_USAGE, message=str(exc), worker=worker)
+        result = PackageResult(index, path, "error", EXIT_USAGE, message=str(exc), worker=worker,
+                               said=error_text(exc, opts.lang) if opts.lang != "en" else "")
     except Exception as exc:  # noqa: BLE001 - one package's bug must not stop the batch
         result = PackageResult(index, path, "failed", EXIT_USAGE,
                                message=f"{type(exc).__name__}: {exc}",
@@ -423,11 +429,13 @@ def _run_dask(tasks: list[tuple[int, str]], opts: BatchOptions, cluster: Any,
     try:
         from distributed import Client, as_completed
     except ImportError as exc:  # pragma: no cover - the extra is installed in CI
-        raise BatchError("--cluster needs Dask: pip install 'reviewer[cluster]'") from exc
+        raise BatchError("--cluster needs Dask: pip install 'reviewer[cluster]'",
+                         "batch.no-dask") from exc
     try:
         client = Client(cluster, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise BatchError(f"cannot reach the Dask scheduler at {cluster}: {exc}") from exc
+        raise BatchError(f"cannot reach the Dask scheduler at {cluster}: {exc}",
+                         "batch.no-scheduler", address=cluster, reason=exc) from exc
     try:
         info["jobs"] = max(1, sum(client.nthreads().values()))
         by_future = {}

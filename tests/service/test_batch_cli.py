@@ -64,3 +64,20 @@ def test_one_package_is_scanned_as_before(term, tmp_path):
     assert proc.returncode == 1
     doc = json.loads(proc.stdout)
     assert doc["package"]["title"] == "数据结构" and "status" not in doc
+
+
+def test_in_chinese_a_failed_package_and_an_empty_folder_are_said_in_chinese(term, tmp_path):
+    from tests.english import english_lines
+
+    proc = run_cli("scan", str(term), "--jsonl", str(tmp_path / "o.jsonl"), "--jobs", "1",
+                   db=tmp_path / "s.db")
+    line = next(ln for ln in proc.stderr.splitlines() if "broken.zip:" in ln)
+    assert "不是完好的 zip 压缩包" in line and not english_lines(line)
+    record = next(json.loads(x) for x in (tmp_path / "o.jsonl").read_text().splitlines()
+                  if x and "broken.zip" in x)
+    assert "corrupt zip" in record["message"] and "said" not in record  # programs: English
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "a.txt").write_text("x")
+    proc = run_cli("scan", str(empty), str(tmp_path / "missing"), db=tmp_path / "s.db")
+    assert proc.returncode == 2 and not english_lines(proc.stderr), proc.stderr
