@@ -75,7 +75,10 @@ def write_output(path: str | Path, text: str) -> None:
     place: never half a report), or exit 2 saying why the place is unusable."""
     from reviewer.files import write_text
 
+    from reviewer.i18n import CodedError
+
     try:
         write_text(path, text)
     except OSError as exc:
-        fail(f"cannot write {path}: {exc}")
+        fail_error(CodedError(f"cannot write {path}: {exc}", "file.unwritable", path=str(path),
+                              reason=exc))

@@ -19,9 +19,10 @@ from typing import Any
 import click
 
 from reviewer.cli.common import (
-    EXIT_PROBLEMS, EXIT_USAGE, db_option, fail, open_store, resolve_lang, write_output,
+    EXIT_PROBLEMS, EXIT_USAGE, db_option, fail, fail_error, open_store, resolve_lang, write_output,
 )
 from reviewer.cli.help_catalog import HelpGroup
+from reviewer.i18n import CodedError, t
 # The labels of the review model (this module is loaded only for ``reviewer review``,
 # which imports the model through the service anyway).
 from reviewer.service.api import ANSWER_LABELS as ANSWER
@@ -101,7 +102,7 @@ def _guard(lang: str):
                 _echo_refusal(exc, lang)
                 sys.exit(EXIT_USAGE if exc.usage else EXIT_PROBLEMS)
             if isinstance(exc, ChecklistError):
-                fail(f"invalid checklists:\n{exc}", EXIT_USAGE)
+                fail(t("cli.review.checklists_invalid", lang, problems=exc), EXIT_USAGE)
             return False
 
     return Guard()
@@ -601,11 +602,13 @@ def import_(path: str, file: str, db_path: str | None) -> None:
         raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         data = yaml.safe_load(raw)
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {file}: {exc}")
+        fail_error(CodedError(f"cannot read {file}: {exc}", "file.unreadable", path=file,
+                              reason=exc))
     except (yaml.YAMLError, RecursionError) as exc:  # RecursionError: hostile nesting
         mark = getattr(exc, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file
-        fail(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}")
+        fail_error(CodedError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}",
+                              "file.unreadable", path=file, reason=exc))
     with _guard(lang):
         report = _review(path, db_path).import_(data)
     for warning in report.warnings:

@@ -150,6 +150,8 @@ def test_import_reports_bad_entries_and_bad_files(run, course, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("answers:\n  P1: [pass\n", encoding="utf-8")
     r = run("import", course.path, str(broken))
+    assert r.exit_code == 2 and "broken.yaml" in r.stderr and "第 3 行" in r.stderr  # said in zh
+    r = run("--lang", "en", "import", course.path, str(broken))
     assert r.exit_code == 2 and "broken.yaml:" in r.stderr
     assert run("import", course.path, str(tmp_path / "missing.yaml")).exit_code == 2
     listy = tmp_path / "list.yaml"
