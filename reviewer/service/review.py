@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from reviewer.review.model import (
     AnswerState, Blocker, Decision, DispositionState, FindingRef, Member, check_answer,
     check_decision, check_disposition, check_open_errors, compute_blockers, group_blockers,
 )
+from reviewer.service.audit import audit
 from reviewer.store import packages as pstore
 from reviewer.store import reviews as rstore
 from reviewer.store.db import transaction
@@ -754,9 +755,8 @@ def write_answer(db, state: ReviewState, item_id: str, value: str, text: str | N
         record["confirmed_open_findings"] = confirmed
     if via:
         record["via"] = via
-    rstore.audit(db, state.review_id, state.package_id, who, "answer", item_id,
-                 {"answer": old.answer, "comment": old.comment,
-                  "needs_recheck": old.needs_recheck} if old else None, record)
+    audit(db, state, who, "answer", item_id, old, record,
+          fields=("answer", "comment", "needs_recheck"))
     return new, True
 
 
@@ -793,18 +793,18 @@ def clear_answer(db: sqlite_utils.Database, path: str | Path, item_id: str, *,
 
         return clear_member_answer(db, state, members, item.id, who)
     return _clear(db, state, who, item.id, rstore.get_answer, rstore.delete_answer, "clear-answer",
-                  lambda old: {"answer": old.answer, "comment": old.comment})
+                  ("answer", "comment"))
 
 
 def _clear(db, state: ReviewState, who: str, target: str, get: Any, delete: Any, action: str,
-           recorded: Any) -> bool:
+           fields: Sequence[str]) -> bool:
     """Delete one stored answer or disposition and audit what it was (False: there was none)."""
     with transaction(db):
         old = get(db, state.review_id, target)
         if old is None:
             return False
         delete(db, state.review_id, target)
-        rstore.audit(db, state.review_id, state.package_id, who, action, target, recorded(old), None)
+        audit(db, state, who, action, target, old, fields=fields)
     return True
 
 
@@ -838,9 +838,8 @@ def _put_disposition(db, state: ReviewState, ref: FindingRef, value: str, text: 
         record["via"] = via
     if group:
         record["group"] = group
-    rstore.audit(db, state.review_id, state.package_id, who, "dispose", ref.id,
-                 {"disposition": old.disposition, "reason": old.reason,
-                  "needs_recheck": old.needs_recheck} if old else None, record)
+    audit(db, state, who, "dispose", ref.id, old, record,
+          fields=("disposition", "reason", "needs_recheck"))
     return new, True
 
 
@@ -925,7 +924,7 @@ def clear_disposition(db: sqlite_utils.Database, path: str | Path, finding_id: s
     ref = _finding(db, state, finding_id)
     who = actor_name(actor)
     return _clear(db, state, who, ref.id, rstore.get_disposition, rstore.delete_disposition,
-                  "clear-disposition", lambda old: {"disposition": old.disposition, "reason": old.reason})
+                  "clear-disposition", ("disposition", "reason"))
 
 
 def decide(db: sqlite_utils.Database, path: str | Path, decision: str,
@@ -949,9 +948,7 @@ def decide(db: sqlite_utils.Database, path: str | Path, decision: str,
         value, text = check_decision(decision, comment, status.blockers)
         old = status.decision
         result = rstore.add_decision(db, status.review_id, value, text, who)
-        rstore.audit(db, status.review_id, status.package_id, who, "decide", None,
-                     {"decision": old.decision, "comment": old.comment} if old else None,
-                     {"decision": value, "comment": text})
+        audit(db, status, who, "decide", None, old, result, fields=("decision", "comment"))
     return result
 
 
@@ -967,8 +964,7 @@ def add_note(db: sqlite_utils.Database, path: str | Path, text: str,
     who = actor_name(actor)
     with transaction(db):
         note_id = rstore.add_note(db, state.review_id, who, body, target)
-        rstore.audit(db, state.review_id, state.package_id, who, "note", target, None,
-                     {"id": note_id, "text": body})
+        audit(db, state, who, "note", target, None, {"id": note_id, "text": body})
     return note_id
 
 

@@ -32,6 +32,7 @@ from reviewer.i18n import t
 from reviewer.review.checklist import ChecklistSet
 from reviewer.review.errors import ReviewError
 from reviewer.review.model import AnswerState, Member, check_answer, check_open_errors
+from reviewer.service.audit import audit
 from reviewer.store import reviews as rstore
 from reviewer.store.db import transaction
 
@@ -177,8 +178,7 @@ def add_member(db: sqlite_utils.Database, path: str | Path, name: str, *, chair:
                 rstore.put_member_answer(db, state.review_id, AnswerState(
                     item_id, a.answer, a.comment, a.updated_at, member_name, a.needs_recheck,
                     a.carried_from, list(a.changes)))
-        rstore.audit(db, state.review_id, state.package_id, who, "team-add", member_name, None,
-                     member.to_dict())
+        audit(db, state, who, "team-add", member_name, None, member.to_dict())
     return member
 
 
@@ -194,8 +194,7 @@ def remove_member(db: sqlite_utils.Database, path: str | Path, name: str, *,
         member = _member_named(current, name)
         _guard_team_change(current, who)
         rstore.delete_member(db, state.review_id, member.name)
-        rstore.audit(db, state.review_id, state.package_id, who, "team-remove", member.name,
-                     member.to_dict(), None)
+        audit(db, state, who, "team-remove", member.name, member.to_dict())
         rest = [m for m in current if m.name != member.name]
         for item in cls.items():
             _consolidate(db, state, rest, item.id, who)
@@ -227,14 +226,12 @@ def _consolidate(db, state, team: list[Member], item_id: str, who: str) -> None:
         names = "、".join(m.name for m in team)
         rstore.put_answer(db, state.review_id, AnswerState(
             item_id, value, comment, rstore.now(), names, source="agreement"))
-        rstore.audit(db, state.review_id, state.package_id, who, "consolidate", item_id,
-                     {"answer": current.answer, "comment": current.comment} if current else None,
-                     {"answer": value, "comment": comment, "via": "agreement"})
+        audit(db, state, who, "consolidate", item_id, current,
+              {"answer": value, "comment": comment, "via": "agreement"}, fields=("answer", "comment"))
     elif verdict == "disputed" and current is not None:
         rstore.delete_answer(db, state.review_id, item_id)
-        rstore.audit(db, state.review_id, state.package_id, who, "clear-answer", item_id,
-                     {"answer": current.answer, "comment": current.comment},
-                     {"via": "disagreement"})
+        audit(db, state, who, "clear-answer", item_id, current, {"via": "disagreement"},
+              fields=("answer", "comment"))
 
 
 def _require_member(team: list[Member], who: str) -> None:
@@ -270,8 +267,8 @@ def clear_member_answer(db, state, team: list[Member], item_id: str, who: str) -
         if old is None:
             return False
         rstore.delete_member_answer(db, state.review_id, item_id, who)
-        rstore.audit(db, state.review_id, state.package_id, who, "clear-answer", item_id,
-                     {"answer": old.answer, "comment": old.comment, "member": who}, None)
+        audit(db, state, who, "clear-answer", item_id,
+              {"answer": old.answer, "comment": old.comment, "member": who})
         _consolidate(db, state, team, item_id, who)
     return True
 
@@ -318,9 +315,7 @@ def resolve(db: sqlite_utils.Database, path: str | Path, item_id: str, answer: s
         old = rstore.get_answer(db, state.review_id, item.id)
         new = AnswerState(item.id, value, text, rstore.now(), who, source="chair")
         rstore.put_answer(db, state.review_id, new)
-        rstore.audit(db, state.review_id, state.package_id, who, "resolve", item.id,
-                     {"answer": old.answer, "comment": old.comment, "source": old.source}
-                     if old else None, record)
+        audit(db, state, who, "resolve", item.id, old, record, fields=("answer", "comment", "source"))
     return new
 
 

@@ -77,3 +77,23 @@ def test_review_writes_are_synced_to_disk(db, course):
     R.answer_item(db, course.path, "P1", "pass")
     assert db.execute("PRAGMA synchronous").fetchone()[0] >= 2  # FULL
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_removals_and_a_second_decision_record_what_was_there(db, course):
+    """The audit helper writes a change from the state objects: what a removal removed,
+    what a decision replaced — each kind of change described one way."""
+    err = finding("lexicon", "cheating-ads")
+    course.version(findings=[err])
+    R.answer_item(db, course.path, "P1", "fail", "有问题")
+    R.dispose_finding(db, course.path, err.id, "accepted", "讲解诚信")
+    R.decide(db, course.path, "revise", "请修改")
+    R.decide(db, course.path, "reject", "不推荐")
+    assert R.clear_answer(db, course.path, "P1") and R.clear_disposition(db, course.path, err.id)
+    log = {(e.action, e.target): e for e in R.audit_log(db, course.path)}
+    assert log[("clear-answer", "P1")].old == {"answer": "fail", "comment": "有问题"}
+    assert log[("clear-answer", "P1")].new is None
+    assert log[("clear-disposition", err.id)].old == {"disposition": "accepted", "reason": "讲解诚信"}
+    decisions = [e for e in R.audit_log(db, course.path) if e.action == "decide"]
+    assert decisions[0].old is None
+    assert decisions[1].old == {"decision": "revise", "comment": "请修改"}
+    assert decisions[1].new == {"decision": "reject", "comment": "不推荐"}
