@@ -49,7 +49,7 @@ def scan(paths: tuple[str, ...], fmt: str, lexicons: tuple[str, ...],
     PATH can't be read as a package or the arguments are wrong; for several
     packages, the worst of theirs.
     """
-    from reviewer.service.batch import expand_paths
+    from reviewer.service.found import expand_paths
 
     packages = expand_paths(paths)
     if len(paths) == 1 and packages == [paths[0]] and not (jsonl or cluster):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.service.batch import expand_paths, is_package_folder, scan_batch
+from reviewer.service.batch import scan_batch
+from reviewer.service.found import expand_paths, is_package_folder
 from reviewer.service.scan import load_latest, scan, search
 from reviewer.store import open_db
 from tests.service.batch_helpers import finding_keys, make_packages
