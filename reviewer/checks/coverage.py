@@ -53,7 +53,8 @@ from reviewer.checks.model import (
 )
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import RuleFileError, line_of, register_kind
-from reviewer.checks.rulefields import LazyPattern, ac_matches, lazy_regex
+from reviewer.checks import rulefields
+from reviewer.checks.rulefields import LazyPattern, ac_matches
 from reviewer.ingest.model import Msg, Package, Segment
 
 CHECK = "coverage"
@@ -113,38 +114,30 @@ _DEFAULT_MESSAGES: dict[str, Msg] = {
 
 def _fail(source: str, message: str, data: Any = None, path: list[Any] | None = None
           ) -> RuleFileError:
-    line = line_of(data, path or []) if isinstance(data, dict) else None
-    return RuleFileError(source, message, line)
+    return rulefields.fail(source, message,
+                           line_of(data, path or []) if isinstance(data, dict) else None)
 
 
+def _where(path: list[Any]) -> str:
+    return ".".join(map(str, path))
+
+
+# The field readers are reviewer.checks.rulefields' (one set for every rule kind); these
+# only name the field by its path in the file and find its line.
 def _number(data: dict[str, Any], key: str, default: float, source: str, root: Any,
             path: list[Any], lo: float = 0.0, hi: float | None = None) -> float:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < lo or (
-            hi is not None and value > hi):
-        bound = f" between {lo:g} and {hi:g}" if hi is not None else f" ≥ {lo:g}"
-        raise _fail(source, f"{'.'.join(map(str, path + [key]))}: a number{bound} is required",
-                    root, path + [key])
-    return float(value)
+    return rulefields.number(data.get(key, default), source, _where(path + [key]), lo=lo, hi=hi,
+                             line=line_of(root, path + [key]))
 
 
 def _words(data: dict[str, Any], key: str, source: str, root: Any, path: list[Any]) -> list[str]:
-    value = data.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-        raise _fail(source, f"{'.'.join(map(str, path + [key]))}: a list of strings is required",
-                    root, path + [key])
-    return [str(v).strip().lower() for v in value if str(v).strip()]
+    found = rulefields.strings(data.get(key) or [], source, _where(path + [key]),
+                               line=line_of(root, path + [key]))
+    return [w.strip().lower() for w in found]
 
 
 def _regex(pattern: Any, source: str, root: Any, path: list[Any]) -> LazyPattern:
-    if not isinstance(pattern, str) or not pattern:
-        raise _fail(source, f"{'.'.join(map(str, path))}: a regular expression (string) is "
-                            "required", root, path)
-    try:
-        return lazy_regex(pattern)
-    except re.error as exc:
-        raise _fail(source, f"{'.'.join(map(str, path))}: invalid regular expression: {exc}",
-                    root, path) from None
+    return rulefields.regex(pattern, source, _where(path), line=line_of(root, path))
 
 
 def _messages(data: Any, source: str) -> dict[str, Msg]:
@@ -312,28 +305,28 @@ def _run_embedded_tests(rules: CoverageRules, tests: Any, data: Any) -> None:
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise _fail(rules.source, f"tests.{key}: a list of strings is required",
                         data, ["tests", key])
-    failures = []
-    for item in titles:
-        raw, want = item[0], item[1]
-        got = clean_title(str(raw), rules.topics)
-        if got != str(want):
-            failures.append(f"title {raw!r} → {got!r}, expected {want!r}")
-    for text in tests.get("admin") or []:
-        if not _starts_with_any(str(text), rules.topics.admin):
-            failures.append(f"{text!r} should be an administrative section")
-    for text in tests.get("not_admin") or []:
-        if _starts_with_any(str(text), rules.topics.admin):
-            failures.append(f"{text!r} should not be an administrative section")
-    for text in tests.get("not_topics") or []:
-        cleaned = clean_title(str(text), rules.topics)  # empty: a bare 第二章, never a topic
-        if cleaned and not not_a_topic(cleaned, rules.topics):
-            failures.append(f"{text!r} should not be a topic")
-    for text in tests.get("topics_ok") or []:
-        if not_a_topic(clean_title(str(text), rules.topics), rules.topics):
-            failures.append(f"{text!r} should be a topic")
+    def judge(kind: str, item: Any) -> str | None:
+        if kind == "titles":
+            raw, want = item[0], item[1]
+            got = clean_title(str(raw), rules.topics)
+            return None if got == str(want) else f"title {raw!r} → {got!r}, expected {want!r}"
+        text = str(item)
+        if kind in ("admin", "not_admin"):
+            admin = _starts_with_any(text, rules.topics.admin)
+            if admin == (kind == "admin"):
+                return None
+            return f"{item!r} should {'' if kind == 'admin' else 'not '}be an administrative section"
+        cleaned = clean_title(text, rules.topics)  # empty: a bare 第二章, never a topic
+        if kind == "not_topics":
+            return f"{item!r} should not be a topic" if cleaned and not not_a_topic(
+                cleaned, rules.topics) else None
+        return f"{item!r} should be a topic" if not_a_topic(cleaned, rules.topics) else None
+
+    failures = rulefields.run_examples(
+        [(kind, titles if kind == "titles" else tests.get(kind) or [])
+         for kind in ("titles", "admin", "not_admin", "not_topics", "topics_ok")], judge)
     if failures:
-        raise _fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures),
-                    data, ["tests"])
+        raise rulefields.examples_failed(rules.source, failures, line_of(data, ["tests"]))
 
 
 # ------------------------------------------------------------------ content index

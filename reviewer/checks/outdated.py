@@ -39,8 +39,8 @@ from reviewer.checks.model import (
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    LazyPattern, WordGate, ac_matches, fail, lazy_regex, message, regex, severity, strings,
-    whole_number,
+    LazyPattern, WordGate, ac_matches, examples_failed, fail, lazy_regex, message, regex,
+    run_examples, severity, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -223,12 +223,17 @@ def _run_embedded_tests(rules: CurrencyRules) -> None:
     """Examples are judged against ``tests.term_date`` (default 2025-09-01); a currency
     claim or a version claim counts as a match."""
     term = rules.tests["term_date"]
-    failures = [f"should match: {t!r}" for t in rules.tests.get("match") or []
-                if not rules.matches(str(t), term)]
-    failures += [f"should not match: {t!r}" for t in rules.tests.get("no_match") or []
-                 if rules.matches(str(t), term)]
+
+    def judge(kind: str, text: Any) -> str | None:
+        wanted = kind == "match"
+        if bool(rules.matches(str(text), term)) == wanted:
+            return None
+        return f"should {'match' if wanted else 'not match'}: {text!r}"
+
+    failures = run_examples([("match", rules.tests.get("match") or []),
+                             ("no_match", rules.tests.get("no_match") or [])], judge)
     if failures:
-        raise fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
+        raise examples_failed(rules.source, failures)
 
 
 # ------------------------------------------------------------------ (b) claims

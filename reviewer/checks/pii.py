@@ -45,8 +45,8 @@ from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
 from reviewer.checks.rulefields import (
-    LazyPattern, WordGate, ac_matches, fail, flag, lazy_regex, message, regex, strings,
-    whole_number,
+    LazyPattern, WordGate, ac_matches, examples_failed, fail, flag, lazy_regex, message, regex,
+    run_examples, strings, whole_number,
 )
 from reviewer.ingest.model import Msg, Segment
 
@@ -462,12 +462,16 @@ def _run_marker_tests(pattern: re.Pattern[str] | None, tests: Any, source: str,
     cases = _tests(tests, source) if tests is not None else {}
     if cases and pattern is None:
         raise fail(source, f"{where}: examples given but no markers")
-    failures = [f"should match: {t!r}" for t in cases.get("match") or []
-                if not pattern.search(fold_compat(str(t)))]  # type: ignore[union-attr]
-    failures += [f"should not match: {t!r}" for t in cases.get("no_match") or []
-                 if pattern.search(fold_compat(str(t)))]  # type: ignore[union-attr]
+    def judge(kind: str, text: Any) -> str | None:
+        wanted = kind == "match"
+        if bool(pattern.search(fold_compat(str(text)))) == wanted:  # type: ignore[union-attr]
+            return None
+        return f"should {'match' if wanted else 'not match'}: {text!r}"
+
+    failures = run_examples([("match", cases.get("match") or []),
+                             ("no_match", cases.get("no_match") or [])], judge)
     if failures:
-        raise fail(source, f"{where}: embedded examples failed: " + "; ".join(failures))
+        raise examples_failed(source, failures, where=where)
 
 
 def _name_re(surnames: list[str]) -> re.Pattern[str] | None:
@@ -483,23 +487,26 @@ def _run_embedded_tests(rules: PiiRules) -> None:
     folds segment text (``Segment.norm``): １３８… in an example is what it is in a course."""
     from reviewer.ingest.textnorm import fold_compat
 
-    failures = []
-    for item in rules.tests.get("match") or []:
+    def judge(kind: str, item: Any) -> str | None:
+        if kind == "no_match":
+            hits = detect(fold_compat(str(item)), rules)
+            return (f"should not match: {item!r} (found {hits[0].rule} {hits[0].text!r})"
+                    if hits else None)
         text, want, level = (item, None, None) if isinstance(item, str) else (
             item.get("text", ""), item.get("rule"), item.get("severity"))
         found = detect(fold_compat(text), rules)
         hits = [h.rule for h in found]
         if not hits or (want and want not in hits):
-            failures.append(f"should match{f' ({want})' if want else ''}: {text!r}")
-        elif level and level not in {_severity(rules, h, str(item.get("role", "")))
-                                     for h in found if not want or h.rule == want}:
-            failures.append(f"should match at {level}: {text!r}")
-    for text in rules.tests.get("no_match") or []:
-        hits = detect(fold_compat(str(text)), rules)
-        if hits:
-            failures.append(f"should not match: {text!r} (found {hits[0].rule} {hits[0].text!r})")
+            return f"should match{f' ({want})' if want else ''}: {text!r}"
+        if level and level not in {_severity(rules, h, str(item.get("role", "")))
+                                   for h in found if not want or h.rule == want}:
+            return f"should match at {level}: {text!r}"
+        return None
+
+    failures = run_examples([("match", rules.tests.get("match") or []),
+                             ("no_match", rules.tests.get("no_match") or [])], judge)
     if failures:
-        raise fail(rules.source, "tests: embedded examples failed: " + "; ".join(failures))
+        raise examples_failed(rules.source, failures)
 
 
 # ------------------------------------------------------------------ detectors

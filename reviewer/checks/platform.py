@@ -34,7 +34,7 @@ from typing import Any
 
 from reviewer.checks.model import CheckContext, CheckResult, Finding, file_finding
 from reviewer.checks.registry import register
-from reviewer.checks.rulefields import message
+from reviewer.checks.rulefields import message, run_examples
 from reviewer.checks.rulefile import RuleFileError, line_of, register_kind, validate_schema
 from reviewer.ingest.model import Locator, Msg
 
@@ -223,26 +223,27 @@ def parse_platforms(data: dict[str, Any], source: str) -> Whitelist:
 
 def run_embedded_tests(whitelist: Whitelist) -> list[str]:
     """One line per failing example of the file's ``tests`` (empty: all pass)."""
-    failures = []
-    for example, line in whitelist.tests.get("match", []):
+    def judge(kind: str, case: tuple[Any, int | None]) -> str | None:
+        example, line = case
         spec = {"text": example} if isinstance(example, str) else example
         got = whitelist.match(spec["text"])
         at = f"line {line}: " if line else ""
-        if got.status != "listed":
-            failures.append(f"{at}match {spec['text']!r}: not on the list ({got.status})")
-        elif spec.get("entry") and got.entry is not None and got.entry.name != spec["entry"]:
-            failures.append(f"{at}match {spec['text']!r}: expected {spec['entry']!r}, got {got.entry.name!r}")
-    for example, line in whitelist.tests.get("no_match", []):
-        spec = {"text": example} if isinstance(example, str) else example
-        got = whitelist.match(spec["text"])
-        at = f"line {line}: " if line else ""
+        if kind == "match":
+            if got.status != "listed":
+                return f"{at}match {spec['text']!r}: not on the list ({got.status})"
+            if spec.get("entry") and got.entry is not None and got.entry.name != spec["entry"]:
+                return f"{at}match {spec['text']!r}: expected {spec['entry']!r}, got {got.entry.name!r}"
+            return None
         if got.status == "listed":
-            failures.append(f"{at}no_match {spec['text']!r}: on the list as {got.entry.name!r}")
-        elif spec.get("suggest") and (got.entry is None or got.entry.name != spec["suggest"]):
+            return f"{at}no_match {spec['text']!r}: on the list as {got.entry.name!r}"
+        if spec.get("suggest") and (got.entry is None or got.entry.name != spec["suggest"]):
             found = got.entry.name if got.entry else "no suggestion"
-            failures.append(f"{at}no_match {spec['text']!r}: expected the suggestion "
-                            f"{spec['suggest']!r}, got {found}")
-    return failures
+            return (f"{at}no_match {spec['text']!r}: expected the suggestion "
+                    f"{spec['suggest']!r}, got {found}")
+        return None
+
+    return run_examples([("match", whitelist.tests.get("match", [])),
+                         ("no_match", whitelist.tests.get("no_match", []))], judge)
 
 
 # ---------------------------------------------------------------- the check

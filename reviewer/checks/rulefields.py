@@ -8,6 +8,7 @@ lone surrogates.  Pure functions; no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from reviewer.checks.rulefile import RuleFileError
@@ -124,41 +125,51 @@ def ac_matches(automaton: Any, text: str, overlapping: bool = True) -> list[tupl
                                                  overlapping=overlapping)
 
 
-def fail(source: str, message: str) -> RuleFileError:
-    return RuleFileError(source, message)
+def fail(source: str, message: str, line: int | None = None) -> RuleFileError:
+    return RuleFileError(source, message, line)
 
 
-def message(value: Any, source: str, where: str) -> Msg:
+def message(value: Any, source: str, where: str, *, line: int | None = None) -> Msg:
     """A bilingual message: ``{zh, en}`` (either may stand for both) or one string."""
     if isinstance(value, str):
         return {"zh": value, "en": value}
     if isinstance(value, dict) and (value.get("zh") or value.get("en")):
         zh = str(value.get("zh") or value.get("en"))
         return {"zh": zh, "en": str(value.get("en") or zh)}
-    raise fail(source, f"{where}: a message needs zh and/or en text")
+    raise fail(source, f"{where}: a message needs zh and/or en text", line)
 
 
-def strings(value: Any, source: str, where: str) -> list[str]:
+def strings(value: Any, source: str, where: str, *, line: int | None = None) -> list[str]:
     """A list of non-blank strings (numbers are taken as their text)."""
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-        raise fail(source, f"{where}: a list of strings is required")
+        raise fail(source, f"{where}: a list of strings is required", line)
     return [str(v) for v in value if str(v).strip()]
 
 
 def regex(value: Any, source: str, where: str, flags: int = 0, *,
-          optional: bool = False) -> LazyPattern | None:
+          optional: bool = False, line: int | None = None) -> LazyPattern | None:
     """A regular expression, checked now and compiled again on first use after a cache
     load (:class:`LazyPattern`); with ``optional``, ``None`` or ``""`` give ``None``."""
     if optional and value in (None, ""):
         return None
     if not isinstance(value, str) or not value:
-        raise fail(source, f"{where}: a regular expression (string) is required")
+        raise fail(source, f"{where}: a regular expression (string) is required", line)
     try:
         return lazy_regex(value, flags)
     except re.error as exc:
-        raise fail(source, f"{where}: invalid regular expression {value!r}: {exc}") from exc
+        raise fail(source, f"{where}: invalid regular expression {value!r}: {exc}", line) from exc
+
+
+def number(value: Any, source: str, where: str, *, lo: float = 0.0, hi: float | None = None,
+           line: int | None = None) -> float:
+    """A number in ``[lo, hi]`` (no upper bound when ``hi`` is None)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < lo or (
+            hi is not None and value > hi):
+        bound = f" between {lo:g} and {hi:g}" if hi is not None else f" ≥ {lo:g}"
+        raise fail(source, f"{where}: a number{bound} is required", line)
+    return float(value)
 
 
 def whole_number(value: Any, source: str, where: str, default: int | None = None) -> int:
@@ -183,3 +194,26 @@ def flag(value: Any, source: str, where: str) -> bool:
     if not isinstance(value, bool):
         raise fail(source, f"{where}: true or false is required")
     return value
+
+
+def run_examples(cases: Iterable[tuple[str, Iterable[Any]]],
+                 judge: Callable[[str, Any], str | Sequence[str] | None]) -> list[str]:
+    """A rule file's embedded examples, every rule kind through this one runner: each
+    ``(kind, examples)`` case (``match``, ``no_match``, ``titles`` …) is put to
+    ``judge(kind, example)``, which says what is wrong with it (a line, several, or None
+    when it passes).  Returns the failure lines in file order (empty: all pass)."""
+    failures: list[str] = []
+    for kind, examples in cases:
+        for example in examples:
+            problem = judge(kind, example)
+            if isinstance(problem, str):
+                failures.append(problem)
+            elif problem:
+                failures.extend(problem)
+    return failures
+
+
+def examples_failed(source: str, failures: Sequence[str], line: int | None = None, *,
+                    where: str = "tests") -> RuleFileError:
+    """The error of a rule file whose embedded examples (at ``where``) fail: it does not load."""
+    return fail(source, f"{where}: embedded examples failed: " + "; ".join(failures), line)

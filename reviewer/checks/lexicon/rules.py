@@ -9,7 +9,7 @@ from typing import Any
 
 
 from reviewer.checks.normalize import SEPARATOR, NormalizeOptions, normalizer
-from reviewer.checks.rulefields import LazyPattern, lazy_regex
+from reviewer.checks.rulefields import LazyPattern, lazy_regex, run_examples
 from reviewer.checks.rulefile import RuleFileError, line_of, register_kind, validate_schema
 from reviewer.ingest.model import Locator, Segment
 from reviewer.checks.lexicon.model import (
@@ -157,26 +157,27 @@ def example_segment(text: str) -> Segment:
 
 def run_embedded_tests(lexicon: Lexicon) -> list[str]:
     """Run the file's ``tests``; return one line per failing example (empty: all pass)."""
-    failures: list[str] = []
-    for example, line in lexicon.tests["match"]:
+    def judge(kind: str, case: tuple[Any, int | None]) -> list[str]:
+        example, line = case
+        where = f"line {line}: " if line else ""
+        if kind == "no_match":
+            hits = lexicon.find([example_segment(example)])
+            got = ", ".join(f"{h.text!r} ({h.term})" for h in hits)
+            return [f"{where}no_match {example!r}: matched {got}"] if hits else []
         spec = {"text": example} if isinstance(example, str) else example
         hits = lexicon.find([example_segment(spec["text"])])
-        where = f"line {line}: " if line else ""
         if not hits:
-            failures.append(f"{where}match {spec['text']!r}: found nothing")
-            continue
+            return [f"{where}match {spec['text']!r}: found nothing"]
+        out = []
         if spec.get("term") and not any(h.term == spec["term"] for h in hits):
             got = ", ".join(sorted({h.term for h in hits}))
-            failures.append(f"{where}match {spec['text']!r}: expected term {spec['term']!r}, "
-                            f"found {got}")
+            out.append(f"{where}match {spec['text']!r}: expected term {spec['term']!r}, "
+                       f"found {got}")
         if spec.get("severity") and not any(h.severity == spec["severity"] for h in hits):
             got = ", ".join(sorted({h.severity for h in hits}))
-            failures.append(f"{where}match {spec['text']!r}: expected severity "
-                            f"{spec['severity']}, got {got}")
-    for example, line in lexicon.tests["no_match"]:
-        hits = lexicon.find([example_segment(example)])
-        if hits:
-            where = f"line {line}: " if line else ""
-            got = ", ".join(f"{h.text!r} ({h.term})" for h in hits)
-            failures.append(f"{where}no_match {example!r}: matched {got}")
-    return failures
+            out.append(f"{where}match {spec['text']!r}: expected severity "
+                       f"{spec['severity']}, got {got}")
+        return out
+
+    return run_examples([("match", lexicon.tests["match"]),
+                         ("no_match", lexicon.tests["no_match"])], judge)
