@@ -190,11 +190,12 @@ def test_scan_out_writes_the_report_or_says_in_one_line_why_it_cannot(tmp_path):
     assert json.loads(report.read_text(encoding="utf-8"))["findings"]
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    proc = run_cli("scan", "sample_courses/en-intro-ml", "--format", "json",
-                   "--out", str(blocker / "r.json"), db=tmp_path / "s.db")
-    assert proc.returncode == 2, proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1 and "cannot write" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    for lang, said in (("en", "cannot write"), ("zh", "无法写入")):  # in the user's language
+        proc = run_cli("--lang", lang, "scan", "sample_courses/en-intro-ml", "--format", "json",
+                       "--out", str(blocker / "r.json"), db=tmp_path / "s.db")
+        assert proc.returncode == 2, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1 and said in proc.stderr
+        assert str(blocker / "r.json") in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_a_broken_extra_lexicon_is_reported_and_the_scan_goes_on(tmp_path):
