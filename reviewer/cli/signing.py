@@ -158,13 +158,23 @@ def sign(path: str, key_path: str, out: str, audience: str | None, sequence: int
     click.echo(f"{result.out}\t{p['id']}\tsequence={p['sequence']}\t{p['decision']['value']}")
 
 
-@click.command(cls=HelpCommand)
-@click.argument("rec", type=click.Path(dir_okay=False))
-@click.option("--key", "key_path", type=click.Path(dir_okay=False), required=True,
-              help="The committee member's NAME.key (NAME.pub beside it).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write here instead of updating REC in place.")
-@LANG_OPTION
+def _adds_a_signature(key_help: str):
+    """The command line of cosign and countersign: REC, --key (``key_help``), --out, --lang."""
+    def wrap(func):
+        for apply in (LANG_OPTION,
+                      click.option("--out", type=click.Path(dir_okay=False), default=None,
+                                   help="Write here instead of updating REC in place."),
+                      click.option("--key", "key_path", type=click.Path(dir_okay=False),
+                                   required=True, help=key_help),
+                      click.argument("rec", type=click.Path(dir_okay=False)),
+                      click.command(cls=HelpCommand)):
+            func = apply(func)
+        return func
+
+    return wrap
+
+
+@_adds_a_signature("The committee member's NAME.key (NAME.pub beside it).")
 def countersign(rec: str, key_path: str, out: str | None, lang: str | None) -> None:
     """Add the teaching committee's signature over the same statement."""
     from reviewer.service.signing import countersign_file
@@ -192,13 +202,7 @@ def _add_signature(how, rec: str, key_path: str, out: str | None, lang: str | No
     click.echo(str(target))
 
 
-@click.command(cls=HelpCommand)
-@click.argument("rec", type=click.Path(dir_okay=False))
-@click.option("--key", "key_path", type=click.Path(dir_okay=False), required=True,
-              help="The team member's NAME.key (NAME.pub beside it).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write here instead of updating REC in place.")
-@LANG_OPTION
+@_adds_a_signature("The team member's NAME.key (NAME.pub beside it).")
 def cosign(rec: str, key_path: str, out: str | None, lang: str | None) -> None:
     """Add a review team member's signature over the same statement.
 

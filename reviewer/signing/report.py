@@ -188,7 +188,7 @@ def _decider(rows: list[dict[str, Any]], predicate: dict[str, Any], L: dict[str,
             "account": recorded if recorded and recorded != name else ""}
 
 
-def _team(predicate: dict[str, Any], signatures: list[dict[str, Any]], lang: str,
+def _team(predicate: dict[str, Any], signatures: list[dict[str, Any]],
           L: dict[str, str]) -> dict[str, Any] | None:
     """The review team (None for one reviewer): each member with role, institution and
     whether their signature is on the recommendation, and each item the members answered
@@ -333,7 +333,7 @@ def render_report(env: Envelope, fmt: str = "html", lang: str = "zh", *,
         "decision_label": L.get(f"decision_{decision}", decision),
         "subjects": statement.get("subject") or [],
         "signatures": signatures, "decider": _decider(signatures, p, L),
-        "team": _team(p, signatures, lang, L),
+        "team": _team(p, signatures, L),
         "verification": verification, "self_check": problem,
         "verified_at": when(verification.at) if verification is not None and verification.at else "",
         "rec_name": rec_name, "tool_version": __version__,
