@@ -111,3 +111,13 @@ async def package_open(seeded, lang: str, size: tuple[int, int] = (100, 32)):
         await wait_screen(pilot, "LibraryScreen")
         await open_package(pilot, seeded.pkg)
         yield pilot
+
+
+async def steady_cursors(pilot) -> None:
+    """Stop every text box's cursor blinking (shown, as a snapshot records it): a snapshot
+    taken in the blink's off half-second differed by the cursor cell alone."""
+    from textual.widgets import Input
+
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from reviewer.tui.app import create_app
-from tests.tui.helpers import wait_for, wait_screen
+from tests.tui.helpers import steady_cursors, wait_for, wait_screen
 from tests.tui.test_groups import handouts  # noqa: F401 - the fixture
 
 LANGS = ["zh", "en"]
@@ -29,6 +29,7 @@ def _open(view: str | None = None, keys: tuple[str, ...] = ()):
         for key in keys:
             await pilot.press(key)
         await pilot.pause(0.3)
+        await steady_cursors(pilot)
 
     return run_before
 
