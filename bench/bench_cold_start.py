@@ -56,19 +56,30 @@ def median(argv: list[str], env: dict[str, str], repeat: int, before=None) -> fl
     return statistics.median(times)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_options(ap: argparse.ArgumentParser) -> None:
+    """``--course``, ``--repeat`` and ``--bytecode`` (shared with ``bench_tui_open.py``)."""
     ap.add_argument("--course", type=Path, default=ROOT / "sample_courses" / "zh-data-structures")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--bytecode", action="store_true",
                     help="let the processes keep compiled bytecode (in a temporary PYTHONPYCACHEPREFIX), "
                          "as an installed package has it, even where PYTHONDONTWRITEBYTECODE is set")
-    args = ap.parse_args()
-    py = sys.executable
+
+
+def process_env(args: argparse.Namespace) -> dict[str, str]:
+    """The measured processes' environment: this one's, with bytecode kept on ``--bytecode``."""
     env = dict(os.environ)
     if args.bytecode:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="reviewer-pycache-")
+    return env
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_options(ap)
+    args = ap.parse_args()
+    py = sys.executable
+    env = process_env(args)
     print(f"{'what':<34}{'median s':>10}")
     for label, code in BASELINES.items():
         print(f"{'baseline: ' + label:<34}{median([py, '-c', code], env, args.repeat):>10.3f}")
