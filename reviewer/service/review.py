@@ -85,7 +85,8 @@ def load_checklists(dirs: list[Path] | None = None) -> ChecklistSet:
     ``dirs`` (directories or single files) default to ``$REVIEWER_CHECKLISTS``
     (paths separated by ``os.pathsep``) or the shipped ``checklists/``.
     Raises :class:`ChecklistError` listing every problem as ``file:line: message``.
-    Results are cached until a file changes.
+    Results are cached until a file changes: in memory, and parsed in the cache folder
+    (a new process then needs neither YAML parsing nor jsonschema).
     """
     if dirs is None:
         env = os.environ.get("REVIEWER_CHECKLISTS")
@@ -99,15 +100,96 @@ def load_checklists(dirs: list[Path] | None = None) -> ChecklistSet:
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     if key in _CACHE:
         return _CACHE[key]
-    parsed, problems = [], []
+    raw: list[bytes | OSError] = []
     for path in files:
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            raw.append(path.read_bytes())
+        except OSError as exc:
+            raw.append(exc)
+    stored = _stored_checklists(files, raw)
+    result = stored.get() if stored is not None else None
+    if result is None:
+        result = _parse_checklists(files, raw)
+        if stored is not None:
+            stored.put(result)
+    _CACHE.clear()
+    _CACHE[key] = result
+    return result
+
+
+#: Part of the on-disk cache key of parsed checklists; raise it when their pickled form changes.
+CHECKLIST_CACHE_FORMAT = 1
+
+
+class _StoredChecklists:
+    """The parsed checklists kept in the cache folder, keyed by the files' names and bytes,
+    the checklist schema, the parsing code and the tool's version: unpickled in under a
+    millisecond instead of parsed and validated (YAML + jsonschema, ~0.1 s).  A cache that
+    can't be read or written only costs the parse."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def get(self) -> ChecklistSet | None:
+        import pickle
+
+        try:
+            found = pickle.loads(self.path.read_bytes())
+        except Exception:  # noqa: BLE001 - missing, truncated or from another version: parsed
+            return None
+        return found if isinstance(found, ChecklistSet) else None
+
+    def put(self, checklists: ChecklistSet) -> None:
+        import pickle
+
+        from reviewer.files import write_atomic
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, pickle.dumps(checklists, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
+
+
+def _stored_checklists(files: list[Path], raw: list[bytes | OSError]) -> _StoredChecklists | None:
+    """Where the parse of these checklist files is cached (None: a file is unreadable, or
+    there is no cache folder)."""
+    import hashlib
+    import sys
+
+    import reviewer
+    from reviewer.paths import cache_dir, schemas_dir
+
+    if any(isinstance(data, OSError) for data in raw):
+        return None  # parsed, to say which file and why
+    h = hashlib.sha256(f"{reviewer.__version__}\x1f{CHECKLIST_CACHE_FORMAT}\x1f"
+                       f"{sys.version_info[:2]}".encode())
+    for code in (Path(reviewer.__file__).parent / "review" / "checklist.py",
+                 schemas_dir() / "checklist.schema.json"):
+        try:
+            h.update(code.read_bytes())
+        except OSError:
+            return None
+    for path, data in zip(files, raw):
+        h.update(f"\x1f{path}\x1f{len(data)}\x1f".encode())
+        h.update(data)
+    try:
+        return _StoredChecklists(cache_dir() / "checklists" / f"{h.hexdigest()[:32]}.pickle")
+    except OSError:
+        return None
+
+
+def _parse_checklists(files: list[Path], raw: list[bytes | OSError]) -> ChecklistSet:
+    """Parse and validate the checklist files (raises :class:`ChecklistError`)."""
+    parsed, problems = [], []
+    for path, data in zip(files, raw):
+        if isinstance(data, OSError):
+            problems.append(ChecklistProblem(str(path), None, f"cannot read: {data}"))
+            continue
+        try:
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             problems.append(ChecklistProblem(str(path), None, f"not UTF-8 text: {exc}"))
-            continue
-        except OSError as exc:
-            problems.append(ChecklistProblem(str(path), None, f"cannot read: {exc}"))
             continue
         try:
             parsed.append(parse_checklist(text, str(path)))
@@ -115,10 +197,7 @@ def load_checklists(dirs: list[Path] | None = None) -> ChecklistSet:
             problems.extend(exc.problems)
     if problems:
         raise ChecklistError(problems)
-    result = combine(parsed)
-    _CACHE.clear()
-    _CACHE[key] = result
-    return result
+    return combine(parsed)
 
 
 def actor_name(actor: str | None = None) -> str:

@@ -220,3 +220,39 @@ def test_deeply_nested_checklist_is_a_checklist_error():
     with pytest.raises(ChecklistError) as exc:
         parse_checklist("items: " + "[" * 100_000 + "]" * 100_000 + "\n", "deep.yaml")
     assert "deep.yaml" in str(exc.value) and "nested too deeply" in str(exc.value)
+
+
+def test_parsed_checklists_are_kept_in_the_cache_folder(tmp_path: Path):
+    """A new process takes the parsed checklists from the cache folder: no jsonschema."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "cl").mkdir()
+    (tmp_path / "cl" / "demo.yaml").write_text(GOOD, encoding="utf-8")
+    child = ("import sys; from reviewer.service.review import load_checklists; "
+             "items = [i.id for i in load_checklists([sys.argv[1]]).items()]; "
+             "print(','.join(items), 'jsonschema' in sys.modules)")
+    env = dict(os.environ, REVIEWER_HOME=str(tmp_path / "home"))
+
+    def run() -> str:
+        out = subprocess.run([sys.executable, "-c", child, str(tmp_path / "cl")], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    assert run() == "D1,D2 True"  # parsed and validated, then kept
+    assert run() == "D1,D2 False"  # from the cache folder
+    (tmp_path / "cl" / "demo.yaml").write_text(GOOD.replace("id: D2", "id: D3"), encoding="utf-8")
+    assert run() == "D1,D3 True"  # other bytes: parsed again
+
+
+def test_a_cached_checklist_set_equals_a_parsed_one(tmp_path: Path):
+    from reviewer.service import review
+
+    (tmp_path / "demo.yaml").write_text(GOOD, encoding="utf-8")
+    parsed = load_checklists([tmp_path])
+    review._CACHE.clear()  # what a new process sees: only the cache folder
+    cached = load_checklists([tmp_path])
+    assert cached is not parsed and cached == parsed
+    assert cached.item("D2") == parsed.item("D2")
