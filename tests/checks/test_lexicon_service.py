@@ -187,3 +187,10 @@ def test_an_unusable_cache_folder_only_costs_a_compile(tmp_path, monkeypatch):
     monkeypatch.setenv("REVIEWER_HOME", str(blocker))  # the cache folder can't be made
     path = write(tmp_path / "c.yaml", "c")
     assert svc.load_rule_file(path).id == "c"
+
+
+def test_the_opencc_version_in_the_cache_key_is_the_installed_one():
+    """Read from its .dist-info folder's name (no importlib.metadata), the same value."""
+    from importlib.metadata import version
+
+    assert svc._opencc_version() == version("opencc-python-reimplemented")
