@@ -105,6 +105,12 @@ def identity(actor: str | None = None) -> str | None:
     return profile.name if profile else None
 
 
+def opener_name(actor: str | None = None) -> str:
+    """Who opened or synced a review as a side effect of looking at it (a status, a
+    scan): the actor when known, else ``—`` — looking records no answer."""
+    return identity(actor) or "—"
+
+
 def require_identity(actor: str | None = None) -> str:
     """:func:`identity`, or the ``no-identity`` refusal saying how to set the profile."""
     who = identity(actor)

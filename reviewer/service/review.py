@@ -44,6 +44,7 @@ from reviewer.review.model import (
     check_decision, check_disposition, check_open_errors, compute_blockers, group_blockers,
 )
 from reviewer.service.audit import audit
+from reviewer.service.profile import opener_name
 from reviewer.store import packages as pstore
 from reviewer.store import reviews as rstore
 from reviewer.store.db import transaction
@@ -209,14 +210,6 @@ def actor_name(actor: str | None = None) -> str:
     from reviewer.service.profile import require_identity
 
     return require_identity(actor)
-
-
-def opener_name(actor: str | None = None) -> str:
-    """Who opened or synced a review as a side effect of looking at it (a status, a
-    scan): the actor when known, else ``—`` — looking records no answer."""
-    from reviewer.service.profile import identity
-
-    return identity(actor) or "—"
 
 
 # ---------------------------------------------------------------- results

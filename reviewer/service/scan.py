@@ -199,7 +199,7 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
     store.finish_scan(db, scan_id, findings, coverage,
                       reused=counts["reused"], extracted=counts["extracted"], facts=facts)
     from reviewer.service.continuity import continue_review
-    from reviewer.service.review import opener_name
+    from reviewer.service.profile import opener_name
 
     continued = continue_review(db, store.package_row(db, key), opener_name())
     return ScanOutcome(package_id, scan_id, package, findings, coverage,
