@@ -196,8 +196,11 @@ class Lexicon:
         if not self.patterns:
             return
         folded = state.batch.folded(self.options)
+        gate = state.batch.gate(self.options)
         starts = state.batch.starts
         for pi, entry in enumerate(self.patterns):
+            if not gate.may_match(entry.regex.pattern, entry.regex.flags):
+                continue  # a piece of text every match holds is absent
             for m in entry.regex.finditer(folded):
                 s, e = m.span()
                 if e <= s or SEPARATOR in m.group():

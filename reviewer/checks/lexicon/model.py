@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from reviewer.checks.literals import LiteralGate
 from reviewer.checks.normalize import SEPARATOR, Normalized, NormalizeOptions, normalizer
 from reviewer.checks.rulefields import LazyPattern
 from reviewer.ingest.model import Msg, Segment
@@ -145,6 +146,7 @@ class TextBatch:
         self.text = SEPARATOR.join(seg.text for seg in self.segments)
         self._norm: dict[NormalizeOptions, Normalized] = {}
         self._fold: dict[NormalizeOptions, str] = {}
+        self._gates: dict[NormalizeOptions, LiteralGate] = {}
 
     def normalized(self, options: NormalizeOptions) -> Normalized:
         if options not in self._norm:
@@ -155,6 +157,12 @@ class TextBatch:
         if options not in self._fold:
             self._fold[options] = normalizer(options).fold_long(self.text)
         return self._fold[options]
+
+    def gate(self, options: NormalizeOptions) -> LiteralGate:
+        """Which patterns can match the text folded for ``options`` at all."""
+        if options not in self._gates:
+            self._gates[options] = LiteralGate(self.folded(options))
+        return self._gates[options]
 
     def locate(self, pos: int) -> int:
         """Index of the segment holding batch offset ``pos``."""
