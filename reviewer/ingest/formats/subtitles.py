@@ -69,9 +69,12 @@ def parse_timestamp(stamp: str) -> int:
 
 
 def _ms(m: re.Match, p: str) -> int:
-    frac = m[p + "f"]
+    return _to_ms(m[p + "h"], m[p + "m"], m[p + "s"], m[p + "f"])
+
+
+def _to_ms(hours: str | None, minutes: str, seconds: str, frac: str | None) -> int:
     millis = int((frac + "00")[:3]) if frac else 0
-    return ((int(m[p + "h"] or 0) * 60 + int(m[p + "m"])) * 60 + int(m[p + "s"])) * 1000 + millis
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
 
 
 def clean_cue_text(lines: list[str], vtt: bool) -> str:
@@ -155,11 +158,63 @@ def _split_blocks(lines: list[str], start: int, stop: int) -> list[list[str]]:
     return blocks
 
 
+def _line_pattern(pattern: str) -> str:
+    """A one-line pattern made to stay on its line inside a text of ``\\n``-joined lines
+    (``\\s`` would step over the line break; inside one line it is the same)."""
+    return pattern.replace(r"\s", r"[^\S\n]")
+
+
+_H = r"[^\S\n]"  # white space on one line
+#: A well-formed SRT text (lines joined with ``\n``, one more at the end) read in one
+#: pass: blank lines, then cues of an index line, a timing line (:data:`TIMING`'s
+#: grammar), non-blank text lines and one or more blank lines each (the last cue may
+#: end the file instead).
+_SRT_CUE = re.compile(
+    rf"{_H}*(?P<index>\d{{1,9}}){_H}*\n"
+    rf"{_line_pattern(TIMING.pattern[1:-1])}\n"
+    rf"(?P<body>(?:[^\n]*\S[^\n]*\n)+)"
+    rf"(?:(?:{_H}*\n)+|\Z)")
+_LEADING_BLANK = re.compile(rf"(?:{_H}*\n)*")
+
+
+def _parse_plain_srt(lines: list[str]) -> list[_Cue] | None:
+    """The cues of an SRT file laid out as the format says, or None for any other
+    layout (then :func:`parse_cues` reads it line by line and says what is amiss).
+
+    Where this answers, its cues are those of the line-by-line reading: every
+    ``->`` of the text is in a timing line that follows an index line, and every
+    cue's text runs from its timing to a blank line, so there is no stray text,
+    no bad timing and no missing index line (tests/ingest/test_subtitles.py)."""
+    text = "\n".join(lines) + "\n"
+    pos = _LEADING_BLANK.match(text).end()
+    cues: list[_Cue] = []
+    arrows = 0  # the "->" of the timing lines read
+    match = _SRT_CUE.match
+    while pos < len(text):
+        m = match(text, pos)
+        if m is None:
+            return None
+        index, _, ah, am, as_, af, _, bh, bm, bs, bf, settings, body = m.groups()
+        # Timestamps hold no "-": a timing line's arrows are its own and its settings'.
+        arrows += 1 + (settings.count("->") if settings else 0)
+        cues.append(_Cue(len(cues) + 1, _to_ms(ah, am, as_, af), _to_ms(bh, bm, bs, bf), index,
+                         body.split("\n")[:-1]))
+        pos = m.end()
+    if not cues or arrows != text.count("->"):
+        return None
+    return cues
+
+
 def parse_cues(text: str, vtt: bool = False) -> tuple[list[_Cue], _Defects, bool]:
     """Parse subtitle text: ``(cues, defects, has_header)``."""
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     defects = _Defects()
+    plain = None if vtt else _parse_plain_srt(lines)
+    if plain is not None:
+        _check_indices(plain, defects, vtt)
+        _check_times(plain, defects)
+        return plain, defects, bool(lines) and lines[0].lstrip("\ufeff").startswith("WEBVTT")
     timings: list[int] = []
     matches: list[re.Match] = []
     for k, line in enumerate(lines):
