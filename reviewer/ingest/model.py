@@ -73,9 +73,18 @@ class Locator:
 
     @property
     def kind(self) -> str:
-        for name in ("page", "slide", "cue", "paragraph", "line"):
-            if getattr(self, name) is not None:
-                return name
+        # The first of page, slide, cue, paragraph, line that is set (asked per segment
+        # by the store and the checks: plain tests, not a loop of getattr).
+        if self.page is not None:
+            return "page"
+        if self.slide is not None:
+            return "slide"
+        if self.cue is not None:
+            return "cue"
+        if self.paragraph is not None:
+            return "paragraph"
+        if self.line is not None:
+            return "line"
         return "file"
 
     def to_dict(self) -> dict[str, Any]:
