@@ -379,30 +379,36 @@ class ContentIndex:
                 self.postings[term] = array("i")
             return
         keys = sorted({t.key for t in todo})
-        by_key: dict[str, list[Term]] = defaultdict(list)
-        for term in todo:
-            by_key[term.key].append(term)
+        # Per automaton key, the terms it finds as (number in ``todo``, term): the hot
+        # loop below indexes lists by those numbers instead of hashing terms.
+        key_no = {key: k for k, key in enumerate(keys)}
+        by_key: list[list[tuple[int, Term]]] = [[] for _ in keys]
+        for n, term in enumerate(todo):
+            by_key[key_no[term.key]].append((n, term))
         automaton = ahocorasick_rs.AhoCorasick(keys)
         # No match runs over the NUL between two segments, so a term's matches come
         # segment by segment in order: appending a new segment keeps its list sorted.
-        found: dict[Term, array] = {}
+        found: list[array | None] = [None] * len(todo)
         stem = self.rules.stemmer
         for base, text, starts in self._chunks():
             for idx, start, end in ac_matches(automaton, text):
                 seg = base + bisect_right(starts, start) - 1
-                for term in by_key[keys[idx]]:
+                for n, term in by_key[idx]:
                     if term.latin and not latin_hit(text, start, end, term, stem):
                         continue
-                    segs = found.get(term)
+                    segs = found[n]
                     if segs is None:
-                        found[term] = array("i", (seg,))
+                        found[n] = array("i", (seg,))
                     elif segs[-1] != seg:
                         segs.append(seg)
-        for term in todo:
-            segs = found.get(term, array("i"))
+        file_of = self.file_of
+        for n, term in enumerate(todo):
+            segs = found[n]
+            if segs is None:
+                segs = array("i")
             self.postings[term] = segs
-            for seg in segs:
-                self.file_terms[self.file_of[seg]].add(term)
+            for file_no in dict.fromkeys(file_of[seg] for seg in segs):  # in order of first use
+                self.file_terms[file_no].add(term)
 
     #: Characters of content scanned at once: the segments are joined by NUL a run at
     #: a time, so neither the joined text nor the automaton's list of matches holds a
