@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from reviewer.checks.literals import LiteralGate
 from reviewer.checks.model import (
     CheckContext, CheckResult, Finding, file_finding, finding_at,
 )
@@ -709,6 +710,8 @@ def version_claims(text: str, rules: CurrencyRules, term: date) -> list[VersionC
     if v is None:
         return []
     out: list[VersionClaim] = []
+    if not LiteralGate(text).may_match(v.aliases.pattern, v.aliases.flags):
+        return out  # no product's name: the alternation of names need not walk the text
     breaks: tuple[list[int], list[int]] | None = None
     for a in v.aliases.finditer(text):
         if breaks is None:
@@ -786,25 +789,37 @@ def _option_int(ctx: CheckContext, name: str) -> int | None:
         return None
 
 
-def _gated_segments(segments: list[Segment], rules: CurrencyRules) -> list[Segment]:
-    """Segments holding a currency word, found by one Aho-Corasick scan of their joined text."""
+def _gated_segments(segments: list[Segment], rules: CurrencyRules,
+                    cache: dict[tuple[int, int], list[Segment]] | None = None) -> list[Segment]:
+    """Segments holding a currency word, found by one Aho-Corasick scan of their joined text
+    (``cache``: kept per segment list and rule set, for the claims and versions alike)."""
     if rules.gate_words is None or not segments:
         return list(segments)
-    joined = "\x00".join(s.norm for s in segments).lower()
+    key = (id(segments), id(rules))
+    if cache is not None and key in cache:
+        return cache[key]
+    raw = "\x00".join(s.norm for s in segments)
+    joined = raw.lower()
+    # lower() never shortens a character: the same length means every segment kept its own.
+    same = len(joined) == len(raw)
     starts, pos = [], 0
     for seg in segments:
         starts.append(pos)
-        pos += len(seg.norm.lower()) + 1
+        pos += (len(seg.norm) if same else len(seg.norm.lower())) + 1
     hit = {bisect_right(starts, start) - 1
            for _, start, _ in ac_matches(rules.gate_words, joined)}
-    return [segments[i] for i in sorted(hit)]
+    out = [segments[i] for i in sorted(hit)]
+    if cache is not None:
+        cache[key] = out
+    return out
 
 
-def _claim_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list[Finding]:
+def _claim_findings(ctx: CheckContext, rules: CurrencyRules, term: date,
+                    gated: dict[tuple[int, int], list[Segment]] | None = None) -> list[Finding]:
     limit = _option_int(ctx, "outdated_years")
     findings = []
     for record in ctx.package.files:
-        for segment in _gated_segments(record.segments, rules):
+        for segment in _gated_segments(record.segments, rules, gated):
             seen: dict[str, int] = {}
             for claim in claims(segment.norm, rules, term.year, limit):
                 match = segment.text[claim.start:claim.end]
@@ -821,13 +836,14 @@ def _claim_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list
     return findings
 
 
-def _version_findings(ctx: CheckContext, rules: CurrencyRules, term: date) -> list[Finding]:
+def _version_findings(ctx: CheckContext, rules: CurrencyRules, term: date,
+                      gated: dict[tuple[int, int], list[Segment]] | None = None) -> list[Finding]:
     v = rules.versions
     if v is None:
         return []
     findings = []
     for record in ctx.package.files:
-        for segment in _gated_segments(record.segments, rules):
+        for segment in _gated_segments(record.segments, rules, gated):
             seen: dict[str, int] = {}
             for claim in version_claims(segment.norm, rules, term):
                 match = segment.text[claim.start:claim.end]
@@ -882,7 +898,9 @@ def check_outdated(ctx: CheckContext) -> CheckResult:
     term = _term(ctx)
     seen: set[str] = set()
     for rules in rulesets:
-        for finding in (_claim_findings(ctx, rules, term) + _version_findings(ctx, rules, term)
+        gated: dict[tuple[int, int], list[Segment]] = {}  # the same segments for both scans
+        for finding in (_claim_findings(ctx, rules, term, gated)
+                        + _version_findings(ctx, rules, term, gated)
                         + _file_findings(ctx, rules, term)):
             if finding.id not in seen:
                 seen.add(finding.id)

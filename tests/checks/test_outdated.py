@@ -336,3 +336,21 @@ def test_without_a_versions_section_there_are_no_version_claims(raw):
     data["tests"] = {}
     bare = parse_currency(data, "x.yaml")
     assert bare.versions is None and _versions("Python 的最新版本是 3.6。", bare) == []
+
+
+def test_version_claims_gated_by_the_product_names_agree_with_the_open_search(rules, monkeypatch):
+    """version_claims skips a text naming no product (reviewer.checks.literals): the
+    claims are those found with the gate forced open, and the gate does shut."""
+    from reviewer.checks import outdated
+    from reviewer.checks.literals import LiteralGate
+
+    texts = ["Python 的最新版本是 3.6，本课程基于该版本。", "目前 Java 的最新版本是 Java 8。",
+             "Windows XP 是目前最新的操作系统", "PYTHON 3.5 is the latest version", "最新的Python3.5",
+             "今天讲二叉树的遍历，目前最新的方法是 3.6 版。", "The latest version is 3.6."]
+    shut = [t for t in texts if not LiteralGate(t).may_match(
+        rules.versions.aliases.pattern, rules.versions.aliases.flags)]
+    assert shut and len(shut) < len(texts)
+    gated = [_versions(t, rules) for t in texts]
+    assert any(gated)
+    monkeypatch.setattr(outdated.LiteralGate, "may_match", lambda self, p, f=0: True)
+    assert [_versions(t, rules) for t in texts] == gated
