@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from reviewer.checks.literals import LiteralGate
 from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
@@ -767,19 +768,25 @@ class Staff:
                     emails.add(canonical_email(person["email"]))
         return cls(frozenset(names), frozenset(emails))
 
-    def with_named(self, files: Iterable[Any], rules: PiiRules) -> "Staff":
+    def with_named(self, files: Iterable[Any], rules: PiiRules,
+                   gated: dict[tuple[int, int], list[Segment]] | None = None) -> "Staff":
         """These staff plus every institutional address found in a segment that calls
         its owner a teacher (``主讲教师：… zhang@pku.edu.cn``) — the syllabus names the
-        lecturer once, the handouts repeat the address without the title."""
+        lecturer once, the handouts repeat the address without the title.
+        (``gated``: see :func:`gated_segments`.)"""
         if rules.email_staff_severity is None or (
                 rules.email_staff_labels is None and not rules.email_syllabus_staff):
             return self
         found = set(self.emails)
+        labels = rules.email_staff_labels
         for record in files:
             syllabus = rules.email_syllabus_staff and getattr(record, "role", "") == "syllabus"
-            for segment in gated_segments(record.segments, rules):
-                labelled = rules.email_staff_labels is not None and \
-                    rules.email_staff_labels.search(segment.norm) is not None
+            segments = gated_segments(record.segments, rules, gated)
+            if not syllabus and (labels is None or not LiteralGate(
+                    "\x00".join(s.norm for s in segments)).may_match(labels.pattern, labels.flags)):
+                continue  # no staff label in the file: no segment of it is labelled
+            for segment in segments:
+                labelled = labels is not None and labels.search(segment.norm) is not None
                 if not (labelled or syllabus):
                     continue
                 for hit in _emails(segment.norm, rules):
@@ -1026,11 +1033,19 @@ def published_segments(segments: list[Segment], rules: PiiRules) -> set[int]:
 _EMAIL_HINT = LazyPattern(r"[@#＠＃]|[\[({]\s*at\s*[\])}]", re.IGNORECASE)
 
 
-def gated_segments(segments: list[Segment], rules: PiiRules) -> list[Segment]:
+def gated_segments(segments: list[Segment], rules: PiiRules,
+                   cache: dict[tuple[int, int], list[Segment]] | None = None) -> list[Segment]:
     """The segments the prefilter or a contact/student word points at, by one scan of each
-    over their joined text (per-segment regex calls would cost more than the scan)."""
+    over their joined text (per-segment regex calls would cost more than the scan).
+    ``cache`` keeps the answer per segment list and rule set (the staff search and the
+    check itself ask for the same files)."""
     if rules.prefilter is None or not segments:
         return list(segments)
+    key = (id(segments), id(rules))
+    if cache is not None:
+        if key not in cache:
+            cache[key] = gated_segments(segments, rules)
+        return cache[key]
     joined = "\x00".join(s.norm for s in segments)
     starts, pos = [], 0
     for seg in segments:
@@ -1056,12 +1071,13 @@ def check_pii(ctx: CheckContext) -> CheckResult:
         return CheckResult(findings)
     seen: set[str] = set()
     staff = Staff.from_manifest(ctx.package.manifest)
+    gated: dict[tuple[int, int], list[Segment]] = {}
     for rules in rulesets:
-        staff = staff.with_named(ctx.package.files, rules)
+        staff = staff.with_named(ctx.package.files, rules, gated)
     for record in ctx.package.files:
         for rules in rulesets:
             published: set[int] | None = None  # worked out at the file's first address
-            for segment in gated_segments(record.segments, rules):
+            for segment in gated_segments(record.segments, rules, gated):
                 on_paper = False
                 if rules.email_publication is not None and _EMAIL_HINT.search(segment.norm):
                     if published is None:
