@@ -179,23 +179,25 @@ def passages(index: "ContentIndex", rules: SemanticRules) -> list[tuple[int, str
     are split into sentences only while the budget allows.
     """
     n = index.size
-    texts = [" ".join(seg.text.split()) for seg in index.segments]
-    total = sum(min(len(t), rules.max_chars) for t in texts)
-    group = 1
-    if total > rules.budget_chars:
-        group = max(1, -(-n // max(1, rules.budget_chars // rules.max_chars)))
+    texts, group = passage_texts(index, rules)
     out: list[tuple[int, str]] = []
+    file_of, min_chars = index.file_of, rules.min_chars
     i = 0
     while i < n:
+        # The passage is its segments' non-empty texts joined by spaces; only its length
+        # is needed until it is cut at max_chars (a group of a very large course holds
+        # thousands of segments: joining them one by one copied the passage each time).
         start = i
-        text = texts[i]
+        pieces = [texts[i]] if texts[i] else []
+        length = len(texts[i])
         i += 1
-        while i < n and index.file_of[i] == index.file_of[start] and (
-                i - start < group or len(text) < rules.min_chars):
-            text = (text + " " + texts[i]).strip()
+        while i < n and file_of[i] == file_of[start] and (i - start < group or length < min_chars):
+            if texts[i]:
+                length += len(texts[i]) + (1 if pieces else 0)
+                pieces.append(texts[i])
             i += 1
-        if len(text) >= rules.min_chars:
-            out.append((start, text[:rules.max_chars]))
+        if length >= min_chars:
+            out.append((start, _joined_head(pieces, rules.max_chars)))
     spare = rules.budget_chars - sum(len(t) for _, t in out)
     if group == 1:
         for start, text in list(out):
@@ -207,6 +209,29 @@ def passages(index: "ContentIndex", rules: SemanticRules) -> list[tuple[int, str
                     out.append((start, sentence))
                     spare -= len(sentence)
     return out
+
+
+def passage_texts(index: "ContentIndex", rules: SemanticRules) -> tuple[list[str], int]:
+    """Each segment's text with its white space folded, and how many segments make a
+    passage (1 unless the whole would pass ``budget_chars``)."""
+    texts = [" ".join(seg.text.split()) for seg in index.segments]
+    total = sum(min(len(t), rules.max_chars) for t in texts)
+    group = 1
+    if total > rules.budget_chars:
+        group = max(1, -(-index.size // max(1, rules.budget_chars // rules.max_chars)))
+    return texts, group
+
+
+def _joined_head(pieces: list[str], limit: int) -> str:
+    """``" ".join(pieces)[:limit]``, joining no more pieces than that needs."""
+    if limit <= 0:
+        return " ".join(pieces)[:limit]
+    size = -1
+    for k, piece in enumerate(pieces):
+        size += len(piece) + 1
+        if size >= limit:
+            return " ".join(pieces[:k + 1])[:limit]
+    return " ".join(pieces)
 
 
 def queries(topic: "Topic") -> list[str]:

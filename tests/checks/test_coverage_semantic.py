@@ -6,6 +6,8 @@ import copy
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 
 from reviewer.checks import coverage_semantic
@@ -145,3 +147,40 @@ def test_assign_settings_are_validated():
         data["semantic"][key] = value
         with pytest.raises(RuleFileError, match=f"semantic.{key}"):
             parse_coverage(data, str(SHIPPED))
+
+
+def _passages_by_concatenation(index, rules):
+    """passages' merging as first written (the passage re-joined at every segment): the
+    reference that the length-counting version must agree with."""
+    n = index.size
+    texts, group = coverage_semantic.passage_texts(index, rules)
+    out, i = [], 0
+    while i < n:
+        start, text = i, texts[i]
+        i += 1
+        while i < n and index.file_of[i] == index.file_of[start] and (
+                i - start < group or len(text) < rules.min_chars):
+            text = (text + " " + texts[i]).strip()
+            i += 1
+        if len(text) >= rules.min_chars:
+            out.append((start, text[:rules.max_chars]))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", " ", "栈", "队列 与 堆", "a b\tc", "  lead", "x\n",
+                                          "二叉树的遍历有三种。"]), min_size=1, max_size=30),
+                min_size=1, max_size=3),
+       st.integers(20, 400), st.integers(1, 60), st.integers(0, 12))
+def test_merged_passages_are_those_of_plain_concatenation(raw, files, budget, max_chars, min_chars):
+    from reviewer.checks.coverage import ContentIndex
+
+    rules = _rules(raw, budget_chars=budget, max_chars=max_chars, min_chars=min_chars)
+    records = [FileRecord(f"t{f}.srt", 1, str(f), role="transcript", format="srt",
+                          segments=[Segment(f"t{f}.srt", i, Locator(cue=i + 1), t)
+                                    for i, t in enumerate(texts)])
+               for f, texts in enumerate(files)]
+    index = ContentIndex(Package(source="/p", kind="dir", files=records, digest="sha256:0"), rules)
+    merged = [(s, t) for s, t in coverage_semantic.passages(index, rules.semantic)]
+    assert merged[:len(_passages_by_concatenation(index, rules.semantic))] == \
+        _passages_by_concatenation(index, rules.semantic)
