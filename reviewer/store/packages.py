@@ -302,6 +302,9 @@ def save_package(db: sqlite_utils.Database, path: str, package: Package,
     return package_id
 
 
+#: FTS5's in-memory term buffer for a bulk index (see :func:`_insert_segments`).
+FTS_HASH_BYTES = 8 << 20
+
 _INSERT_SEGMENT = (
     "INSERT INTO segments (file_id, ordinal, kind, page, slide, notes, cue, start_ms, end_ms, "
     "paragraph, heading, line, text, norm, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -336,6 +339,12 @@ def _insert_segments(db: sqlite_utils.Database, files: list[tuple[int, list[Segm
     for file_id, segments in files:
         conn.executemany(_INSERT_SEGMENT, _segment_rows(file_id, segments))
     if trigger is not None:
+        # FTS5 gathers new terms in memory and writes them out as an index segment each
+        # time they pass ``hashsize`` (1 MB by default), merging segments as they pile up;
+        # 8 MB writes fewer (the large course: 0.25 -> 0.20 s of CPU for this statement).
+        # The setting is kept in the table's configuration; what is indexed is the same.
+        conn.execute("INSERT INTO segments_fts (segments_fts, rank) VALUES ('hashsize', ?)",
+                     [FTS_HASH_BYTES])
         # Without AUTOINCREMENT a new rowid is max(rowid) + 1, and this transaction holds
         # the write lock: the rows above ``last`` are exactly the ones just written.
         conn.execute("INSERT INTO segments_fts (rowid, norm) SELECT id, norm FROM segments "

@@ -149,3 +149,25 @@ def test_bulk_written_segments_are_indexed_and_the_index_trigger_stays(tmp_path)
                "SELECT id, 1, 'line', 2, '链表与树', '链表与树' FROM files WHERE package_id = ?", [pid])
     assert [s.text for s, _ in store.search_segments(db, pid, "链表与树")] == ["链表与树"]
     db.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")
+
+
+def test_a_bulk_write_past_the_fts_buffer_is_indexed_whole(tmp_path):
+    """The bulk index uses a larger FTS5 term buffer (``FTS_HASH_BYTES``): a package whose
+    terms pass it is indexed whole (integrity check, first, middle and last rows found)."""
+    import random
+
+    rnd = random.Random(3)
+    chars = "数据结构算法链表栈队列哈希树图排序查找网络协议进程线程内存磁盘"
+    texts = ["".join(rnd.choice(chars) for _ in range(30)) + f" row{i:05d}" for i in range(20000)]
+    segs = [Segment(file="t.srt", ordinal=i, locator=Locator(cue=i + 1, start_ms=i, end_ms=i + 1),
+                    text=t) for i, t in enumerate(texts)]
+    rec = FileRecord(path="t.srt", size=1, sha256="e" * 64, role="transcript", format="srt",
+                     units=len(segs), segments=segs)
+    db = open_db(tmp_path / "s.db")
+    pid = store.save_package(db, "/x/big", Package(source="/x/big", kind="dir", files=[rec],
+                                                   digest="sha256:" + "f" * 64), {"srt": "1"})
+    db.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")
+    assert db.execute("SELECT v FROM segments_fts_config WHERE k = 'hashsize'").fetchone() == (
+        store.FTS_HASH_BYTES,)
+    for i in (0, 9999, 19999):
+        assert [s.ordinal for s, _ in store.search_segments(db, pid, f"row{i:05d}")] == [i]
