@@ -769,7 +769,7 @@ class Staff:
         return cls(frozenset(names), frozenset(emails))
 
     def with_named(self, files: Iterable[Any], rules: PiiRules,
-                   gated: dict[tuple[int, int], list[Segment]] | None = None) -> "Staff":
+                   gated: dict[tuple[int, int], Any] | None = None) -> "Staff":
         """These staff plus every institutional address found in a segment that calls
         its owner a teacher (``主讲教师：… zhang@pku.edu.cn``) — the syllabus names the
         lecturer once, the handouts repeat the address without the title.
@@ -907,8 +907,10 @@ def _judge(hit: Hit, view: str, text: str, rules: PiiRules) -> Hit | None:
     return hit
 
 
-def detect(text: str, rules: PiiRules) -> list[Hit]:
-    """Every personal-data hit in ``text`` (overlaps resolved by :data:`PRIORITY`)."""
+def detect(text: str, rules: PiiRules, *, words: bool = True) -> list[Hit]:
+    """Every personal-data hit in ``text`` (overlaps resolved by :data:`PRIORITY`);
+    ``words=False``: ``text`` holds no contact or student word (see :func:`_gated`), so
+    the detectors that start from one are not run."""
     if rules.prefilter is not None and rules.prefilter.search(text) is None and (
             rules.gate_words is None or not ac_matches(
                 rules.gate_words, text.lower())):
@@ -926,9 +928,9 @@ def detect(text: str, rules: PiiRules) -> list[Hit]:
         found += _landlines(view, text, rules, masks)
     if "email" in rules.enabled:
         found += _emails(text, rules)
-    if "im-account" in rules.enabled:
+    if "im-account" in rules.enabled and words:
         found += _contacts(view, text, rules)
-    if "student-id" in rules.enabled:
+    if "student-id" in rules.enabled and words:
         found += _student_ids(view, text, rules)
     found.sort(key=lambda h: (PRIORITY.index(h.rule), h.start))
     kept: list[Hit] = []
@@ -959,13 +961,15 @@ def _severity(rules: PiiRules, hit: Hit, role: str) -> str:
 
 
 def findings_for(segment: Segment, role: str, rules: PiiRules,
-                 staff: Staff | None = None, *, published: bool = False) -> list[Finding]:
+                 staff: Staff | None = None, *, published: bool = False,
+                 words: bool = True) -> list[Finding]:
     """The findings of one rule set in one segment; ``staff`` (from the manifest) turns
     the course teachers' own work addresses into info, ``published`` (the segment is on
-    a reproduced publication, see :func:`published_segments`) its authors' addresses."""
+    a reproduced publication, see :func:`published_segments`) its authors' addresses.
+    ``words=False``: the segment is known to hold no contact or student word."""
     out: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
-    for hit in detect(segment.norm, rules):
+    for hit in detect(segment.norm, rules, words=words):
         match = segment.text[hit.start:hit.end]
         occurrence = seen.get((hit.rule, match), 0)
         seen[(hit.rule, match)] = occurrence + 1
@@ -1034,17 +1038,42 @@ _EMAIL_HINT = LazyPattern(r"[@#＠＃]|[\[({]\s*at\s*[\])}]", re.IGNORECASE)
 
 
 def gated_segments(segments: list[Segment], rules: PiiRules,
-                   cache: dict[tuple[int, int], list[Segment]] | None = None) -> list[Segment]:
+                   cache: dict[tuple[int, int], Any] | None = None) -> list[Segment]:
     """The segments the prefilter or a contact/student word points at, by one scan of each
     over their joined text (per-segment regex calls would cost more than the scan).
     ``cache`` keeps the answer per segment list and rule set (the staff search and the
     check itself ask for the same files)."""
+    return _gated(segments, rules, cache)[0]
+
+
+#: Letters that ``re.IGNORECASE`` takes for ``i`` or ``s`` but ``str.lower`` does not
+#: make so: a segment holding one may hold a word the lower-cased gate cannot see.
+_CASE_PARTNERS = re.compile("[\u0130\u0131\u017f]")
+
+
+def _lowered_words_exact(rules: PiiRules) -> bool:
+    """Whether a word regex match implies the word, lower-cased, in the lower-cased text
+    (outside :data:`_CASE_PARTNERS`): the words hold only ASCII and caseless characters
+    without Unicode case partners, and no NUL (the joint between segments)."""
+    from re._casefix import _EXTRA_CASES  # noqa: PLC2701 (the partners re knows)
+
+    return rules.gate_words is not None and all(
+        "\x00" not in word and all(
+            ch.isascii() or (ch.lower() == ch == ch.upper() and ord(ch) not in _EXTRA_CASES)
+            for ch in word)
+        for word in rules.gate_words.keys)
+
+
+def _gated(segments: list[Segment], rules: PiiRules, cache: dict[tuple[int, int], Any] | None
+           ) -> tuple[list[Segment], set[int] | None]:
+    """:func:`gated_segments`, and the ids of those in which a contact or student word may
+    stand (None: any of them) — the others need no contact or student detector."""
     if rules.prefilter is None or not segments:
-        return list(segments)
+        return list(segments), None
     key = (id(segments), id(rules))
     if cache is not None:
         if key not in cache:
-            cache[key] = gated_segments(segments, rules)
+            cache[key] = _gated(segments, rules, None)
         return cache[key]
     joined = "\x00".join(s.norm for s in segments)
     starts, pos = [], 0
@@ -1052,14 +1081,19 @@ def gated_segments(segments: list[Segment], rules: PiiRules,
         starts.append(pos)
         pos += len(seg.norm) + 1
     positions = [m.start() for m in rules.prefilter.finditer(joined)]
+    worded: set[int] | None = None
     if rules.gate_words is not None:
         lowered = joined.lower()
         if len(lowered) == len(joined):  # lower() kept the offsets (it nearly always does)
-            positions += [start for _, start, _ in ac_matches(rules.gate_words, lowered)]
+            words = [start for _, start, _ in ac_matches(rules.gate_words, lowered)]
+            positions += words
+            if _lowered_words_exact(rules):
+                words += [m.start() for m in _CASE_PARTNERS.finditer(joined)]
+                worded = {id(segments[bisect_right(starts, p) - 1]) for p in words}
         else:
-            return list(segments)
+            return list(segments), None
     hit = {bisect_right(starts, p) - 1 for p in positions}
-    return [segments[i] for i in sorted(hit)]
+    return [segments[i] for i in sorted(hit)], worded
 
 
 @register(CHECK)
@@ -1071,20 +1105,22 @@ def check_pii(ctx: CheckContext) -> CheckResult:
         return CheckResult(findings)
     seen: set[str] = set()
     staff = Staff.from_manifest(ctx.package.manifest)
-    gated: dict[tuple[int, int], list[Segment]] = {}
+    gated: dict[tuple[int, int], Any] = {}
     for rules in rulesets:
         staff = staff.with_named(ctx.package.files, rules, gated)
     for record in ctx.package.files:
         for rules in rulesets:
             published: set[int] | None = None  # worked out at the file's first address
-            for segment in gated_segments(record.segments, rules, gated):
+            segments, worded = _gated(record.segments, rules, gated)
+            for segment in segments:
                 on_paper = False
                 if rules.email_publication is not None and _EMAIL_HINT.search(segment.norm):
                     if published is None:
                         published = published_segments(record.segments, rules)
                     on_paper = segment.ordinal in published
                 for finding in findings_for(segment, record.role, rules, staff,
-                                            published=on_paper):
+                                            published=on_paper,
+                                            words=worded is None or id(segment) in worded):
                     if finding.id not in seen:
                         seen.add(finding.id)
                         findings.append(finding)

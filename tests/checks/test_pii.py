@@ -370,3 +370,33 @@ def test_bad_new_sections_are_refused_with_the_key_named(raw, mutate, needle):
     with pytest.raises(RuleFileError) as err:
         parse_pii(data, "custom/pii.yaml")
     assert needle in str(err.value)
+
+
+def test_segments_without_a_contact_or_student_word_skip_those_detectors(rules, monkeypatch):
+    """The check runs the contact and student detectors only where the word gate saw a
+    word (or a letter IGNORECASE reads as i/s that lower() does not): the findings are
+    those of running every detector everywhere, and the detectors were skipped somewhere."""
+    from reviewer.checks import pii
+
+    texts = ["Student ID: 2020123456 张伟同学", "Student ıD: 2020123457 李雷同学",
+             "学号 20201234 王芳", "QQ 12345678 答疑", "有问题加微信 abc12345x", "约 79672 个请求",
+             "STUDENT NO. 2020123458 韩梅梅", "请拨打 13800138000", "规模为 24589 的输入 qq"]
+    segs = [_segment(t, "notes/a.pptx", n) for n, t in enumerate(texts, start=1)]
+    pkg = _package(FileRecord("notes/a.pptx", 1, "a", role="notes", format="pptx", segments=segs))
+    ctx = CheckContext(package=pkg, rules={"pii": [rules]})
+
+    calls: list[str] = []
+    real = pii._contacts
+
+    def counting(view, text, r):
+        calls.append(text)
+        return real(view, text, r)
+
+    monkeypatch.setattr(pii, "_contacts", counting)
+    gated = sorted((f.rule, f.match, f.severity) for f in check_pii(ctx).findings)
+    assert 0 < len(calls) < len(texts)
+    assert {"student-id", "im-account"} <= {rule for rule, _, _ in gated}
+    assert any("ıD" in match for _, match, _ in gated)  # ı: re takes it for i
+    real_gated = pii._gated
+    monkeypatch.setattr(pii, "_gated", lambda s, r, c: (real_gated(s, r, c)[0], None))
+    assert sorted((f.rule, f.match, f.severity) for f in check_pii(ctx).findings) == gated
