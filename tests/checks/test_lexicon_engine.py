@@ -460,3 +460,49 @@ def test_a_file_of_patterns_only():
     assert lex.automaton is None
     assert matched(lex, "加ＱＱ群 123456") == ["ＱＱ群 123456"]
     assert matched(lex, "QQ群") == []
+
+
+def _shipped_lexicons() -> list[Lexicon]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "lexicons"
+    out = [parse_rule_text(p.read_text(encoding="utf-8"), str(p)).rules for p in sorted(root.glob("*.yaml"))]
+    return [lex for lex in out if isinstance(lex, Lexicon)]
+
+
+SHIPPED_TERMS = _shipped_lexicons()
+ALL_KEYS = sorted({k for lex in SHIPPED_TERMS for k in lex.keys})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(ALL_KEYS), st.sampled_from(["的", " ", "x", "A", "！"])),
+                max_size=30))
+def test_a_shared_automaton_gives_each_lexicon_the_matches_of_its_own(pieces):
+    """SharedTerms finds the terms of all rule files that normalise alike in one pass; each
+    lexicon's share is exactly what its own automaton returns (order included)."""
+    from reviewer.checks.lexicon.engine import SharedTerms
+    from reviewer.checks.lexicon.model import TextBatch
+
+    text = "".join(pieces)
+    batch = TextBatch([Segment("a.srt", 0, Locator(cue=1), text or " ")])
+    shared = SharedTerms(SHIPPED_TERMS)
+    assert any(len(group.lexicons) > 1 for group in shared.groups)
+    shared.scan(batch)
+    for lex in SHIPPED_TERMS:
+        if id(lex) in batch.term_matches:
+            own = lex.automaton.find_matches_as_indexes(batch.normalized(lex.options).text,
+                                                        overlapping=True)
+            assert batch.term_matches[id(lex)] == [tuple(m) for m in own]
+
+
+def test_findings_are_the_same_with_and_without_the_shared_automaton(monkeypatch):
+    from reviewer.checks.lexicon import streams
+    from reviewer.checks.lexicon.engine import SharedTerms
+
+    texts = ["网课代刷，包过！加微信 abc123", "今天讲二叉树。", "Windows XP 是最新的系统", "代 | 刷课"]
+    segs = [Segment("t.srt", i, Locator(cue=i + 1, start_ms=i * 1000, end_ms=i * 1000 + 900), t)
+            for i, t in enumerate(texts)]
+    shared = [(f.id, f.severity, f.match) for f in streams.find_in_segments(SHIPPED_TERMS, segs)]
+    assert shared
+    monkeypatch.setattr(SharedTerms, "scan", lambda self, batch: None)
+    assert [(f.id, f.severity, f.match) for f in streams.find_in_segments(SHIPPED_TERMS, segs)] == shared

@@ -147,6 +147,9 @@ class TextBatch:
         self._norm: dict[NormalizeOptions, Normalized] = {}
         self._fold: dict[NormalizeOptions, str] = {}
         self._gates: dict[NormalizeOptions, LiteralGate] = {}
+        #: id(lexicon) → its automaton's matches in this batch, where they were found by
+        #: one automaton shared by several lexicons (:class:`~.engine.SharedTerms`)
+        self.term_matches: dict[int, list[tuple[int, int, int]]] = {}
 
     def normalized(self, options: NormalizeOptions) -> Normalized:
         if options not in self._norm:

@@ -15,7 +15,7 @@ from typing import Any
 from reviewer.checks.model import Finding, finding_id, snippet
 from reviewer.ingest.model import Segment
 from reviewer.checks.lexicon.model import Hit, RUN_ON_MAX_GAP_MS, TextBatch
-from reviewer.checks.lexicon.engine import Lexicon
+from reviewer.checks.lexicon.engine import Lexicon, SharedTerms
 from reviewer.checks.lexicon.findings import hits_to_findings
 
 
@@ -149,9 +149,11 @@ def find_in_segments(lexicons: Iterable[Any], segments: Sequence[Segment]) -> li
     lexicons = [lex for lex in (getattr(item, "rules", item) for item in lexicons)
                 if isinstance(lex, Lexicon)]
     findings: list[Finding] = []
+    shared = SharedTerms(lexicons)
     for units in _chunks(scan_units(segments), BATCH_CHARS):
         streams = {id(u.segment): u for u in units if isinstance(u, _Stream)}
         batch = TextBatch([u.segment if isinstance(u, _Stream) else u for u in units])
+        shared.scan(batch)
         for lexicon in lexicons:
             findings.extend(_stream_findings(lexicon, lexicon.find(batch), streams))
     return findings
