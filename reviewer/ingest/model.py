@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.ingest.textnorm import fold_compat
+
 #: A bilingual message: ``{"zh": "...", "en": "..."}``.
 Msg = dict[str, str]
 
@@ -243,8 +245,6 @@ class Segment:
 
     def __post_init__(self) -> None:
         if not self.norm:
-            from reviewer.ingest.textnorm import fold_compat
-
             self.norm = fold_compat(self.text)
 
 
