@@ -217,9 +217,10 @@ def _file_topics(segments: list[Segment], path: str, rules: TopicRules) -> list[
     state = _State()
     topics: list[Topic] = []
     current: Topic | None = None  # the topic whose description is being read
+    title_line = _document_title(segments)
     for seg in segments:
         for offset, line in _lines(seg):
-            if not line.strip():
+            if not line.strip() or (seg.ordinal, offset) == title_line:
                 continue
             before = (state.skip_level, state.objectives_level, state.pending)
             topic = _line_topic(seg, offset, line, docx_levels.get(seg.ordinal), structured,
@@ -234,6 +235,27 @@ def _file_topics(segments: list[Segment], path: str, rules: TopicRules) -> list[
             elif current is not None and len(current.description) < rules.max_description:
                 current.description = (current.description + " " + line.strip()).strip()
     return topics
+
+
+def _document_title(segments: list[Segment]) -> tuple[int, int] | None:
+    """``(segment, offset)`` of a Markdown document's title: its first line when that is
+    its only level-1 heading (``# PSYC 1001 Introduction to Psychology`` over ``##``
+    sections) — the course's name, not one of its topics.  A syllabus whose chapters are
+    level-1 headings has several, and none is taken for the title."""
+    first: tuple[int, int] | None = None
+    is_title = False
+    for seg in segments:
+        for offset, line in _lines(seg):
+            if not line.strip():
+                continue
+            md = _md_heading(line)
+            if first is None:
+                first, is_title = (seg.ordinal, offset), bool(md and md[0] == 1)
+                if not is_title:
+                    return None
+            elif md and md[0] == 1:
+                return None
+    return first if is_title else None
 
 
 def _is_section_line(line: str, docx_level: int | None, structured: bool,

@@ -114,6 +114,39 @@ def test_markdown_syllabus_topics(rules):
     assert linear.description == "最小二乘法；正规方程；梯度下降。"
 
 
+def test_a_markdown_documents_only_top_heading_is_its_title_not_a_topic(rules):
+    course = """# PSYC 1001 Introduction to Psychology
+**Semester 1 · 3 credits**
+## Course aims
+- Students will describe the major perspectives in psychology.
+## Lecture schedule
+### Week 1 — Memory
+### Week 2 — Emotion
+## Required reading
+Myers, D. G. (2021). Psychology. Worth.
+"""
+    pkg = _package(_lines("syllabus.md", course, "syllabus"))
+    assert [t.title for t in syllabus_topics(pkg, rules.topics)] == ["Memory", "Emotion"]
+    # chapters as level-1 headings: none of them is the document's title
+    chapters = "# 第一章 绪论\n# 第二章 线性表\n# 第三章 栈和队列\n"
+    pkg = _package(_lines("syllabus.md", chapters, "syllabus"))
+    assert [t.title for t in syllabus_topics(pkg, rules.topics)] == ["绪论", "线性表", "栈和队列"]
+
+
+def test_week_ranges_reading_weeks_and_recommended_textbooks(rules):
+    rows = """二、教学内容与进度安排
+第1周　会计要素与会计等式
+第2—3周　借贷记账法
+Week 6: Reading week — no lectures
+Week 10: Revision
+四、推荐教材
+陈国辉．基础会计（第7版）．大连：东北财经大学出版社，2021．
+"""
+    pkg = _package(_lines("syllabus.md", rows, "syllabus", fmt="txt"))
+    assert [t.title for t in syllabus_topics(pkg, rules.topics)] == [
+        "会计要素与会计等式", "借贷记账法"]
+
+
 def test_markdown_headings_in_linear_time_with_closing_hashes_after_a_space(rules):
     """``(.*?)\\s*#*\\s*$`` backtracked for minutes over a long run of spaces.  The
     heading's only regular expression now reads the ``#`` marks (at most 9 characters);
