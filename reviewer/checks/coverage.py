@@ -43,6 +43,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.checks.coverage_glossary import (
+    Glossary, GlossaryEntry, Names, Translation, named_entries, rest_of, term_of_phrase,
+    translated,
+)
 from reviewer.checks.coverage_semantic import SemanticRules
 from reviewer.checks.coverage_text import Stemmer, Term, fold_title, latin_hit, term_of, tokens
 from reviewer.checks.coverage_topics import (
@@ -72,6 +76,17 @@ class HoursRules:
 
 
 @dataclass(slots=True)
+class GlossaryRules:
+    """The ``glossary`` section of a coverage rule file: how subject glossaries count."""
+
+    enabled: bool = True
+    #: distinct terms of an entry that one teaching window must hold to teach it
+    min_terms: int = 2
+    #: share of the entries a title names that must be taught (外部性与公共物品: one of two)
+    entries_share: float = 0.5
+
+
+@dataclass(slots=True)
 class CoverageRules:
     """A parsed ``kind: coverage`` rule file."""
 
@@ -98,6 +113,7 @@ class CoverageRules:
     stemmer: Stemmer = field(default_factory=lambda: Stemmer(["s"]))
     topics: TopicRules = field(default_factory=TopicRules)
     semantic: SemanticRules = field(default_factory=SemanticRules)
+    glossary: GlossaryRules = field(default_factory=GlossaryRules)
 
 
 _DEFAULT_MESSAGES: dict[str, Msg] = {
@@ -235,6 +251,20 @@ def _semantic_rules(data: Any, source: str) -> SemanticRules:
     )
 
 
+def _glossary_rules(data: Any, source: str) -> GlossaryRules:
+    sec = data.get("glossary")
+    if sec is None:
+        return GlossaryRules()
+    if not isinstance(sec, dict):
+        raise _fail(source, "glossary: a mapping is required", data, ["glossary"])
+    path = ["glossary"]
+    return GlossaryRules(
+        enabled=rulefields.flag(sec.get("enabled", True), source, "glossary.enabled"),
+        min_terms=max(1, int(_number(sec, "min_terms", 2, source, data, path, 1, 20))),
+        entries_share=_number(sec, "entries_share", 0.5, source, data, path, 0, 1),
+    )
+
+
 @register_kind("coverage")
 def parse_coverage(data: dict[str, Any], source: str) -> CoverageRules:
     """Parse and validate a ``kind: coverage`` rule file; run its embedded tests."""
@@ -285,6 +315,7 @@ def parse_coverage(data: dict[str, Any], source: str) -> CoverageRules:
         stemmer=stemmer,
         topics=_topic_rules(data, source),
         semantic=_semantic_rules(data, source),
+        glossary=_glossary_rules(data, source),
     )
     _run_embedded_tests(rules, data.get("tests") or {}, data)
     return rules
@@ -686,14 +717,34 @@ def _score_topic(topic: Topic, terms: list[KeyTerm], index: ContentIndex,
 
 
 def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
-           threshold: float) -> list[tuple[Topic, TopicCoverage, list[KeyTerm]]]:
-    """Score every topic against the content."""
+           threshold: float, names: Names | None = None
+           ) -> list[tuple[Topic, TopicCoverage, list[KeyTerm]]]:
+    """Score every topic against the content.
+
+    With subject glossaries (``names``), a topic whose title names glossary entries is
+    also scored under its title put in the other language, and is covered when its
+    entries' terms are taught (:func:`_glossary_evidence`)."""
+    links = [names.find(t.title) for t in topics] if names and rules.glossary.enabled else []
+    variants: list[tuple[int, Translation]] = [
+        (i, tr) for i, matches in enumerate(links) for tr in translated(topics[i].title, matches)]
+    scored = topics + [Topic(tr.title, keywords=list(topics[i].keywords),
+                             source=dict(topics[i].source)) for i, tr in variants]
     raw_terms = [key_terms(t, rules) for t in topics]
+    raw_terms += [key_terms(Topic(tr.rest, keywords=list(topics[i].keywords)), rules)
+                  for i, tr in variants]
     index.scan({term for terms in raw_terms for term, _, _, _ in terms})
     split = [_split_absent_compounds(terms, index, rules) for terms in raw_terms]
+    for (_, tr), (terms, _) in zip(variants, split[len(topics):]):
+        # a name put in the other language is a term of art: looked for whole, never in pieces
+        have = {t for t, *_ in terms}
+        for name in tr.names:
+            term = term_of_phrase(name, rules.stemmer)
+            if term is not None and term not in have:
+                terms.append((term, False, False, False, True))
+                have.add(term)
     index.scan({term for terms, _ in split for term, *_ in terms})
     results = []
-    for topic, (raw, groups) in zip(topics, split):
+    for topic, (raw, groups) in zip(scored, split):
         position = {term: i for i, (term, *_) in enumerate(raw)}
 
         def weight(term: Term, generic: bool, keyword: bool) -> float:
@@ -718,8 +769,131 @@ def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
         results.append((topic, TopicCoverage(
             title=topic.title, covered=covered, score=round(best.score if best else 0.0, 4),
             evidence=evidence, source=dict(topic.source)), terms))
+    results, translations = results[:len(topics)], results[len(topics):]
+    for (i, _), (_, other, _) in zip(variants, translations):
+        _take_translation(results[i][1], other)
+    todo = []
+    teaching_cjk = _mostly_cjk(index) if links else False
+    for (topic, result, _), matches in zip(results, links):
+        if matches and not result.covered:
+            rest = _own_words(rest_of(topic.title, matches), rules)
+            # what an English title says besides its names can't be heard in a Chinese
+            # lecture (nor the reverse): only the named topics are looked for there
+            rest = [t for t in rest if t.latin != teaching_cjk]
+            todo.append((result, named_entries(matches), rest))
+    if todo:
+        index.scan({t for _, _, rest in todo for t in rest})
+        looked_up = _glossary_terms([e for _, entries, _ in todo for e in entries], index, rules)
+        for result, entries, rest in todo:
+            _glossary_evidence(result, entries, rest, looked_up, index, rules)
     _add_semantic(results, index, rules, threshold)
     return results
+
+
+def _take_translation(result: TopicCoverage, other: TopicCoverage) -> None:
+    """Fold the score of a topic's title in the other language into the topic's own: the
+    better one counts, with its evidence (a Chinese syllabus over English slides)."""
+    if result.covered or not (other.covered or other.score > result.score):
+        return
+    result.covered = other.covered
+    result.score = other.score
+    result.evidence = [dict(e, match="translation", via=other.title) for e in other.evidence]
+
+
+def _glossary_terms(entries: list[GlossaryEntry], index: ContentIndex, rules: CoverageRules
+                    ) -> dict[int, list[tuple[str, Sequence[int]]]]:
+    """Per entry (by ``id``), its terms as written with the segments holding them (those
+    found at all); every entry's terms are looked for in one pass over the content."""
+    wanted: dict[int, dict[Term, str]] = {}
+    for entry in entries:
+        by_term: dict[Term, str] = {}
+        for text in entry.all_terms():
+            term = term_of_phrase(text, rules.stemmer)
+            if term is not None:
+                by_term.setdefault(term, text)
+        wanted[id(entry)] = by_term
+    index.scan({term for by_term in wanted.values() for term in by_term})
+    return {key: [(text, index.postings[t]) for t, text in by_term.items() if index.postings[t]]
+            for key, by_term in wanted.items()}
+
+
+def _glossary_evidence(result: TopicCoverage, entries: list[GlossaryEntry], rest: list[Term],
+                       looked_up: dict[int, list[tuple[str, Sequence[int]]]],
+                       index: ContentIndex, rules: CoverageRules) -> None:
+    """Cover a topic whose glossary entries are taught in other words.
+
+    An entry is taught where one teaching window (the segment and its neighbours) holds
+    ``min_terms`` distinct terms of it; the topic is covered when at least
+    ``entries_share`` of the entries its title names are (rounded up, at least one).
+    What the title says besides the names (``rest``: *Evolutionary* game theory) must be
+    said somewhere in the teaching: the terms of 博弈论 say nothing of *evolutionary*
+    (while *TCP* of TCP拥塞控制 may well be said slides away).  The windows that
+    teach them become its evidence, marked ``match: glossary`` with the terms they hold."""
+    if not all(index.postings.get(t) for t in rest):
+        return
+    want = rules.glossary.min_terms
+    found: list[tuple[int, int, list[str]]] = []  # (distinct terms, center, terms) per taught entry
+    for entry in entries:
+        postings = looked_up.get(id(entry), [])
+        if len(postings) < want:
+            continue
+        best: tuple[int, int, list[str]] | None = None
+        centers = sorted({seg for _, plist in postings for seg in plist[:GLOSSARY_CENTERS]})
+        for center in centers:
+            lo, hi = index.window(center)
+            present = []
+            for text, plist in postings:
+                k = bisect_left(plist, lo)
+                if k < len(plist) and plist[k] < hi:
+                    present.append(text)
+            if len(present) >= want and (best is None or len(present) > best[0]):
+                best = (len(present), center, present)
+        if best is not None:
+            found.append(best)
+    need = max(1, math.ceil(rules.glossary.entries_share * len(entries) - 1e-9))
+    if len(found) < need:
+        return
+    result.covered = True
+    found.sort(key=lambda f: (-f[0], f[1]))
+    result.evidence = ([dict(_evidence(index.segments[center]), match="glossary", terms=terms)
+                        for _, center, terms in found] + result.evidence)[: rules.evidence]
+
+
+def _mostly_cjk(index: ContentIndex, sample: int = 2000) -> bool:
+    """Whether the teaching is mostly Chinese (by the characters of up to ``sample``
+    segments spread over it)."""
+    n = index.size
+    if not n:
+        return False
+    step = max(1, n // sample)
+    cjk = latin = 0
+    for seg in index.segments[::step]:
+        for ch in seg.text:
+            if "\u4e00" <= ch <= "\u9fff":
+                cjk += 1
+            elif ch.isascii() and ch.isalpha():
+                latin += 1
+    return cjk * 3 > latin  # a Chinese character says about as much as a three-letter word
+
+
+def _own_words(text: str, rules: CoverageRules) -> list[Term]:
+    """The non-generic key terms of what a title says besides its glossary names."""
+    out: list[Term] = []
+    for tok in tokens(text):
+        low = tok.lower()
+        term = None if low in rules.stopwords else term_of(tok, rules.stemmer)
+        if term is None or len(term.key) < 2 or term.key in rules.stopwords:
+            continue
+        if term.key in rules.generic or low in rules.generic or term in out:
+            continue
+        out.append(term)
+    return out
+
+
+#: Segments per glossary term that open a window to look in (a term said in thousands of
+#: cues is looked for around the first ones only; a course that teaches it says the
+#: others near them).
+GLOSSARY_CENTERS = 400
 
 
 def _add_semantic(results: list[tuple[Topic, TopicCoverage, list[KeyTerm]]],
@@ -922,7 +1096,9 @@ def check_coverage(ctx: CheckContext) -> CheckResult:
     threshold = _option(ctx, "coverage_threshold", rules.threshold)
     index = ContentIndex(package, rules)
     report = CoverageReport()
-    for topic, result, terms in assess(topics, index, rules, threshold):
+    glossaries = {g.id: g for g in ctx.rules.get("glossary", []) if isinstance(g, Glossary)}
+    names = Names(list(glossaries.values())) if glossaries else None
+    for topic, result, terms in assess(topics, index, rules, threshold, names):
         report.topics.append(result)
         if not result.covered:
             findings.append(_uncovered_finding(topic, result, terms, rules, threshold, package))

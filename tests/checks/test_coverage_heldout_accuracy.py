@@ -4,7 +4,9 @@ semantic decision was changed, and never tuned on.
 
 First run: 24 topics, topics right 0.542, uncovered precision 0.476, recall 1.000.
 After the passage-assignment rule (tuned on the paraphrase set and the mini course only):
-topics right 0.625, uncovered precision 0.526, recall 1.000.
+topics right 0.625, uncovered precision 0.526, recall 1.000.  With the subject glossaries
+(lexicons/glossary-*.yaml; their rules chosen on the paraphrase set): 0.667, precision 0.556,
+recall 1.000.
 ``python tests/checks/test_coverage_heldout_accuracy.py`` prints every disagreement.
 """
 
@@ -26,7 +28,7 @@ def rules():
 
 def test_held_out_paraphrase_set(rules):
     got = score(rules, load_courses(CASES))
-    assert_meets(got, min_topic_accuracy=0.6)
+    assert_meets(got, min_topic_accuracy=0.65)
 
 
 if __name__ == "__main__":

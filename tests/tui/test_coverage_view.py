@@ -22,3 +22,17 @@ def test_a_covered_topics_evidence_is_shown_as_evidence():
         {"file": "notes.md", "location": {"line": 2}, "text": "线性表的顺序存储"}]}
     text = evidence_text(topic, "zh").plain
     assert "最接近" not in text and "线性表的顺序存储" in text
+
+
+def test_glossary_and_translation_evidence_say_how_the_topic_was_found():
+    topic = {"title": "TCP拥塞控制", "covered": True, "score": 0.2, "evidence": [
+        {"file": "lec.srt", "location": LOCATION, "text": "这叫慢启动。", "match": "glossary",
+         "terms": ["慢启动", "拥塞窗口"]},
+        {"file": "deck.pptx", "location": {"slide": 2}, "text": "Congestion control",
+         "match": "translation", "via": "tcp congestion control"}]}
+    zh = evidence_text(topic, "zh").plain
+    assert "（术语表：慢启动、拥塞窗口）" in zh
+    assert "（按另一语言的名称“tcp congestion control”找到）" in zh
+    en = evidence_text(topic, "en").plain
+    assert "(glossary terms: 慢启动, 拥塞窗口)" in en
+    assert "found under its other-language name “tcp congestion control”" in en

@@ -33,6 +33,12 @@ def evidence_text(topic: dict | None, lang: str) -> Text:
         if ev.get("similarity") is not None:
             out.append(t("tui.coverage.similarity", lang, value=f"{float(ev['similarity']):.2f}"),
                        style="dim")
+        if ev.get("terms") and ev.get("match") == "glossary":
+            sep = "、" if lang == "zh" else ", "
+            out.append(t("tui.coverage.glossary_terms", lang, terms=sep.join(ev["terms"])),
+                       style="dim")
+        if ev.get("via") and ev.get("match") == "translation":
+            out.append(t("tui.coverage.translation", lang, via=ev["via"]), style="dim")
         text = (ev.get("text") or "").replace("\n", " ")
         out.append(f"  {text[:120]}\n")
     return out
