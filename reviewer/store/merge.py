@@ -13,9 +13,9 @@ serial ``reviewer scan`` would.
 :func:`copy_package` leaves the destination as :func:`packages.save_package`
 would: the package row keeps its id (reviews refer to it), a file whose bytes
 and extractor are unchanged keeps its row and its segments, a changed file is
-replaced with its segments (the full-text index follows through the
-triggers), a file that is gone is deleted; the chosen scans are added with
-their findings.
+replaced with its segments (put into the full-text index in bulk, as a scan
+does: :func:`packages.segments_indexed_in_bulk`), a file that is gone is
+deleted; the chosen scans are added with their findings.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Any
 import sqlite_utils
 
 from reviewer.store.db import StoreError, apply_migrations, transaction
+from reviewer.store.packages import segments_indexed_in_bulk
 
 
 def to_bytes(db: sqlite_utils.Database) -> bytes:
@@ -148,6 +149,7 @@ def copy_package(dst: sqlite_utils.Database, src: sqlite_utils.Database, path: s
         existing = {r["path"]: r for r in _rows(
             dst, "SELECT id, path, sha256, extractor FROM files WHERE package_id = ?", [package_id])}
         keep = set()
+        new_files: list[tuple[int, int]] = []  # (id in dst, id in src)
         for record in _rows(src, "SELECT * FROM files WHERE package_id = ?", [pkg["id"]]):
             file_values = {c: record[c] for c in file_cols}
             file_values["package_id"] = package_id
@@ -158,11 +160,14 @@ def copy_package(dst: sqlite_utils.Database, src: sqlite_utils.Database, path: s
                 continue
             if old:
                 dst.execute("DELETE FROM files WHERE id = ?", [old["id"]])
-            file_id = _insert(dst, "files", file_values)
-            segments = src.execute(
-                f"SELECT {seg_select} FROM segments WHERE file_id = ? ORDER BY ordinal",
-                [record["id"]])
-            dst.conn.executemany(seg_insert, ((file_id, *row) for row in segments))
+            new_files.append((_insert(dst, "files", file_values), record["id"]))
+        if new_files:  # after the deletes above, as segments_indexed_in_bulk asks
+            with segments_indexed_in_bulk(dst.conn):
+                for file_id, src_id in new_files:
+                    segments = src.execute(
+                        f"SELECT {seg_select} FROM segments WHERE file_id = ? ORDER BY ordinal",
+                        [src_id])
+                    dst.conn.executemany(seg_insert, ((file_id, *row) for row in segments))
         for gone, old in existing.items():
             if gone not in keep:
                 dst.execute("DELETE FROM files WHERE id = ?", [old["id"]])

@@ -14,7 +14,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlite_utils
@@ -321,23 +323,37 @@ def _segment_rows(file_id: int, segments: Iterable[Segment]) -> Iterator[tuple[A
 def _insert_segments(db: sqlite_utils.Database, files: list[tuple[int, list[Segment]]]) -> None:
     """Write the segments of newly stored files, and index them, in bulk (inside a transaction).
 
-    Plain ``executemany`` of tuples (no per-row dicts), with the full-text index
-    trigger dropped meanwhile and the new rows indexed by one ``INSERT … SELECT``
-    afterwards: a quarter of the per-row trigger's time on the large benchmark course.
-    The trigger is recreated from its own stored definition before the transaction
-    commits, so other connections never see the schema without it.
+    Plain ``executemany`` of tuples (no per-row dicts), indexed by
+    :func:`segments_indexed_in_bulk`: a quarter of the per-row trigger's time on
+    the large benchmark course.
     """
     if not any(segments for _, segments in files):
         return
     conn = db.conn
-    assert conn.in_transaction, "segments are written inside save_package's transaction"
+    with segments_indexed_in_bulk(conn):
+        for file_id, segments in files:
+            conn.executemany(_INSERT_SEGMENT, _segment_rows(file_id, segments))
+
+
+@contextmanager
+def segments_indexed_in_bulk(conn: sqlite3.Connection) -> Iterator[None]:
+    """Segments inserted inside this block are put into the full-text index at its end.
+
+    The per-row trigger ``segments_ai`` is dropped meanwhile and the new rows are
+    indexed by one ``INSERT … SELECT``; the trigger is recreated from its own
+    stored definition before the caller's transaction commits, so other
+    connections never see the schema without it.  Must run inside a transaction,
+    and no segment may be deleted inside the block (the new rows are found as
+    those above the largest id at its start).  If the block raises, the
+    transaction's rollback brings the trigger back.
+    """
+    assert conn.in_transaction, "segments are indexed in bulk inside a transaction"
     (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM segments").fetchone()
     trigger = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'segments_ai'").fetchone()
     if trigger is not None:
         conn.execute("DROP TRIGGER segments_ai")
-    for file_id, segments in files:
-        conn.executemany(_INSERT_SEGMENT, _segment_rows(file_id, segments))
+    yield
     if trigger is not None:
         # FTS5 gathers new terms in memory and writes them out as an index segment each
         # time they pass ``hashsize`` (1 MB by default), merging segments as they pile up;

@@ -94,3 +94,54 @@ def test_readonly_open_and_database_file(tmp_path):
     assert merge.open_readonly(tmp_path / "absent.db") is None
     (tmp_path / "junk.db").write_bytes(b"junk" * 100)
     assert merge.open_readonly(tmp_path / "junk.db") is None
+
+
+
+def _trigger(db) -> str | None:
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                     "AND name = 'segments_ai'").fetchone()
+    return row[0] if row else None
+
+
+def _index_is_sound(db) -> None:
+    """FTS5 compares its index with the segments table row by row (raises if they differ)."""
+    db.execute("INSERT INTO segments_fts(segments_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_merged_text_is_in_the_full_text_index_and_the_trigger_is_back(tmp_path):
+    dst = open_db(tmp_path / "main.db")
+    trigger = _trigger(dst)
+    other = store.save_package(dst, "/y/other", _package({"z.md": "早先存进来的讲义"}), {"md": "1"})
+    src = open_memory()
+    sid = _scanned(src, {"a.md": "开源软件的第一课", "b.md": "第二份的讲义内容"})
+    pid, _ = merge.copy_package(dst, src, "/x/pkg", scan_ids=[sid])
+    hits = dst.execute("SELECT s.norm FROM segments_fts x JOIN segments s ON s.id = x.rowid "
+                       "WHERE segments_fts MATCH ? ORDER BY s.id", ['"的讲义"']).fetchall()
+    assert hits == [("早先存进来的讲义",), ("第二份的讲义内容",)]  # each once, the earlier one kept
+    assert [seg.text for seg, _ in store.search_segments(dst, pid, "第一课")] == ["开源软件的第一课"]
+    assert len(store.search_segments(dst, other, "存进来")) == 1
+    _index_is_sound(dst)
+    assert _trigger(dst) == trigger  # recreated from its own definition before the commit
+
+    # a later ordinary insert is indexed by the trigger again
+    file_id = dst.execute("SELECT id FROM files WHERE path = 'a.md'").fetchone()[0]
+    dst.execute("INSERT INTO segments (file_id, ordinal, kind, text, norm) "
+                "VALUES (?, 9, 'line', '后来单独插入的一行', '后来单独插入的一行')", [file_id])
+    assert [seg.text for seg, _ in store.search_segments(dst, pid, "单独插入")] == ["后来单独插入的一行"]
+    _index_is_sound(dst)
+
+
+def test_a_merge_that_fails_midway_keeps_the_trigger_and_the_index(tmp_path):
+    dst = open_db(tmp_path / "main.db")
+    trigger = _trigger(dst)
+    store.save_package(dst, "/y/other", _package({"z.md": "早先存进来的讲义"}), {"md": "1"})
+    # fails while the segments are being copied, with the trigger dropped
+    dst.execute("""CREATE TRIGGER boom BEFORE INSERT ON segments WHEN new.text = '坏的一段'
+                   BEGIN SELECT RAISE(ABORT, 'boom'); END""")
+    src = open_memory()
+    sid = _scanned(src, {"a.md": "开源软件的第一课", "b.md": "坏的一段"})
+    with pytest.raises(Exception, match="boom"):
+        merge.copy_package(dst, src, "/x/pkg", scan_ids=[sid])
+    assert _trigger(dst) == trigger and store.package_row(dst, "/x/pkg") is None
+    assert dst["segments"].count == 1
+    _index_is_sound(dst)
