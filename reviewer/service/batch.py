@@ -39,6 +39,7 @@ import traceback
 from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -334,7 +335,12 @@ def _run_processes(tasks: list[tuple[int, str]], opts: BatchOptions, jobs: int,
 
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise ScanCancelled()
-                done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                # The pool hands tasks out in the order submitted, so the one that finishes
+                # next is among the first few pending: those running and its short call
+                # queue.  Waiting on all of them cost the parent a lock and a waiter per
+                # future per call (64 packages: ~2.5 ms of its CPU a package).
+                done, _ = wait(list(islice(pending, 2 * width + 2)), timeout=0.1,
+                               return_when=FIRST_COMPLETED)
                 yield from drain()
                 for fut in done:
                     index, path = pending.pop(fut)
