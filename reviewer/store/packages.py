@@ -304,7 +304,7 @@ def save_package(db: sqlite_utils.Database, path: str, package: Package,
     return package_id
 
 
-#: FTS5's in-memory term buffer for a bulk index (see :func:`_insert_segments`).
+#: FTS5's in-memory term buffer for a bulk index (see :func:`segments_indexed_in_bulk`).
 FTS_HASH_BYTES = 8 << 20
 
 _INSERT_SEGMENT = (
