@@ -43,8 +43,16 @@ BASELINES = {
 
 def run(argv: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          check=False)
+    took = time.perf_counter() - start
+    said = done.stderr.decode(errors="replace")
+    # 1 is a course with error findings (the samples have some); Python says 1 too when it
+    # can't run the module at all
+    if done.returncode not in (0, 1) or "Traceback" in said or "No module named" in said:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n"
+                         + said[-2000:])
+    return took
 
 
 def median(argv: list[str], env: dict[str, str], repeat: int, before=None) -> float:
@@ -83,7 +91,7 @@ def main() -> int:
     print(f"{'what':<34}{'median s':>10}")
     for label, code in BASELINES.items():
         print(f"{'baseline: ' + label:<34}{median([py, '-c', code], env, args.repeat):>10.3f}")
-    reviewer = [py, "-m", "reviewer.cli"] if not shutil.which("reviewer") else [shutil.which("reviewer")]
+    reviewer = [py, "-m", "reviewer"] if not shutil.which("reviewer") else [shutil.which("reviewer")]
     print(f"{'reviewer --help':<34}{median(reviewer + ['--help'], env, args.repeat):>10.3f}")
     scan = reviewer + ["scan", str(args.course)]
     with tempfile.TemporaryDirectory() as tmp:
