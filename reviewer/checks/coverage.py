@@ -755,8 +755,11 @@ def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
                 terms.append((term, False, False, False, True))
                 have.add(term)
     index.scan({term for terms, _ in split for term, *_ in terms})
-    results = []
-    for topic, (raw, groups) in zip(scored, split):
+    results: list = []
+    for n, (topic, (raw, groups)) in enumerate(zip(scored, split)):
+        if n >= len(topics) and results[variants[n - len(topics)][0]][1].covered:
+            results.append(None)  # its own title covers it: the translation can't add anything
+            continue
         position = {term: i for i, (term, *_) in enumerate(raw)}
 
         def weight(term: Term, generic: bool, keyword: bool) -> float:
@@ -782,8 +785,9 @@ def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
             title=topic.title, covered=covered, score=round(best.score if best else 0.0, 4),
             evidence=evidence, source=dict(topic.source)), terms))
     results, translations = results[:len(topics)], results[len(topics):]
-    for (i, _), (_, other, _) in zip(variants, translations):
-        _take_translation(results[i][1], other)
+    for (i, _), translation in zip(variants, translations):
+        if translation is not None:
+            _take_translation(results[i][1], translation[1])
     for (_, result, _), matches, rest in zip(results, links, rests):
         if matches and not result.covered:
             _glossary_evidence(result, named_entries(matches), rest, entry_terms, index, rules)
