@@ -48,7 +48,9 @@ from reviewer.checks.coverage_glossary import (
     translated,
 )
 from reviewer.checks.coverage_semantic import SemanticRules
-from reviewer.checks.coverage_text import Stemmer, Term, fold_title, latin_hit, term_of, tokens
+from reviewer.checks.coverage_text import (
+    Stemmer, Term, fold_title, latin_hit, mostly_cjk, term_of, tokens,
+)
 from reviewer.checks.coverage_topics import (
     Topic, TopicRules, clean_title, manifest_topics, syllabus_topics,
 )
@@ -81,7 +83,7 @@ class GlossaryRules:
 
     enabled: bool = True
     #: distinct terms of an entry that one teaching window must hold to teach it
-    min_terms: int = 2
+    min_terms: int = 1
     #: share of the entries a title names that must be taught (外部性与公共物品: one of two)
     entries_share: float = 0.5
 
@@ -260,7 +262,7 @@ def _glossary_rules(data: Any, source: str) -> GlossaryRules:
     path = ["glossary"]
     return GlossaryRules(
         enabled=rulefields.flag(sec.get("enabled", True), source, "glossary.enabled"),
-        min_terms=max(1, int(_number(sec, "min_terms", 2, source, data, path, 1, 20))),
+        min_terms=int(_number(sec, "min_terms", 1, source, data, path, 1, 20)),
         entries_share=_number(sec, "entries_share", 0.5, source, data, path, 0, 1),
     )
 
@@ -596,6 +598,12 @@ def _enumerated(terms: list[KeyTerm], pool: list[int], index: ContentIndex) -> l
 VECTOR_MIN = 500
 
 
+def _posting_in(plist: Sequence[int], lo: int, hi: int) -> bool:
+    """Whether an ascending posting list holds a segment of the window ``[lo, hi)``."""
+    k = bisect_left(plist, lo)
+    return k < len(plist) and plist[k] < hi
+
+
 def _windows(terms: list[KeyTerm], enum_idx: list[int], lazy: list[tuple[int, Sequence[int]]],
              share: _Share, index: ContentIndex
              ) -> tuple[list[tuple[float, int, int]], dict[int, tuple[float, int]]]:
@@ -613,9 +621,8 @@ def _windows(terms: list[KeyTerm], enum_idx: list[int], lazy: list[tuple[int, Se
         wmask = 0
         for j in range(lo, hi):
             wmask |= masks.get(j, 0)
-        for bit, plist in lazy:  # is there a posting in [lo, hi)?
-            k = bisect_left(plist, lo)
-            if k < len(plist) and plist[k] < hi:
+        for bit, plist in lazy:
+            if _posting_in(plist, lo, hi):
                 wmask |= bit
         value = share(wmask) * index.role_weight[center]
         scored.append((value, center, wmask))
@@ -842,11 +849,7 @@ def _glossary_evidence(result: TopicCoverage, entries: list[GlossaryEntry], rest
         centers = sorted({seg for _, plist in postings for seg in plist[:GLOSSARY_CENTERS]})
         for center in centers:
             lo, hi = index.window(center)
-            present = []
-            for text, plist in postings:
-                k = bisect_left(plist, lo)
-                if k < len(plist) and plist[k] < hi:
-                    present.append(text)
+            present = [text for text, plist in postings if _posting_in(plist, lo, hi)]
             if len(present) >= want and (best is None or len(present) > best[0]):
                 best = (len(present), center, present)
         if best is not None:
@@ -861,20 +864,8 @@ def _glossary_evidence(result: TopicCoverage, entries: list[GlossaryEntry], rest
 
 
 def _mostly_cjk(index: ContentIndex, sample: int = 2000) -> bool:
-    """Whether the teaching is mostly Chinese (by the characters of up to ``sample``
-    segments spread over it)."""
-    n = index.size
-    if not n:
-        return False
-    step = max(1, n // sample)
-    cjk = latin = 0
-    for seg in index.segments[::step]:
-        for ch in seg.text:
-            if "\u4e00" <= ch <= "\u9fff":
-                cjk += 1
-            elif ch.isascii() and ch.isalpha():
-                latin += 1
-    return cjk * 3 > latin  # a Chinese character says about as much as a three-letter word
+    """Whether the teaching is mostly Chinese (up to ``sample`` segments spread over it)."""
+    return mostly_cjk(seg.text for seg in index.segments[::max(1, index.size // sample)])
 
 
 def _own_words(text: str, rules: CoverageRules) -> list[Term]:

@@ -22,17 +22,15 @@ of a file only.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.checks import rulefields
-from reviewer.checks.coverage_text import Stemmer, Term, has_cjk
+from reviewer.checks.coverage_text import WORD_CHAR, Stemmer, Term, has_cjk
 from reviewer.checks.rulefile import RuleFileError, line_of, register_kind, validate_schema
 
 KIND = "glossary"
 LANGS = ("zh", "en")
-_WORD_CHAR = re.compile(r"[0-9a-z]")
 
 
 @dataclass(slots=True)
@@ -91,12 +89,12 @@ def fold(text: str) -> str:
 def _latin_end(text: str, start: int, end: int) -> int:
     """Where the whole words ``text[start:end]`` end, taking a plural ending with them
     ("distributed file system" in "… File Systems"); -1 when a letter or digit is glued on."""
-    if start > 0 and _WORD_CHAR.match(text[start - 1]):
+    if start > 0 and WORD_CHAR.match(text[start - 1]):
         return -1
     for plural in ("", "s", "es"):
         if text.startswith(plural, end):
             stop = end + len(plural)
-            if stop >= len(text) or not _WORD_CHAR.match(text[stop]):
+            if stop >= len(text) or not WORD_CHAR.match(text[stop]):
                 return stop
     return -1
 

@@ -24,7 +24,9 @@ from typing import Any
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9+#.-]*[a-z0-9+#]|[a-z0-9]")
-_WORD_CHAR = re.compile(r"[a-z0-9]")
+#: A letter or digit of lower-cased Latin text: what may not touch a whole-word hit.
+WORD_CHAR = re.compile(r"[a-z0-9]")
+_LATIN_LETTERS = re.compile(r"[A-Za-z]")
 
 _NLP: dict[str, Any] = {}
 _NLP_LOCK = threading.Lock()
@@ -37,6 +39,16 @@ _SPACE_SPLIT = re.compile(r"(\s+)")
 
 def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
+
+
+def mostly_cjk(texts: Iterable[str]) -> bool:
+    """Whether ``texts`` are mostly Chinese: a Chinese character says about as much as a
+    three-letter Latin word."""
+    cjk = latin = 0
+    for text in texts:
+        cjk += len(_CJK.findall(text))
+        latin += len(_LATIN_LETTERS.findall(text))
+    return cjk * 3 > latin
 
 
 def nlp_for(lang: str):
@@ -183,7 +195,7 @@ def term_of(token: str, stemmer: Stemmer) -> Term | None:
 
 def latin_hit(text: str, start: int, end: int, term: Term, stemmer: Stemmer) -> bool:
     """Whether the automaton hit ``text[start:end]`` of a Latin stem is a whole word with that stem."""
-    if start > 0 and _WORD_CHAR.match(text[start - 1]):
+    if start > 0 and WORD_CHAR.match(text[start - 1]):
         return False
     stop = end
     n = len(text)
