@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import functools
 import re
-from re import _constants as sre  # noqa: PLC2701 (the parser's node names)
-from re import _parser  # noqa: PLC2701
+
+try:  # CPython's own pattern parser (private: a Python that moves it gets no gate, same matches)
+    from re import _constants as sre  # noqa: PLC2701 (the parser's node names)
+    from re import _parser  # noqa: PLC2701
+except ImportError:  # pragma: no cover - every CPython 3.11-3.13 has them
+    sre = _parser = None
 
 Needs = tuple[frozenset[str], ...]
 
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) if sre else ()
 
 
 def _safe(ch: str) -> bool:
@@ -38,6 +42,8 @@ def _safe(ch: str) -> bool:
 def required_literals(pattern: str, flags: int = 0) -> Needs:
     """Sets of strings such that every match of ``pattern`` contains, lower-cased, at
     least one string of each set (an empty tuple: nothing is known to be required)."""
+    if _parser is None:
+        return ()
     try:
         parsed = _parser.parse(pattern, flags)
     except re.error:
