@@ -9,6 +9,7 @@ Textual.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor, wait
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from reviewer.checks.registry import all_checks, iter_checks
 from reviewer.i18n import CodedError
 from reviewer.ingest.model import Package, Segment
 from reviewer.store import packages as store
+from reviewer.store import transaction
 
 if TYPE_CHECKING:  # reviewer.store imports it, leaving numpy out (see reviewer.store.db)
     import sqlite_utils
@@ -181,27 +183,41 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
                     if previous.get("coverage") else None)
         facts = store.scan_facts(previous) or {}
         report(ScanProgress("checks", "", 1, 1))
-    else:
-        assert rules is not None
-        _read_deferred_segments(db, package, deferred, versions)
-        large = sum(len(record.segments) for record in package.files) >= TRIM_SEGMENTS
-
-        def relay(step: Any) -> None:
-            if large:
-                trim_heap()  # what the last check freed, before the next one allocates
-            report(ScanProgress("checks", step.check, step.done, step.total))
-
-        result = _drive(iter_checks(build_context(package, rules, options, lang)), stop, relay)
-        findings, coverage, facts = result.findings, result.coverage, result.facts
-
-    package_id = store.save_package(db, key, package, versions)
-    scan_id = store.start_scan(db, package_id, package.digest, __version__, scan_options, digest)
-    store.finish_scan(db, scan_id, findings, coverage,
-                      reused=counts["reused"], extracted=counts["extracted"], facts=facts)
     from reviewer.service.continuity import continue_review
     from reviewer.service.profile import opener_name
 
-    continued = continue_review(db, store.package_row(db, key), opener_name())
+    # A scan is recorded whole or not at all: the package, its scan and findings, and
+    # the review carried over commit together (a cancel or an error records nothing).
+    with transaction(db):
+        if previous is not None:
+            package_id = store.save_package(db, key, package, versions)
+        else:
+            assert rules is not None
+            _read_deferred_segments(db, package, deferred, versions)
+            large = sum(len(record.segments) for record in package.files) >= TRIM_SEGMENTS
+
+            def relay(step: Any) -> None:
+                if large:
+                    trim_heap()  # what the last check freed, before the next one allocates
+                report(ScanProgress("checks", step.check, step.done, step.total))
+
+            # The package is written while the checks run: SQLite gives up the GIL
+            # while it inserts and indexes, so the store costs the scan little of its
+            # time on a second core.  The checks touch no database meanwhile.
+            with ThreadPoolExecutor(1, thread_name_prefix="reviewer-store") as writer:
+                saving = writer.submit(store.save_package, db, key, package, versions)
+                try:
+                    result = _drive(iter_checks(build_context(package, rules, options, lang)),
+                                    stop, relay)
+                finally:
+                    wait([saving])  # the connection is free again before anything rolls back
+            package_id = saving.result()
+            findings, coverage, facts = result.findings, result.coverage, result.facts
+        scan_id = store.start_scan(db, package_id, package.digest, __version__, scan_options,
+                                   digest)
+        store.finish_scan(db, scan_id, findings, coverage,
+                          reused=counts["reused"], extracted=counts["extracted"], facts=facts)
+        continued = continue_review(db, store.package_row(db, key), opener_name())
     return ScanOutcome(package_id, scan_id, package, findings, coverage,
                        counts["reused"], counts["extracted"], rule_errors,
                        rule_files, digest, facts, continued)

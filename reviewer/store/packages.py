@@ -320,19 +320,50 @@ def _segment_rows(file_id: int, segments: Iterable[Segment]) -> Iterator[tuple[A
                _origin_json(loc) if loc.source else None)
 
 
+#: The same rows from one JSON array of row arrays: one statement for a whole file.
+_INSERT_SEGMENT_ARRAY = (
+    "INSERT INTO segments (file_id, ordinal, kind, page, slide, notes, cue, start_ms, end_ms, "
+    "paragraph, heading, line, text, norm, origin) SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(15)) + " FROM json_each(?)")
+
+
 def _insert_segments(db: sqlite_utils.Database, files: list[tuple[int, list[Segment]]]) -> None:
     """Write the segments of newly stored files, and index them, in bulk (inside a transaction).
 
-    Plain ``executemany`` of tuples (no per-row dicts), indexed by
-    :func:`segments_indexed_in_bulk`: a quarter of the per-row trigger's time on
-    the large benchmark course.
+    A file's rows go in as one JSON array by one ``INSERT … SELECT … FROM json_each``,
+    and are indexed by :func:`segments_indexed_in_bulk`.  One statement a file rather
+    than one a row: the scan writes the package on a second thread while its checks
+    run (:func:`reviewer.service.scan.scan`), and SQLite gives up Python's GIL for the
+    length of a statement — ``executemany`` takes it back for every row, so the two
+    threads would wait on each other 51,000 times on the large benchmark course.
+    A file whose text holds a NUL (which SQLite's JSON reader ends a string at), or a
+    SQLite without JSON functions, is written row by row with ``executemany``.
     """
     if not any(segments for _, segments in files):
         return
     conn = db.conn
     with segments_indexed_in_bulk(conn):
         for file_id, segments in files:
-            conn.executemany(_INSERT_SEGMENT, _segment_rows(file_id, segments))
+            rows = list(_segment_rows(file_id, segments))
+            if rows and _insert_as_json(conn, rows):
+                continue
+            conn.executemany(_INSERT_SEGMENT, rows)
+
+
+def _insert_as_json(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> bool:
+    """Insert ``rows`` by :data:`_INSERT_SEGMENT_ARRAY`; False (nothing written) where the
+    rows hold a NUL or this SQLite has no ``json_each``."""
+    blob = json.dumps(rows, ensure_ascii=False)
+    if "\\u0000" in blob and any("\x00" in value for row in rows for value in row
+                                  if isinstance(value, str)):  # (or a text's own "\u0000")
+        return False
+    try:
+        conn.execute(_INSERT_SEGMENT_ARRAY, [blob])
+    except sqlite3.OperationalError as exc:
+        if "no such" not in str(exc):  # no such function / table-valued function: json_each
+            raise
+        return False
+    return True
 
 
 @contextmanager

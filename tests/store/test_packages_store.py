@@ -171,3 +171,77 @@ def test_a_bulk_write_past_the_fts_buffer_is_indexed_whole(tmp_path):
         store.FTS_HASH_BYTES,)
     for i in (0, 9999, 19999):
         assert [s.ordinal for s, _ in store.search_segments(db, pid, f"row{i:05d}")] == [i]
+
+
+def _stored_rows(db, package_id):
+    return db.execute(
+        "SELECT s.ordinal, s.kind, s.page, s.slide, s.notes, s.cue, s.start_ms, s.end_ms, "
+        "s.paragraph, s.heading, s.line, s.text, s.norm, s.origin, typeof(s.cue), "
+        "typeof(s.page) FROM segments s JOIN files f ON f.id = s.file_id "
+        "WHERE f.package_id = ? ORDER BY s.ordinal", [package_id]).fetchall()
+
+
+def _awkward_package(texts: list[str]) -> Package:
+    """Segments of every locator shape the one-statement JSON write must carry over exactly."""
+    locators = [Locator(cue=1, start_ms=0, end_ms=1500), Locator(page=3),
+                Locator(slide=2, notes=True), Locator(paragraph=4, heading="第一章 \"引言\""),
+                Locator(line=7)]
+    segs = [Segment(file="a.md", ordinal=i, locator=locators[i % len(locators)], text=t)
+            for i, t in enumerate(texts)]
+    rec = FileRecord(path="a.md", size=1, sha256="9" * 64, role="notes", format="md",
+                     units=len(segs), segments=segs)
+    return Package(source="/x/odd", kind="dir", files=[rec], digest="sha256:" + "8" * 64)
+
+
+AWKWARD = ["引号 \"双\" 与 '单'", "反斜杠 \\ 与 \\u0000 六个字", "制表\t换行\n回车\r",
+           "emoji 😀 与 𠀀 (astral)", "ＦＵＬＬ　ｗｉｄｔｈ", "   ", "json: [1, {\"a\": null}]"]
+
+
+def test_segments_written_as_one_json_statement_are_the_rows_executemany_writes(
+        tmp_path, monkeypatch):
+    fast, slow = open_db(tmp_path / "fast.db"), open_db(tmp_path / "slow.db")
+    calls = []
+    real = store._insert_as_json
+    monkeypatch.setattr(store, "_insert_as_json",
+                        lambda conn, rows: calls.append(real(conn, rows)) or calls[-1])
+    fast_id = store.save_package(fast, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
+    assert calls == [True]  # written by the one statement
+    monkeypatch.setattr(store, "_insert_as_json", lambda conn, rows: False)  # the row-by-row way
+    slow_id = store.save_package(slow, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
+    assert _stored_rows(fast, fast_id) == _stored_rows(slow, slow_id)
+    assert [r[11] for r in _stored_rows(fast, fast_id)] == AWKWARD
+    assert {r[14] for r in _stored_rows(fast, fast_id)} == {"integer", "null"}
+    fast.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")
+    assert [s.text for s, _ in store.search_segments(fast, fast_id, "FULL")] == ["ＦＵＬＬ　ｗｉｄｔｈ"]
+
+
+def test_a_text_with_a_nul_is_written_whole_row_by_row(tmp_path):
+    # SQLite's JSON reader ends a string at an escaped NUL: such a file takes executemany.
+    texts = ["前\x00后", "第二段"]
+    db = open_db(tmp_path / "s.db")
+    assert store._insert_as_json(db.conn, [("x", "前\x00后")]) is False  # nothing tried
+    pid = store.save_package(db, "/x/odd", _awkward_package(texts), {"md": "1"})
+    assert [r[11] for r in _stored_rows(db, pid)] == texts
+
+
+def test_a_sqlite_without_json_functions_still_gets_every_segment(tmp_path, monkeypatch):
+    real = store._insert_as_json
+    calls = []
+    monkeypatch.setattr(store, "_insert_as_json",
+                        lambda conn, rows: calls.append(real(conn, rows)) or calls[-1])
+    monkeypatch.setattr(store, "_INSERT_SEGMENT_ARRAY",
+                        store._INSERT_SEGMENT_ARRAY.replace("json_each", "json_each_missing"))
+    db = open_db(tmp_path / "s.db")
+    pid = store.save_package(db, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
+    assert calls == [False]
+    assert [r[11] for r in _stored_rows(db, pid)] == AWKWARD
+
+
+def test_a_json_write_that_fails_for_another_reason_is_not_hidden(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "_INSERT_SEGMENT_ARRAY",
+                        store._INSERT_SEGMENT_ARRAY.replace("json_extract(value, '$[0]')",
+                                                            "json_extract(value, '$[0]') + 10000"))
+    db = open_db(tmp_path / "s.db")  # a file id that is not there: an error, not a fallback
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        store.save_package(db, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
+    assert db.execute("SELECT count(*) FROM segments").fetchone() == (0,)
