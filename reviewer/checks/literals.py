@@ -32,10 +32,25 @@ Needs = tuple[frozenset[str], ...]
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) if sre else ()
 
 
-def _safe(ch: str) -> bool:
+#: The letters ``re.IGNORECASE`` takes for ``i``, ``i`` and ``s`` that ``str.lower`` does not
+#: make so (İ, ı, ſ): text is compared lower-cased once these are made ``i``/``i``/``s``.
+CASE_PARTNERS = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}
+
+
+def folds_exactly(ch: str) -> bool:
+    """Whether ``ch``, in a fixed piece of a pattern, is matched under ``re.IGNORECASE``
+    exactly where it stands in the lower-cased text (outside :data:`CASE_PARTNERS`): an
+    ASCII character, or one without case (CJK, punctuation …)."""
     if ch.isascii():
         return True
-    return ch.lower() == ch and ch.upper() == ch  # no case (CJK, punctuation …)
+    return ch.lower() == ch and ch.upper() == ch
+
+
+def lowered(text: str) -> str:
+    """``text`` lower-cased as :func:`folds_exactly` assumes: the case partners first."""
+    for partner, letter in CASE_PARTNERS.items():
+        text = text.replace(partner, letter)
+    return text.lower()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -60,7 +75,7 @@ def _exact(items: list) -> set[str] | None:
     """Every string ``items`` can match, if it is fixed text with alternatives (else None)."""
     out = {""}
     for op, av in items:
-        if op is sre.LITERAL and _safe(chr(av)):
+        if op is sre.LITERAL and folds_exactly(chr(av)):
             alts: set[str] | None = {chr(av).lower()}
         elif op is sre.SUBPATTERN:
             alts = _exact(list(av[-1]))
@@ -131,8 +146,7 @@ class LiteralGate:
         found = self._seen.get(piece)
         if found is None:
             if self._lower is None:
-                self._lower = (self._text.replace("\u0130", "i").replace("\u0131", "i")
-                               .replace("\u017f", "s").lower())
+                self._lower = lowered(self._text)
             found = self._seen[piece] = piece in self._lower
         return found
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from reviewer.checks.literals import LiteralGate
+from reviewer.checks.literals import CASE_PARTNERS, LiteralGate, folds_exactly
 from reviewer.checks.model import CheckContext, CheckResult, Finding, finding_at
 from reviewer.checks.registry import register
 from reviewer.checks.rulefile import register_kind
@@ -1046,21 +1046,18 @@ def gated_segments(segments: list[Segment], rules: PiiRules,
     return _gated(segments, rules, cache)[0]
 
 
-#: Letters that ``re.IGNORECASE`` takes for ``i`` or ``s`` but ``str.lower`` does not
-#: make so: a segment holding one may hold a word the lower-cased gate cannot see.
-_CASE_PARTNERS = re.compile("[\u0130\u0131\u017f]")
+#: Where a case partner stands (:data:`~reviewer.checks.literals.CASE_PARTNERS`), the
+#: lower-cased gate may miss a word the word regex finds.
+_CASE_PARTNERS = re.compile("[" + "".join(CASE_PARTNERS) + "]")
 
 
 def _lowered_words_exact(rules: PiiRules) -> bool:
     """Whether a word regex match implies the word, lower-cased, in the lower-cased text
-    (outside :data:`_CASE_PARTNERS`): the words hold only ASCII and caseless characters
-    without Unicode case partners, and no NUL (the joint between segments)."""
-    from re._casefix import _EXTRA_CASES  # noqa: PLC2701 (the partners re knows)
-
+    (outside :data:`_CASE_PARTNERS`): every character of the words folds exactly
+    (:func:`~reviewer.checks.literals.folds_exactly`), and none is a NUL (the joint
+    between segments)."""
     return rules.gate_words is not None and all(
-        "\x00" not in word and all(
-            ch.isascii() or (ch.lower() == ch == ch.upper() and ord(ch) not in _EXTRA_CASES)
-            for ch in word)
+        "\x00" not in word and all(folds_exactly(ch) for ch in word)
         for word in rules.gate_words.keys)
 
 
