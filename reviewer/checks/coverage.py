@@ -499,14 +499,8 @@ def key_terms(topic: Topic, rules: CoverageRules) -> list[tuple[Term, bool, bool
         if extra:
             parts.append((extra, False, True))
     for text, is_keyword, described in parts:
-        for tok in tokens(text):
-            low = tok.lower()
-            if low in rules.stopwords:
-                continue
-            term = term_of(tok, rules.stemmer)
-            if term is None or len(term.key) < 2 or term.key in rules.stopwords:
-                continue
-            generic = not is_keyword and (term.key in rules.generic or low in rules.generic)
+        for low, term in _content_terms(text, rules):
+            generic = not is_keyword and _is_generic(low, term, rules)
             prev = out.get(term)
             if prev is None:
                 out[term] = (generic, is_keyword, described)
@@ -517,6 +511,23 @@ def key_terms(topic: Topic, rules: CoverageRules) -> list[tuple[Term, bool, bool
         if key:
             out[Term(key, key.isascii())] = (False, False, False)
     return [(t, g, k, d) for t, (g, k, d) in out.items()]
+
+
+def _content_terms(text: str, rules: CoverageRules) -> Iterator[tuple[str, Term]]:
+    """``(token lower-cased, term)`` for each word of ``text`` that is not a stop word
+    and makes a term of at least two characters."""
+    for tok in tokens(text):
+        low = tok.lower()
+        if low in rules.stopwords:
+            continue
+        term = term_of(tok, rules.stemmer)
+        if term is not None and len(term.key) >= 2 and term.key not in rules.stopwords:
+            yield low, term
+
+
+def _is_generic(low: str, term: Term, rules: CoverageRules) -> bool:
+    """Whether a word (lower-cased, and as a term) is one of the field's generic words."""
+    return term.key in rules.generic or low in rules.generic
 
 
 # ------------------------------------------------------------------ scoring
@@ -734,8 +745,8 @@ def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
     links = [names.find(t.title) for t in topics] if names and rules.glossary.enabled else []
     variants: list[tuple[int, Translation]] = [
         (i, tr) for i, matches in enumerate(links) for tr in translated(topics[i].title, matches)]
-    scored = topics + [Topic(tr.title, keywords=list(topics[i].keywords),
-                             source=dict(topics[i].source)) for i, tr in variants]
+    variant_topics = [Topic(tr.title, keywords=list(topics[i].keywords),
+                            source=dict(topics[i].source)) for i, tr in variants]
     raw_terms = [key_terms(t, rules) for t in topics]
     raw_terms += [key_terms(Topic(tr.rest, keywords=list(topics[i].keywords)), rules)
                   for i, tr in variants]
@@ -762,44 +773,48 @@ def assess(topics: list[Topic], index: ContentIndex, rules: CoverageRules,
                 terms.append((term, False, False, False, True))
                 have.add(term)
     index.scan({term for terms, _ in split for term, *_ in terms})
-    results: list = []
-    for n, (topic, (raw, groups)) in enumerate(zip(scored, split)):
-        if n >= len(topics) and results[variants[n - len(topics)][0]][1].covered:
-            results.append(None)  # its own title covers it: the translation can't add anything
-            continue
-        position = {term: i for i, (term, *_) in enumerate(raw)}
-
-        def weight(term: Term, generic: bool, keyword: bool) -> float:
-            return (index.idf(term) * (rules.generic_weight if generic else 1.0)
-                    * (rules.keyword_boost if keyword else 1.0))
-
-        terms = [KeyTerm(term, weight(term, generic, keyword) if own else 0.0, generic, described)
-                 for term, generic, keyword, described, own in raw]
-        compounds = [Compound([position[p] for p in members], weight(whole, generic, keyword),
-                              described)
-                     for whole, generic, keyword, described, members in groups]
-        windows = _score_topic(topic, terms, index, rules, compounds)
-        has_strong = any(not k.generic for k in terms)
-        best = windows[0] if windows else None
-        if best is None:
-            covered = False
-        elif has_strong:
-            covered = best.score >= threshold and best.strong
-        else:
-            covered = max(w.fuzzy for w in windows) >= rules.generic_fuzzy
-        evidence = [_evidence(index.segments[w.center]) for w in windows[:rules.evidence]]
-        results.append((topic, TopicCoverage(
-            title=topic.title, covered=covered, score=round(best.score if best else 0.0, 4),
-            evidence=evidence, source=dict(topic.source)), terms))
-    results, translations = results[:len(topics)], results[len(topics):]
-    for (i, _), translation in zip(variants, translations):
-        if translation is not None:
-            _take_translation(results[i][1], translation[1])
+    results = [_scored(topic, raw, groups, index, rules, threshold)
+               for topic, (raw, groups) in zip(topics, split)]
+    for (i, _), variant, (raw, groups) in zip(variants, variant_topics, split[len(topics):]):
+        if not results[i][1].covered:  # covered by its own title: a translation adds nothing
+            _take_translation(results[i][1],
+                              _scored(variant, raw, groups, index, rules, threshold)[1])
     for (_, result, _), matches, rest in zip(results, links, rests):
         if matches and not result.covered:
             _glossary_evidence(result, named_entries(matches), rest, entry_terms, index, rules)
     _add_semantic(results, index, rules, threshold)
     return results
+
+
+def _scored(topic: Topic, raw: list[tuple[Term, bool, bool, bool, bool]],
+            groups: list[tuple[Term, bool, bool, bool, list[Term]]], index: ContentIndex,
+            rules: CoverageRules, threshold: float) -> tuple[Topic, TopicCoverage, list[KeyTerm]]:
+    """A topic's lexical coverage: its key terms (``raw``, with ``groups`` of compound
+    parts) weighted and scored over the teaching windows."""
+    position = {term: i for i, (term, *_) in enumerate(raw)}
+
+    def weight(term: Term, generic: bool, keyword: bool) -> float:
+        return (index.idf(term) * (rules.generic_weight if generic else 1.0)
+                * (rules.keyword_boost if keyword else 1.0))
+
+    terms = [KeyTerm(term, weight(term, generic, keyword) if own else 0.0, generic, described)
+             for term, generic, keyword, described, own in raw]
+    compounds = [Compound([position[p] for p in members], weight(whole, generic, keyword),
+                          described)
+                 for whole, generic, keyword, described, members in groups]
+    windows = _score_topic(topic, terms, index, rules, compounds)
+    has_strong = any(not k.generic for k in terms)
+    best = windows[0] if windows else None
+    if best is None:
+        covered = False
+    elif has_strong:
+        covered = best.score >= threshold and best.strong
+    else:
+        covered = max(w.fuzzy for w in windows) >= rules.generic_fuzzy
+    evidence = [_evidence(index.segments[w.center]) for w in windows[:rules.evidence]]
+    return topic, TopicCoverage(
+        title=topic.title, covered=covered, score=round(best.score if best else 0.0, 4),
+        evidence=evidence, source=dict(topic.source)), terms
 
 
 def _take_translation(result: TopicCoverage, other: TopicCoverage) -> None:
@@ -870,16 +885,8 @@ def _mostly_cjk(index: ContentIndex, sample: int = 2000) -> bool:
 
 def _own_words(text: str, rules: CoverageRules) -> list[Term]:
     """The non-generic key terms of what a title says besides its glossary names."""
-    out: list[Term] = []
-    for tok in tokens(text):
-        low = tok.lower()
-        term = None if low in rules.stopwords else term_of(tok, rules.stemmer)
-        if term is None or len(term.key) < 2 or term.key in rules.stopwords:
-            continue
-        if term.key in rules.generic or low in rules.generic or term in out:
-            continue
-        out.append(term)
-    return out
+    return list(dict.fromkeys(term for low, term in _content_terms(text, rules)
+                              if not _is_generic(low, term, rules)))
 
 
 #: Segments per glossary term that open a window to look in (a term said in thousands of
