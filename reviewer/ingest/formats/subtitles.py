@@ -81,8 +81,9 @@ def clean_cue_text(lines: list[str], vtt: bool) -> str:
     """Cue lines → text: tags removed, entities unescaped (VTT), lines joined with ``\\n``."""
     out = []
     for line in lines:
-        line = _TAG.sub("", line)
-        if vtt:
+        if "<" in line or "{" in line:  # (a test ~5x cheaper than the substitution)
+            line = _TAG.sub("", line)
+        if vtt and "&" in line:
             line = html.unescape(line)
         line = line.strip()
         if line:
@@ -196,11 +197,12 @@ def _parse_plain_srt(lines: list[str]) -> list[_Cue] | None:
             return None
         index, _, ah, am, as_, af, _, bh, bm, bs, bf, settings, body = m.groups()
         # Timestamps hold no "-": a timing line's arrows are its own and its settings'.
-        arrows += 1 + (settings.count("->") if settings else 0)
+        if settings:
+            arrows += settings.count("->")
         cues.append(_Cue(len(cues) + 1, _to_ms(ah, am, as_, af), _to_ms(bh, bm, bs, bf), index,
                          body.split("\n")[:-1]))
         pos = m.end()
-    if not cues or arrows != text.count("->"):
+    if not cues or arrows + len(cues) != text.count("->"):
         return None
     return cues
 
@@ -271,10 +273,11 @@ def _check_indices(cues: list[_Cue], defects: _Defects, vtt: bool) -> None:
                 defects.add("missing-index", cue.locator)
             last = expected
             continue
-        if not _INDEX.match(cue.index_text):
+        text = cue.index_text
+        if not (text.isascii() and text.isdigit()) and not _INDEX.match(text):
             last = expected  # a VTT identifier that is not a number
             continue
-        number = int(cue.index_text)
+        number = int(text)
         if number == expected:
             last = number
             continue
