@@ -7,7 +7,7 @@ calls them in order, yielding progress so a UI worker can relay it.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 
 from reviewer.checks.model import CheckContext, CheckResult, lower_uncertain
@@ -55,16 +55,24 @@ class CheckProgress:
     total: int
 
 
-def iter_checks(ctx: CheckContext, only: Iterable[str] | None = None
+def iter_checks(ctx: CheckContext, only: Iterable[str] | None = None,
+                elsewhere: Mapping[str, Callable[[], CheckResult]] | None = None
                 ) -> Generator[CheckProgress, None, CheckResult]:
-    """Run the checks, yielding progress before each one; returns the merged result."""
+    """Run the checks, yielding progress before each one; returns the merged result.
+
+    ``elsewhere`` maps a check's name to a call that returns its result, made
+    somewhere else (a second process): in that check's turn the call is awaited
+    instead of running the check, so the merged result is the one the checks
+    would give run here one after another.
+    """
     checks = all_checks()
     wanted = None if only is None else set(only)  # once: ``only`` may be a one-shot iterator
     names = [n for n in checks if wanted is None or n in wanted]
+    away = elsewhere or {}
     merged = CheckResult()
     for i, name in enumerate(names):
         yield CheckProgress(name, i, len(names))
-        result = checks[name](ctx)
+        result = away[name]() if name in away else checks[name](ctx)
         merged.findings.extend(result.findings)
         if result.coverage is not None:
             merged.coverage = result.coverage

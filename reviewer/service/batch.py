@@ -231,7 +231,8 @@ def scan_task(index: int, path: str, opts: BatchOptions) -> _TaskResult:
                 finally:
                     seed.conn.close()
         outcome = scan(db, path, lexicons=opts.lexicons, only_lexicons=opts.only_lexicons,
-                       options=opts.options, on_progress=progress, lang=opts.lang)
+                       options=opts.options, on_progress=progress, lang=opts.lang,
+                       parallel=False)  # the batch has a process per core already
         counts = {"error": 0, "warning": 0, "info": 0}
         for f in outcome.findings:
             counts[f.severity] = counts.get(f.severity, 0) + 1

@@ -4,7 +4,6 @@ merged into the one database, one failure never stopping the others."""
 from __future__ import annotations
 
 import os
-import zipfile
 from pathlib import Path
 
 import pytest

@@ -247,7 +247,7 @@ def test_an_unchanged_rescan_takes_the_findings_over_and_a_rule_change_reruns_th
     first = scan(db, pkg)
     calls = []
     real = scan_service.iter_checks
-    monkeypatch.setattr(scan_service, "iter_checks", lambda ctx: calls.append(1) or real(ctx))
+    monkeypatch.setattr(scan_service, "iter_checks", lambda ctx, **kw: calls.append(1) or real(ctx, **kw))
     second = scan(db, pkg)
     assert calls == [] and second.scan_id != first.scan_id
     assert [f.id for f in second.findings] == [f.id for f in first.findings]

@@ -7,29 +7,15 @@ cancel or an error anywhere records nothing, and a finished scan is all there.
 
 from __future__ import annotations
 
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
 from reviewer.service.scan import ScanCancelled, scan
 from reviewer.store import open_db
+from tests.service.conftest import recorded
 from reviewer.store import packages as pstore
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def pkg(tmp_path):
-    dest = tmp_path / "pkg"
-    shutil.copytree(ROOT / "sample_courses" / "zh-data-structures", dest)
-    return dest
-
-
-def _counts(db) -> dict[str, int]:
-    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 (fixed names)
-            for t in ("packages", "files", "segments", "scans", "findings")}
 
 
 def test_the_package_is_written_on_another_thread_while_the_checks_run(tmp_path, pkg,
@@ -48,7 +34,7 @@ def test_the_package_is_written_on_another_thread_while_the_checks_run(tmp_path,
     db = open_db(tmp_path / "s.db")
     outcome = scan(db, pkg, on_progress=lambda p: p.stage == "checks" and checks_started.set())
     assert seen["thread"] is not threading.main_thread() and seen["overlapped"] is True
-    counts = _counts(db)
+    counts = recorded(db)
     assert counts["packages"] == 1 and counts["scans"] == 1
     assert counts["segments"] > 100 and counts["findings"] == len(outcome.findings) > 0
     assert not db.conn.in_transaction
@@ -76,16 +62,16 @@ def test_a_cancel_during_the_checks_records_nothing_though_the_package_was_writt
         scan(db, pkg, on_progress=lambda p: p.stage == "checks" and steps.append(p),
              cancel=cancel)
     assert written.is_set()
-    assert _counts(db) == dict.fromkeys(("packages", "files", "segments", "scans", "findings"), 0)
+    assert recorded(db) == dict.fromkeys(("packages", "files", "segments", "scans", "findings"), 0)
     assert not db.conn.in_transaction
     again = scan(db, pkg)  # and the next scan goes through as if none had been tried
-    assert again.extracted > 0 and _counts(db)["scans"] == 1
+    assert again.extracted > 0 and recorded(db)["scans"] == 1
 
 
 def test_a_failed_package_write_fails_the_scan_and_records_nothing(tmp_path, pkg, monkeypatch):
     first = open_db(tmp_path / "s.db")
     scan(first, pkg)
-    before = _counts(first)
+    before = recorded(first)
     (pkg / "notes.md").write_text("# 新的讲义\n\n链表与树。\n", encoding="utf-8")
 
     def broken(*args, **kw):
@@ -94,7 +80,7 @@ def test_a_failed_package_write_fails_the_scan_and_records_nothing(tmp_path, pkg
     monkeypatch.setattr(pstore, "save_package", broken)
     with pytest.raises(OSError, match="disk full"):
         scan(first, pkg)
-    assert _counts(first) == before  # the earlier scan stands, nothing of this one is there
+    assert recorded(first) == before  # the earlier scan stands, nothing of this one is there
     assert not first.conn.in_transaction
 
 
@@ -110,4 +96,4 @@ def test_a_failing_check_rolls_back_the_written_package(tmp_path, pkg, monkeypat
     db = open_db(tmp_path / "s.db")
     with pytest.raises(RuntimeError, match="a check broke"):
         scan(db, pkg)
-    assert _counts(db)["segments"] == 0 and _counts(db)["packages"] == 0
+    assert recorded(db)["segments"] == 0 and recorded(db)["packages"] == 0
