@@ -12,6 +12,8 @@ Tables (readable names, foreign keys, so the file opens cleanly in Datasette):
 from __future__ import annotations
 
 import dataclasses
+import functools
+import itertools
 import json
 import re
 import sqlite3
@@ -307,9 +309,14 @@ def save_package(db: sqlite_utils.Database, path: str, package: Package,
 #: FTS5's in-memory term buffer for a bulk index (see :func:`segments_indexed_in_bulk`).
 FTS_HASH_BYTES = 8 << 20
 
-_INSERT_SEGMENT = (
-    "INSERT INTO segments (file_id, ordinal, kind, page, slide, notes, cue, start_ms, end_ms, "
-    "paragraph, heading, line, text, norm, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+#: The columns of a segment row, in the order :func:`_segment_rows` gives them.
+_SEGMENT_ROW = ("file_id, ordinal, kind, page, slide, notes, cue, start_ms, end_ms, paragraph, "
+                "heading, line, text, norm, origin")
+_ROW_WIDTH = _SEGMENT_ROW.count(",") + 1
+
+#: Rows a multi-row ``INSERT`` writes at most (fewer where SQLite's bound-variable limit,
+#: 32,766 since 3.32 and 999 before, allows fewer).
+ROWS_PER_INSERT = 2_000
 
 
 def _segment_rows(file_id: int, segments: Iterable[Segment]) -> Iterator[tuple[Any, ...]]:
@@ -320,50 +327,37 @@ def _segment_rows(file_id: int, segments: Iterable[Segment]) -> Iterator[tuple[A
                _origin_json(loc) if loc.source else None)
 
 
-#: The same rows from one JSON array of row arrays: one statement for a whole file.
-_INSERT_SEGMENT_ARRAY = (
-    "INSERT INTO segments (file_id, ordinal, kind, page, slide, notes, cue, start_ms, end_ms, "
-    "paragraph, heading, line, text, norm, origin) SELECT "
-    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(15)) + " FROM json_each(?)")
+@functools.lru_cache(maxsize=8)
+def _insert_values(rows: int) -> str:
+    """``INSERT INTO segments (…) VALUES (?, …), (?, …) …`` for ``rows`` rows."""
+    one = "(" + ", ".join("?" * _ROW_WIDTH) + ")"
+    return f"INSERT INTO segments ({_SEGMENT_ROW}) VALUES " + ", ".join([one] * rows)
 
 
 def _insert_segments(db: sqlite_utils.Database, files: list[tuple[int, list[Segment]]]) -> None:
     """Write the segments of newly stored files, and index them, in bulk (inside a transaction).
 
-    A file's rows go in as one JSON array by one ``INSERT … SELECT … FROM json_each``,
-    and are indexed by :func:`segments_indexed_in_bulk`.  One statement a file rather
-    than one a row: the scan writes the package on a second thread while its checks
-    run (:func:`reviewer.service.scan.scan`), and SQLite gives up Python's GIL for the
-    length of a statement — ``executemany`` takes it back for every row, so the two
-    threads would wait on each other 51,000 times on the large benchmark course.
-    A file whose text holds a NUL (which SQLite's JSON reader ends a string at), or a
-    SQLite without JSON functions, is written row by row with ``executemany``.
+    Rows go in by multi-row ``INSERT … VALUES`` statements of up to
+    :data:`ROWS_PER_INSERT` rows, and are indexed by :func:`segments_indexed_in_bulk`.
+    One statement for many rows rather than one a row: the scan writes the package on a
+    second thread while its checks run (:func:`reviewer.service.scan.scan`), and SQLite
+    gives up Python's GIL for the length of a statement — ``executemany`` takes it back
+    for every row, so the two threads would wait on each other 51,000 times on the large
+    benchmark course.  (An ``INSERT … SELECT`` from ``json_each`` of a file's rows, used
+    before, costs twice the CPU where SQLite has no JSON parse cache, as before 3.45:
+    each ``json_extract`` parses the row again.)
     """
     if not any(segments for _, segments in files):
         return
     conn = db.conn
+    per = max(1, min(ROWS_PER_INSERT,
+                     conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // _ROW_WIDTH))
     with segments_indexed_in_bulk(conn):
         for file_id, segments in files:
             rows = list(_segment_rows(file_id, segments))
-            if rows and _insert_as_json(conn, rows):
-                continue
-            conn.executemany(_INSERT_SEGMENT, rows)
-
-
-def _insert_as_json(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> bool:
-    """Insert ``rows`` by :data:`_INSERT_SEGMENT_ARRAY`; False (nothing written) where the
-    rows hold a NUL or this SQLite has no ``json_each``."""
-    blob = json.dumps(rows, ensure_ascii=False)
-    if "\\u0000" in blob and any("\x00" in value for row in rows for value in row
-                                  if isinstance(value, str)):  # (or a text's own "\u0000")
-        return False
-    try:
-        conn.execute(_INSERT_SEGMENT_ARRAY, [blob])
-    except sqlite3.OperationalError as exc:
-        if "no such" not in str(exc):  # no such function / table-valued function: json_each
-            raise
-        return False
-    return True
+            for start in range(0, len(rows), per):
+                chunk = rows[start:start + per]
+                conn.execute(_insert_values(len(chunk)), list(itertools.chain.from_iterable(chunk)))
 
 
 @contextmanager

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import sqlite3
+
 import pytest
 
 from reviewer.checks.model import finding_at
@@ -197,51 +199,60 @@ AWKWARD = ["引号 \"双\" 与 '单'", "反斜杠 \\ 与 \\u0000 六个字", "�
            "emoji 😀 与 𠀀 (astral)", "ＦＵＬＬ　ｗｉｄｔｈ", "   ", "json: [1, {\"a\": null}]"]
 
 
-def test_segments_written_as_one_json_statement_are_the_rows_executemany_writes(
+def _row_by_row(db, files):
+    """The oracle: every segment row by ``executemany``, and the index by its trigger."""
+    for file_id, segments in files:
+        db.conn.executemany(store._insert_values(1), list(store._segment_rows(file_id, segments)))
+
+
+def test_segments_written_many_rows_a_statement_are_the_rows_executemany_writes(
         tmp_path, monkeypatch):
     fast, slow = open_db(tmp_path / "fast.db"), open_db(tmp_path / "slow.db")
-    calls = []
-    real = store._insert_as_json
-    monkeypatch.setattr(store, "_insert_as_json",
-                        lambda conn, rows: calls.append(real(conn, rows)) or calls[-1])
+    statements = []
+    fast.conn.set_trace_callback(
+        lambda sql: sql.startswith("INSERT INTO segments (") and statements.append(sql))
     fast_id = store.save_package(fast, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
-    assert calls == [True]  # written by the one statement
-    monkeypatch.setattr(store, "_insert_as_json", lambda conn, rows: False)  # the row-by-row way
+    assert len(statements) == 1  # all seven rows in one statement
+    monkeypatch.setattr(store, "_insert_segments", _row_by_row)
     slow_id = store.save_package(slow, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
     assert _stored_rows(fast, fast_id) == _stored_rows(slow, slow_id)
     assert [r[11] for r in _stored_rows(fast, fast_id)] == AWKWARD
     assert {r[14] for r in _stored_rows(fast, fast_id)} == {"integer", "null"}
-    fast.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")
+    for db in (fast, slow):
+        db.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")
     assert [s.text for s, _ in store.search_segments(fast, fast_id, "FULL")] == ["ＦＵＬＬ　ｗｉｄｔｈ"]
 
 
-def test_a_text_with_a_nul_is_written_whole_row_by_row(tmp_path):
-    # SQLite's JSON reader ends a string at an escaped NUL: such a file takes executemany.
+@pytest.mark.parametrize("limit, per", [(None, 3), (31, 2)])
+def test_a_file_longer_than_a_statement_is_written_whole_in_order(tmp_path, monkeypatch,
+                                                                  limit, per):
+    """Statements of at most ROWS_PER_INSERT rows, and never more bound values than
+    SQLite's limit allows (here 31: two rows of 15)."""
+    monkeypatch.setattr(store, "ROWS_PER_INSERT", 3)
+    db = open_db(tmp_path / "s.db")
+    if limit is not None:
+        db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    sizes = []
+    real = store._insert_values
+    monkeypatch.setattr(store, "_insert_values", lambda rows: sizes.append(rows) or real(rows))
+    pid = store.save_package(db, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
+    assert sizes == [per] * (len(AWKWARD) // per) + ([len(AWKWARD) % per] if len(AWKWARD) % per else [])
+    assert [r[11] for r in _stored_rows(db, pid)] == AWKWARD
+    assert [r[0] for r in _stored_rows(db, pid)] == list(range(len(AWKWARD)))
+
+
+def test_a_text_with_a_nul_is_written_whole(tmp_path):
     texts = ["前\x00后", "第二段"]
     db = open_db(tmp_path / "s.db")
-    assert store._insert_as_json(db.conn, [("x", "前\x00后")]) is False  # nothing tried
     pid = store.save_package(db, "/x/odd", _awkward_package(texts), {"md": "1"})
     assert [r[11] for r in _stored_rows(db, pid)] == texts
 
 
-def test_a_sqlite_without_json_functions_still_gets_every_segment(tmp_path, monkeypatch):
-    real = store._insert_as_json
-    calls = []
-    monkeypatch.setattr(store, "_insert_as_json",
-                        lambda conn, rows: calls.append(real(conn, rows)) or calls[-1])
-    monkeypatch.setattr(store, "_INSERT_SEGMENT_ARRAY",
-                        store._INSERT_SEGMENT_ARRAY.replace("json_each", "json_each_missing"))
+def test_a_failed_segment_write_is_raised_and_leaves_nothing(tmp_path, monkeypatch):
+    real = store._segment_rows
+    monkeypatch.setattr(store, "_segment_rows",  # a file id that is not there
+                        lambda file_id, segments: real(file_id + 10000, segments))
     db = open_db(tmp_path / "s.db")
-    pid = store.save_package(db, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
-    assert calls == [False]
-    assert [r[11] for r in _stored_rows(db, pid)] == AWKWARD
-
-
-def test_a_json_write_that_fails_for_another_reason_is_not_hidden(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "_INSERT_SEGMENT_ARRAY",
-                        store._INSERT_SEGMENT_ARRAY.replace("json_extract(value, '$[0]')",
-                                                            "json_extract(value, '$[0]') + 10000"))
-    db = open_db(tmp_path / "s.db")  # a file id that is not there: an error, not a fallback
     with pytest.raises(Exception, match="FOREIGN KEY"):
         store.save_package(db, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
     assert db.execute("SELECT count(*) FROM segments").fetchone() == (0,)
