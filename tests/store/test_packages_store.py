@@ -212,7 +212,7 @@ def test_segments_written_many_rows_a_statement_are_the_rows_executemany_writes(
     fast.conn.set_trace_callback(
         lambda sql: sql.startswith("INSERT INTO segments (") and statements.append(sql))
     fast_id = store.save_package(fast, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
-    assert len(statements) == 1  # all seven rows in one statement
+    assert len(statements) == 3  # seven rows: statements of 4, 2 and 1
     monkeypatch.setattr(store, "_insert_segments", _row_by_row)
     slow_id = store.save_package(slow, "/x/odd", _awkward_package(AWKWARD), {"md": "1"})
     assert _stored_rows(fast, fast_id) == _stored_rows(slow, slow_id)
@@ -239,6 +239,13 @@ def test_a_file_longer_than_a_statement_is_written_whole_in_order(tmp_path, monk
     assert sizes == [per] * (len(AWKWARD) // per) + ([len(AWKWARD) % per] if len(AWKWARD) % per else [])
     assert [r[11] for r in _stored_rows(db, pid)] == AWKWARD
     assert [r[0] for r in _stored_rows(db, pid)] == list(range(len(AWKWARD)))
+
+
+@pytest.mark.parametrize("rows, per, sizes", [
+    (0, 250, []), (250, 250, [250]), (251, 250, [250, 1]), (7, 4, [4, 2, 1]),
+    (1000 + 249, 250, [250] * 4 + [128, 64, 32, 16, 8, 1])])
+def test_a_files_rows_take_few_sizes_of_statement(rows, per, sizes):
+    assert store._statement_sizes(rows, per) == sizes
 
 
 def test_a_text_with_a_nul_is_written_whole(tmp_path):
