@@ -39,6 +39,10 @@ def children(monkeypatch):
 
     monkeypatch.setattr(forked, "Forked", Spy)
     monkeypatch.setattr(forked, "usable_cpus", lambda: 2)
+    # Threads other tests left behind (idle pools, daemons) don't count; this test's do.
+    before = set(threading.enumerate())
+    monkeypatch.setattr(threading, "active_count",
+                        lambda: 1 + len(set(threading.enumerate()) - before))
     monkeypatch.setattr(scan_module, "FORK_SEGMENTS", 1)
     return made
 
