@@ -123,9 +123,10 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
 
     ``ocr`` (:class:`reviewer.ingest.ocr.OcrOptions`) says how text in pictures is
     read; by default it is, wherever a picture is.  ``parallel`` lets a package of
-    :data:`FORK_SEGMENTS` segments or more run :data:`FORKED_CHECKS` in a forked
-    child beside the other checks, where :func:`reviewer.service.forked.can_fork`
-    says that is safe (the batch, which has a process per core already, says no).
+    :data:`FORK_SEGMENTS` to :data:`FORK_MAX_SEGMENTS` segments run
+    :data:`FORKED_CHECKS` in a forked child beside the other checks, where
+    :func:`reviewer.service.forked.can_fork` says that is safe (the batch, which has a
+    process per core already, says no).
 
     Files whose bytes are unchanged since an earlier scan are not extracted
     again.  Raises :class:`ScanError` when ``path`` is not a package and
@@ -216,7 +217,8 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
 
             with ExitStack() as children:
                 elsewhere = (_forked_checks(context, children)
-                             if parallel and segments >= FORK_SEGMENTS else {})
+                             if parallel and FORK_SEGMENTS <= segments <= FORK_MAX_SEGMENTS
+                             else {})
                 with ThreadPoolExecutor(1, thread_name_prefix="reviewer-store") as writer:
                     saving = writer.submit(store.save_package, db, key, package, versions)
                     try:
@@ -241,6 +243,12 @@ TRIM_SEGMENTS = 50_000
 #: A package of at least this many segments runs :data:`FORKED_CHECKS` in a forked
 #: child (where that is safe): below it the fork's ~10–30 ms would eat the gain.
 FORK_SEGMENTS = 10_000
+
+#: Above this many segments the checks stay in one process.  The child's copy-on-write
+#: copies (reading a segment's text touches the page its reference count is on) come to
+#: ~0.9 KB a segment: 179 MB private to the child at the 4x benchmark course's 204,507
+#: segments, beside the parent's 369 MB, where the memory budget (≤ 400 MB) is the scan's.
+FORK_MAX_SEGMENTS = 100_000
 
 #: The checks a forked child takes, one after another, while this process runs the
 #: others: on the large benchmark course coverage and outdated take ~1.1 s of CPU,

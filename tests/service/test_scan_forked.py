@@ -100,7 +100,7 @@ def test_a_cancel_ends_the_child_and_records_nothing(tmp_path, pkg, children, mo
     assert scan(db, pkg).scan_id
 
 
-def test_no_fork_from_a_thread_nor_below_the_size_nor_when_told_not_to(
+def test_no_fork_from_a_thread_nor_outside_the_sizes_nor_when_told_not_to(
         tmp_path, pkg, children, monkeypatch):
     outcome: dict[str, object] = {}
     worker = threading.Thread(target=lambda: outcome.setdefault(
@@ -112,6 +112,11 @@ def test_no_fork_from_a_thread_nor_below_the_size_nor_when_told_not_to(
     assert children == []
     monkeypatch.setattr(scan_module, "FORK_SEGMENTS", 10**9)
     scan(open_db(tmp_path / "s.db"), pkg)
+    assert children == []
+    # Nor above the size where the child's copies would cost more memory than allowed.
+    monkeypatch.setattr(scan_module, "FORK_SEGMENTS", 1)
+    monkeypatch.setattr(scan_module, "FORK_MAX_SEGMENTS", 10)
+    scan(open_db(tmp_path / "m.db"), pkg)
     assert children == []
 
 
