@@ -210,8 +210,8 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
             # while it inserts and indexes, so the store costs the scan little of its
             # time on a second core.  The checks touch no database meanwhile.  (Imported
             # here: a re-scan that takes its findings over needs no thread, ~10 ms.)
-            # A large package's coverage check runs in a forked child besides; the
-            # fork comes first, while this process has no other thread.
+            # A large package's outdated and coverage checks run in a forked child
+            # besides; the fork comes first, while this process has no other thread.
             from concurrent.futures import ThreadPoolExecutor, wait
             from contextlib import ExitStack
 
@@ -251,8 +251,8 @@ FORK_SEGMENTS = 10_000
 FORK_MAX_SEGMENTS = 100_000
 
 #: The checks a forked child takes, one after another, while this process runs the
-#: others: on the large benchmark course coverage and outdated take ~1.1 s of CPU,
-#: the lexicon and personal-data checks ~1.2 s.  None shares state with another.
+#: others: on the large benchmark course, cold, outdated and coverage take ~1.0–1.2 s
+#: of CPU, the lexicon and personal-data checks ~1.0 s.  None shares state with another.
 FORKED_CHECKS = ("outdated", "coverage")
 
 
