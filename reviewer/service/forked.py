@@ -75,20 +75,20 @@ class Forked(Generic[T]):
         self._error: BaseException | None = None
 
     def result(self) -> T:
-        """The child's answer; if it has none, ``fn()`` called in this process.
-        Asked again, the same answer or the same exception (nothing is retried)."""
+        """The child's answer; if it has none (or was cancelled), ``fn()`` called in this
+        process.  Asked again, the same answer or the same exception (nothing is retried)."""
         if self.answered_by is not None:
             if self._error is not None:
                 raise self._error
             return self._value
-        try:
-            status, value = self._answer.recv()
-        except (EOFError, OSError):  # the child died without answering
-            status, value = "lost", None
-        except Exception:  # noqa: BLE001 - an answer that does not unpickle here
-            status, value = "lost", None
-        finally:
-            self._close()
+        status, value = "lost", None  # (and so after cancel(): made here)
+        if not self._answer.closed:
+            try:
+                status, value = self._answer.recv()
+            except Exception:  # noqa: BLE001 - died without answering (EOF), or unpicklable
+                status, value = "lost", None
+            finally:
+                self._close()
         if status == "ok":
             self.answered_by = "child"
         else:

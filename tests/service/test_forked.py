@@ -134,3 +134,9 @@ def test_asked_again_a_failed_call_raises_again_without_running_again():
             with pytest.raises(ValueError):
                 child.result()
     assert calls == [PARENT]
+
+
+def test_asked_after_a_cancel_the_call_is_made_here():
+    with Forked(_pid) as child:
+        child.cancel()
+        assert child.result() == PARENT and child.answered_by == "here"
