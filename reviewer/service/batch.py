@@ -36,7 +36,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import islice
@@ -153,10 +153,9 @@ class BatchError(CodedError):
 
 def default_jobs() -> int:
     """Every core this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+    from reviewer.service.forked import usable_cpus
+
+    return usable_cpus()
 
 
 # ---------------------------------------------------------------- the worker side

@@ -3,14 +3,15 @@
 The checks are pure functions over the ingested package.  A forked child sees
 that package as it is, copy-on-write, so nothing is pickled on the way in; only
 its answer (a check's findings and report, a few kilobytes) comes back through
-a pipe.  On the large benchmark course the coverage check then runs beside the
-lexicon, personal-data and outdated checks instead of after them.
+a pipe.  On the large benchmark course the outdated and coverage checks then run
+beside the lexicon and personal-data checks instead of after them
+(:func:`reviewer.service.scan.scan`).
 
-A fork is only made where it is safe and can pay: a platform that forks
-(Linux, the BSDs; not Windows, and macOS only by choice, see :func:`can_fork`),
-a process with no other thread (a thread holding a lock when the process forks
-leaves that lock held for ever in the child: the terminal UI and batch workers
-scan one package at a time in a plain process instead), and a second core.
+A fork is only made where it is safe and can pay (:func:`can_fork`): a platform
+that forks (Linux, the BSDs; not Windows, nor macOS), a process with no other
+thread (a thread holding a lock when the process forks leaves that lock held
+for ever in the child: the terminal UI, which scans in a thread worker, runs
+every check in its own process), and a second core.
 
 Whatever goes wrong in the child — an exception, a crash, a result that can't
 be pickled — :meth:`Forked.result` makes the call again here, so the caller
@@ -28,11 +29,11 @@ T = TypeVar("T")
 
 
 def usable_cpus() -> int:
-    """The cores this process may run on (its affinity mask where there is one)."""
+    """The cores this process may run on (its affinity mask where there is one), at least 1."""
     try:
-        return len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        return max(1, os.cpu_count() or 1)
 
 
 def can_fork() -> bool:
