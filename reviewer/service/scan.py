@@ -206,26 +206,9 @@ def scan(db: sqlite_utils.Database, path: str | Path, *,
                     trim_heap()  # what the last check freed, before the next one allocates
                 report(ScanProgress("checks", step.check, step.done, step.total))
 
-            # The package is written while the checks run: SQLite gives up the GIL
-            # while it inserts and indexes, so the store costs the scan little of its
-            # time on a second core.  The checks touch no database meanwhile.  (Imported
-            # here: a re-scan that takes its findings over needs no thread, ~10 ms.)
-            # A large package's outdated and coverage checks run in a forked child
-            # besides; the fork comes first, while this process has no other thread.
-            from concurrent.futures import ThreadPoolExecutor, wait
-            from contextlib import ExitStack
-
-            with ExitStack() as children:
-                elsewhere = (_forked_checks(context, children)
-                             if parallel and FORK_SEGMENTS <= segments <= FORK_MAX_SEGMENTS
-                             else {})
-                with ThreadPoolExecutor(1, thread_name_prefix="reviewer-store") as writer:
-                    saving = writer.submit(store.save_package, db, key, package, versions)
-                    try:
-                        result = _drive(iter_checks(context, elsewhere=elsewhere), stop, relay)
-                    finally:
-                        wait([saving])  # the connection is free again before anything rolls back
-            package_id = saving.result()
+            package_id, result = _check_and_save(
+                db, key, package, versions, context, stop, relay,
+                fork=parallel and FORK_SEGMENTS <= segments <= FORK_MAX_SEGMENTS)
             findings, coverage, facts = result.findings, result.coverage, result.facts
         scan_id = store.start_scan(db, package_id, package.digest, __version__, scan_options,
                                    digest)
@@ -254,6 +237,32 @@ FORK_MAX_SEGMENTS = 100_000
 #: others: on the large benchmark course, cold, outdated and coverage take ~1.0–1.2 s
 #: of CPU, the lexicon and personal-data checks ~1.0 s.  None shares state with another.
 FORKED_CHECKS = ("outdated", "coverage")
+
+
+def _check_and_save(db: sqlite_utils.Database, key: str, package: Package,
+                    versions: dict[str, str], context: CheckContext, stop: Callable[[], bool],
+                    relay: Callable[[Any], None], *, fork: bool) -> tuple[int, Any]:
+    """Run the checks while the package is written: ``(package id, merged CheckResult)``.
+
+    The package is written on a second thread: SQLite gives up the GIL while it
+    inserts and indexes, so the store costs the scan little of its time on a second
+    core, and the checks touch no database meanwhile.  With ``fork``, the
+    :data:`FORKED_CHECKS` run in a forked child besides, forked first, while this
+    process has no other thread.  (Imported here: a re-scan that takes its findings
+    over needs neither, ~10 ms.)
+    """
+    from concurrent.futures import ThreadPoolExecutor, wait
+    from contextlib import ExitStack
+
+    with ExitStack() as children:
+        elsewhere = _forked_checks(context, children) if fork else {}
+        with ThreadPoolExecutor(1, thread_name_prefix="reviewer-store") as writer:
+            saving = writer.submit(store.save_package, db, key, package, versions)
+            try:
+                result = _drive(iter_checks(context, elsewhere=elsewhere), stop, relay)
+            finally:
+                wait([saving])  # the connection is free again before anything rolls back
+    return saving.result(), result
 
 
 def _forked_checks(context: CheckContext, children: Any) -> dict[str, Callable[[], Any]]:
