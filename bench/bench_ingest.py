@@ -156,7 +156,8 @@ def _forked_child() -> dict[str, float]:
     its peak RSS counts the pages it shares with this process, so it is an upper bound
     of what it added."""
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"child_maxrss_mb": kids.ru_maxrss / 1024, "child_cpu_seconds": kids.ru_utime + kids.ru_stime}
+    return {"child_maxrss_mb": kids.ru_maxrss / 1024,
+            "child_cpu_seconds": kids.ru_utime + kids.ru_stime}
 
 
 def phase_scan_cold(course: Path) -> dict[str, Any]:

@@ -340,14 +340,12 @@ def _insert_segments(db: sqlite_utils.Database, files: list[tuple[int, list[Segm
     """Write the segments of newly stored files, and index them, in bulk (inside a transaction).
 
     Rows go in by multi-row ``INSERT … VALUES`` statements of up to
-    :data:`ROWS_PER_INSERT` rows (:func:`_statement_sizes`), and are indexed by :func:`segments_indexed_in_bulk`.
-    One statement for many rows rather than one a row: the scan writes the package on a
-    second thread while its checks run (:func:`reviewer.service.scan.scan`), and SQLite
-    gives up Python's GIL for the length of a statement — ``executemany`` takes it back
-    for every row, so the two threads would wait on each other 51,000 times on the large
-    benchmark course.  (An ``INSERT … SELECT`` from ``json_each`` of a file's rows, used
-    before, costs twice the CPU where SQLite has no JSON parse cache, as before 3.45:
-    each ``json_extract`` parses the row again.)
+    :data:`ROWS_PER_INSERT` rows (:func:`_statement_sizes`), and are indexed by
+    :func:`segments_indexed_in_bulk`.  One statement for many rows rather than one a
+    row: the scan writes the package on a second thread while its checks run
+    (:func:`reviewer.service.scan.scan`), and SQLite gives up Python's GIL for the
+    length of a statement — ``executemany`` takes it back for every row, so the two
+    threads would wait on each other 51,000 times on the large benchmark course.
     """
     if not any(segments for _, segments in files):
         return
@@ -356,12 +354,10 @@ def _insert_segments(db: sqlite_utils.Database, files: list[tuple[int, list[Segm
                      conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // _ROW_WIDTH))
     with segments_indexed_in_bulk(conn):
         for file_id, segments in files:
-            rows = list(_segment_rows(file_id, segments))
-            start = 0
-            for size in _statement_sizes(len(rows), per):
-                chunk = rows[start:start + size]
-                conn.execute(_insert_values(size), list(itertools.chain.from_iterable(chunk)))
-                start += size
+            rows = _segment_rows(file_id, segments)
+            for size in _statement_sizes(len(segments), per):
+                conn.execute(_insert_values(size),
+                             list(itertools.chain.from_iterable(itertools.islice(rows, size))))
 
 
 def _statement_sizes(rows: int, per: int) -> list[int]:
