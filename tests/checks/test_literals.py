@@ -42,6 +42,7 @@ def test_the_gate_shuts_only_where_a_piece_is_absent():
     assert not gate.may_match(r"\bhire\s+someone\b", re.I)
     assert gate.may_match(r"\d+")  # nothing required
 
+
 def test_without_cpythons_pattern_parser_no_pattern_is_skipped(monkeypatch):
     """re._parser is private: a Python without it loses the gate, never a match."""
     monkeypatch.setattr(literals, "_parser", None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import threading
 import time
 
@@ -16,10 +15,9 @@ import pytest
 
 from reviewer.service import forked
 from reviewer.service.forked import Forked, can_fork
+from tests.service.conftest import needs_fork, only_new_threads_count
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods(),
-    reason="no fork on this platform")
+pytestmark = needs_fork
 
 PARENT = os.getpid()
 
@@ -97,9 +95,7 @@ def test_leaving_the_block_unanswered_ends_the_child():
 def test_no_fork_while_another_thread_runs(monkeypatch):
     monkeypatch.setattr(forked, "usable_cpus", lambda: 2)
     assert can_fork() is (threading.active_count() == 1)
-    before = set(threading.enumerate())  # threads other tests left behind don't count here
-    monkeypatch.setattr(threading, "active_count",
-                        lambda: 1 + len(set(threading.enumerate()) - before))
+    only_new_threads_count(monkeypatch)
     assert can_fork() is True
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import sys
 import threading
 
 import pytest
@@ -19,12 +18,9 @@ from reviewer.checks import registry
 from reviewer.service import forked
 from reviewer.service.scan import ScanCancelled, scan
 from reviewer.store import open_db
-from tests.service.conftest import recorded
+from tests.service.conftest import needs_fork, only_new_threads_count, recorded
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods(),
-    reason="no fork on this platform")
-
+pytestmark = needs_fork
 
 
 @pytest.fixture
@@ -39,10 +35,7 @@ def children(monkeypatch):
 
     monkeypatch.setattr(forked, "Forked", Spy)
     monkeypatch.setattr(forked, "usable_cpus", lambda: 2)
-    # Threads other tests left behind (idle pools, daemons) don't count; this test's do.
-    before = set(threading.enumerate())
-    monkeypatch.setattr(threading, "active_count",
-                        lambda: 1 + len(set(threading.enumerate()) - before))
+    only_new_threads_count(monkeypatch)  # this test's own threads still count
     monkeypatch.setattr(scan_module, "FORK_SEGMENTS", 1)
     return made
 
@@ -104,7 +97,7 @@ def test_no_fork_from_a_thread_nor_outside_the_sizes_nor_when_told_not_to(
         tmp_path, pkg, children, monkeypatch):
     outcome: dict[str, object] = {}
     worker = threading.Thread(target=lambda: outcome.setdefault(
-        "scan", scan(open_db(tmp_path / "t.db", ), pkg)))
+        "scan", scan(open_db(tmp_path / "t.db"), pkg)))
     worker.start()
     worker.join()
     assert outcome["scan"] and children == []  # a thread worker (the TUI's) scans alone

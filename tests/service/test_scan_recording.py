@@ -13,9 +13,8 @@ import pytest
 
 from reviewer.service.scan import ScanCancelled, scan
 from reviewer.store import open_db
-from tests.service.conftest import recorded
 from reviewer.store import packages as pstore
-
+from tests.service.conftest import recorded
 
 
 def test_the_package_is_written_on_another_thread_while_the_checks_run(tmp_path, pkg,
